@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Usage: scripts/ensure-deps.sh
+# Installs what tallyq needs on a fresh Debian 12 machine, and nothing that is already there:
+# Debian packages (Postgres 15 + pg_cron/pgTAP/plpgsql_check, Redis, tesseract, poppler) and the
+# npm dependencies (Deno and the Supabase CLI ship as npm packages). Safe to run concurrently.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  postgresql-15 postgresql-contrib postgresql-15-cron postgresql-15-pgtap postgresql-15-plpgsql-check
+  libtap-parser-sourcehandler-pgtap-perl redis-server tesseract-ocr tesseract-ocr-eng poppler-utils
+  imagemagick
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+mkdir -p .tallyq
+if [ ${#missing[@]} -gt 0 ]; then
+  (
+    flock 9
+    echo "ensure-deps: installing Debian packages: ${missing[*]}" >&2
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    # Debian's postgresql-common would create and start a default cluster on 5432; we run our own.
+    $SUDO mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.d/tallyq.conf >/dev/null
+    $SUDO apt-get update -qq >&2
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  ) 9>.tallyq/apt.lock
+fi
+
+# npm dependencies: reinstall when package-lock.json changed since the last install.
+stamp=node_modules/.tallyq-lock-hash
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  (
+    flock 9
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+      echo "ensure-deps: installing npm dependencies" >&2
+      ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm install --no-audit --no-fund --loglevel=error >&2
+      echo "$want" >"$stamp"
+    fi
+  ) 9>.tallyq/npm.lock
+fi

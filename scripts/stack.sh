@@ -1,0 +1,340 @@
+#!/usr/bin/env bash
+# Usage: scripts/stack.sh start|stop|status|reset|env [--profile dev|test]
+#
+# The local tallyq stack without Docker, modelled on `supabase start`:
+#   Postgres 15 (pg_cron, pgTAP, plpgsql_check) + platform stand-ins (supabase/local),
+#   migrations applied by the real Supabase CLI, Redis, the local Textract endpoint,
+#   the pg_net delivery worker and one Deno server for every edge function.
+# `start` returns once everything is healthy and prints URLs and keys; a second `start` reuses
+# what already runs. Profiles keep dev (5432x) and test (5532x) stacks apart, so tests can run
+# while `npm start` is up. State lives in .tallyq/<profile>/ (gitignored).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+cmd=${1:-status}
+shift || true
+PROFILE=${TALLYQ_PROFILE:-dev}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --profile) PROFILE=$2; shift 2 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+case "$PROFILE" in
+  dev) BASE=54300 ;;
+  test) BASE=55300 ;;
+  *) echo "unknown profile: $PROFILE (dev|test)" >&2; exit 2 ;;
+esac
+API_PORT=$((BASE + 21))
+DB_PORT=$((BASE + 22))
+REDIS_PORT=$((BASE + 79))
+TEXTRACT_PORT=$((BASE + 80))
+UPSTASH_PORT=$((BASE + 81))
+
+STATE=$ROOT/.tallyq/$PROFILE
+PGDATA=$STATE/pgdata
+RUN=$STATE/run
+LOGS=$STATE/logs
+PGBIN=/usr/lib/postgresql/15/bin
+DENO=$ROOT/node_modules/.bin/deno
+SUPABASE=$ROOT/node_modules/.bin/supabase
+DB_URL="postgresql://postgres:postgres@127.0.0.1:$DB_PORT/postgres"
+
+log() { echo "[tallyq:$PROFILE] $*" >&2; }
+
+pg_is_up() { "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$DB_PORT" 2>/dev/null; }
+psql_db() { PGPASSWORD=postgres psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$DB_PORT" -U postgres -d postgres "$@"; }
+pid_alive() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Secrets are generated once per profile and kept in its state dir, never in code.
+ensure_secrets() {
+  mkdir -p "$STATE" "$RUN" "$LOGS"
+  if [ ! -f "$STATE/secrets.env" ]; then
+    umask 077
+    {
+      echo "JWT_SECRET=$(openssl rand -hex 32)"
+      echo "WORKER_SECRET=$(openssl rand -hex 32)"
+      echo "LOCAL_AWS_ACCESS_KEY_ID=AKIALOCAL$(openssl rand -hex 6 | tr a-f A-F)"
+      echo "LOCAL_AWS_SECRET_ACCESS_KEY=$(openssl rand -base64 30 | tr -d '/+=' | head -c 40)"
+      echo "UPSTASH_REDIS_REST_TOKEN=$(openssl rand -hex 24)"
+    } >"$STATE/secrets.env"
+  fi
+  set -a
+  # shellcheck disable=SC1091
+  . "$STATE/secrets.env"
+  set +a
+}
+
+mint_keys() {
+  ANON_KEY=$("$DENO" run -q --allow-env --allow-read scripts/mint-jwt.ts anon)
+  SERVICE_ROLE_KEY=$("$DENO" run -q --allow-env --allow-read scripts/mint-jwt.ts service_role)
+  DEMO_USER_ID=00000000-0000-4000-8000-00000000d3e0
+  DEMO_USER_JWT=$("$DENO" run -q --allow-env --allow-read scripts/mint-jwt.ts authenticated \
+    "$DEMO_USER_ID" demo@tallyq.local)
+}
+
+write_env() {
+  cat >"$STATE/stack.env" <<EOF
+TALLYQ_PROFILE=$PROFILE
+SUPABASE_URL=http://127.0.0.1:$API_PORT
+FUNCTIONS_URL=http://127.0.0.1:$API_PORT/functions/v1
+SUPABASE_DB_URL=$DB_URL
+SUPABASE_ANON_KEY=$ANON_KEY
+SUPABASE_SERVICE_ROLE_KEY=$SERVICE_ROLE_KEY
+SUPABASE_JWT_SECRET=$JWT_SECRET
+DEMO_USER_ID=$DEMO_USER_ID
+DEMO_USER_JWT=$DEMO_USER_JWT
+WORKER_SECRET=$WORKER_SECRET
+TALLYQ_REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+UPSTASH_REDIS_REST_URL=http://127.0.0.1:$UPSTASH_PORT
+UPSTASH_REDIS_REST_TOKEN=$UPSTASH_REDIS_REST_TOKEN
+TEXTRACT_ENDPOINT=http://127.0.0.1:$TEXTRACT_PORT
+TEXTRACT_PORT=$TEXTRACT_PORT
+AWS_REGION=us-east-1
+AWS_ACCESS_KEY_ID=$LOCAL_AWS_ACCESS_KEY_ID
+AWS_SECRET_ACCESS_KEY=$LOCAL_AWS_SECRET_ACCESS_KEY
+LOCAL_AWS_ACCESS_KEY_ID=$LOCAL_AWS_ACCESS_KEY_ID
+LOCAL_AWS_SECRET_ACCESS_KEY=$LOCAL_AWS_SECRET_ACCESS_KEY
+STORAGE_DRIVER=local
+LOCAL_STORAGE_DIR=$STATE/storage
+EOF
+}
+
+# ---- Postgres ----------------------------------------------------------------
+start_postgres() {
+  if [ ! -f "$PGDATA/PG_VERSION" ]; then
+    log "initdb $PGDATA"
+    mkdir -p "$PGDATA"
+    local pwfile
+    pwfile=$(mktemp)
+    echo postgres >"$pwfile"
+    if [ "$(id -u)" -eq 0 ]; then
+      chown -R postgres:postgres "$STATE/pgdata" "$pwfile"
+      runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -U postgres --pwfile="$pwfile" \
+        -A scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >"$LOGS/initdb.log"
+    else
+      "$PGBIN/initdb" -D "$PGDATA" -U postgres --pwfile="$pwfile" -A scram-sha-256 \
+        --encoding=UTF8 --locale=C.UTF-8 >"$LOGS/initdb.log"
+    fi
+    rm -f "$pwfile"
+    cat >>"$PGDATA/postgresql.conf" <<EOF
+# ---- tallyq local stack ----
+listen_addresses = '127.0.0.1'
+port = $DB_PORT
+unix_socket_directories = '$PGDATA'
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'postgres'
+cron.use_background_workers = on
+max_worker_processes = 20
+max_connections = 200
+shared_buffers = 256MB
+wal_level = logical
+EOF
+    # The test stack trades durability for speed; the dev stack keeps Postgres defaults.
+    if [ "$PROFILE" = test ]; then
+      printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$PGDATA/postgresql.conf"
+    fi
+  fi
+  if ! pg_is_up; then
+    log "starting Postgres on 127.0.0.1:$DB_PORT"
+    local as=()
+    [ "$(id -u)" -eq 0 ] && as=(runuser -u postgres --)
+    "${as[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 start >/dev/null
+  fi
+}
+
+# Platform pieces hosted Supabase has and this machine cannot install (see supabase/local/).
+install_platform() {
+  bash supabase/local/extensions/install.sh >/dev/null
+  psql_db -f supabase/local/platform/bootstrap.sql >/dev/null
+}
+
+apply_migrations() {
+  log "applying migrations with the Supabase CLI"
+  "$SUPABASE" db push --remote="$DB_URL" --yes --include-all >"$LOGS/db-push.log" 2>&1 || {
+    cat "$LOGS/db-push.log" >&2
+    return 1
+  }
+}
+
+# Vault secrets the database uses to call the worker (same names as on hosted Supabase).
+configure_vault() {
+  psql_db -v worker_secret="$WORKER_SECRET" -v functions_url="http://127.0.0.1:$API_PORT/functions/v1" <<'SQL' >/dev/null
+select case when exists (select 1 from vault.secrets where name = 'tallyq_worker_secret')
+  then vault.update_secret((select id from vault.secrets where name = 'tallyq_worker_secret'), :'worker_secret')
+  else (select vault.create_secret(:'worker_secret', 'tallyq_worker_secret', 'Bearer secret for database -> worker calls')) end;
+select case when exists (select 1 from vault.secrets where name = 'tallyq_functions_url')
+  then vault.update_secret((select id from vault.secrets where name = 'tallyq_functions_url'), :'functions_url')
+  else (select vault.create_secret(:'functions_url', 'tallyq_functions_url', 'Base URL of the edge functions')) end;
+SQL
+}
+
+seed_demo_user() {
+  psql_db -v id="$DEMO_USER_ID" <<'SQL' >/dev/null
+insert into auth.users (id, email, role, aud, raw_user_meta_data, raw_app_meta_data)
+values (:'id', 'demo@tallyq.local', 'authenticated', 'authenticated', '{"name":"Demo"}', '{"provider":"email"}')
+on conflict (id) do nothing;
+SQL
+}
+
+# ---- processes -----------------------------------------------------------------
+start_bg() { # name, command...
+  local name=$1
+  shift
+  if pid_alive "$name"; then return 0; fi
+  (
+    set -a
+    # shellcheck disable=SC1091
+    . "$STATE/stack.env"
+    set +a
+    exec setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null
+  ) &
+  echo $! >"$RUN/$name.pid"
+}
+
+wait_port() { # name, port
+  local i
+  for i in $(seq 1 300); do
+    port_open "$2" && return 0
+    if ! pid_alive "$1"; then
+      log "$1 exited; last log lines:"
+      tail -20 "$LOGS/$1.log" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  log "$1 did not open port $2"
+  return 1
+}
+
+start_redis() {
+  if port_open "$REDIS_PORT"; then return 0; fi
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+    --pidfile "$RUN/redis.pid" --logfile "$LOGS/redis.log" --dir "$STATE"
+  wait_port redis "$REDIS_PORT"
+}
+
+start_services() {
+  local deno_run=("$DENO" run --allow-all --quiet)
+  start_bg textract "${deno_run[@]}" supabase/local/textract/server.ts
+  start_bg upstash-proxy "${deno_run[@]}" supabase/local/upstash-rest-proxy.ts --port "$UPSTASH_PORT"
+  start_bg pg-net-worker "${deno_run[@]}" supabase/local/pg-net-worker.ts
+  start_bg functions "${deno_run[@]}" supabase/local/functions-server.ts --port "$API_PORT"
+  wait_port textract "$TEXTRACT_PORT"
+  wait_port upstash-proxy "$UPSTASH_PORT"
+  wait_port functions "$API_PORT"
+}
+
+wait_healthy() {
+  local i body
+  for i in $(seq 1 100); do
+    body=$(curl -s -H "Authorization: Bearer $ANON_KEY" "http://127.0.0.1:$API_PORT/functions/v1/health" || true)
+    if echo "$body" | grep -q '"status":"ok"'; then return 0; fi
+    sleep 0.2
+  done
+  log "health check did not report ok: $body"
+  return 1
+}
+
+print_status() {
+  # shellcheck disable=SC1091
+  . "$STATE/stack.env"
+  cat <<EOF
+
+tallyq local stack ($PROFILE) is running.
+
+         API URL: $SUPABASE_URL
+   Functions URL: $FUNCTIONS_URL
+          DB URL: $SUPABASE_DB_URL
+       Redis URL: $TALLYQ_REDIS_URL
+  Upstash REST URL: $UPSTASH_REDIS_REST_URL
+ Textract endpoint: $TEXTRACT_ENDPOINT
+        anon key: $SUPABASE_ANON_KEY
+service_role key: $SUPABASE_SERVICE_ROLE_KEY
+  demo user id: $DEMO_USER_ID (demo@tallyq.local)
+ demo user JWT: $DEMO_USER_JWT
+
+  Env for tools: .tallyq/$PROFILE/stack.env   Logs: .tallyq/$PROFILE/logs/
+  Try: curl -H "Authorization: Bearer \$SUPABASE_ANON_KEY" $FUNCTIONS_URL/health
+EOF
+}
+
+stop_all() {
+  local name
+  for name in functions pg-net-worker upstash-proxy textract; do
+    if pid_alive "$name"; then
+      kill -- "-$(cat "$RUN/$name.pid")" 2>/dev/null || kill "$(cat "$RUN/$name.pid")" 2>/dev/null || true
+    fi
+    rm -f "$RUN/$name.pid"
+  done
+  if [ -f "$RUN/redis.pid" ]; then
+    kill "$(cat "$RUN/redis.pid")" 2>/dev/null || true
+    rm -f "$RUN/redis.pid"
+  fi
+  if [ -f "$PGDATA/postmaster.pid" ]; then
+    local as=()
+    [ "$(id -u)" -eq 0 ] && as=(runuser -u postgres --)
+    "${as[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+}
+
+start() {
+  bash scripts/ensure-deps.sh
+  ensure_secrets
+  mint_keys
+  write_env
+  mkdir -p "$STATE/storage"
+  start_postgres
+  if [ "$(psql_db -tAc "select count(*) from pg_namespace where nspname = 'supabase_migrations'")" = 0 ] ||
+    [ -n "${TALLYQ_FORCE_MIGRATE:-}" ]; then
+    install_platform
+    apply_migrations
+  else
+    # Warm start: apply only migrations added since the last run.
+    apply_migrations
+  fi
+  configure_vault
+  seed_demo_user
+  start_redis
+  start_services
+  wait_healthy
+  print_status
+}
+
+reset() {
+  ensure_secrets
+  mint_keys
+  write_env
+  start_postgres
+  log "dropping and re-creating the database"
+  stop_services_only
+  PGPASSWORD=postgres psql -X -q -h 127.0.0.1 -p "$DB_PORT" -U postgres -d template1 \
+    -c "select pg_terminate_backend(pid) from pg_stat_activity where datname = 'postgres' and pid <> pg_backend_pid()" \
+    -c "drop database if exists postgres with (force)" -c "create database postgres" >/dev/null
+  rm -rf "$STATE/storage"
+  start
+}
+
+stop_services_only() {
+  local name
+  for name in functions pg-net-worker; do
+    if pid_alive "$name"; then kill -- "-$(cat "$RUN/$name.pid")" 2>/dev/null || true; fi
+    rm -f "$RUN/$name.pid"
+  done
+}
+
+case "$cmd" in
+  start) start ;;
+  stop) stop_all; log "stopped" ;;
+  reset) reset ;;
+  status)
+    if [ -f "$STATE/stack.env" ] && pg_is_up && port_open "$API_PORT"; then print_status; else
+      echo "tallyq local stack ($PROFILE) is not running. Start it with: npm start" >&2
+      exit 1
+    fi ;;
+  env) cat "$STATE/stack.env" ;;
+  *) echo "usage: scripts/stack.sh start|stop|status|reset|env [--profile dev|test]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,26 @@
+// Reads and validates configuration once, through an injectable seam, failing fast with a
+// message that names every missing or malformed variable.
+import { z } from 'npm:zod@^3.24.4';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadEnv<T extends z.ZodRawShape>(
+  shape: T,
+  source: Record<string, string | undefined> = Deno.env.toObject(),
+): z.infer<z.ZodObject<T>> {
+  const parsed = z.object(shape).safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** The variables hosted Supabase provides to every edge function. */
+export const platformEnv = {
+  SUPABASE_URL: z.string().url(),
+  SUPABASE_DB_URL: z.string().min(1),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(1),
+};

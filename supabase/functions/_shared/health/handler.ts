@@ -1,0 +1,15 @@
+// GET /functions/v1/health: database and Redis status as JSON.
+import { json, MethodNotAllowed, withErrors } from '../http/errors.ts';
+import { healthStatusCode, type Probe, runProbes } from './checks.ts';
+
+export function createHealthHandler(probes: Probe[]): (req: Request) => Promise<Response> {
+  return withErrors(async (req) => {
+    if (req.method !== 'GET') throw new MethodNotAllowed(['GET']);
+    const report = await runProbes(probes);
+    return json(
+      { ...report, service: 'tallyq', time: new Date().toISOString() },
+      healthStatusCode(report),
+      { 'cache-control': 'no-store' },
+    );
+  });
+}

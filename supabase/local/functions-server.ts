@@ -1,0 +1,117 @@
+// Local stand-in for Supabase's edge runtime + API gateway (never deployed).
+// One Deno process serves every function at /functions/v1/<name>, enforcing `verify_jwt` from
+// supabase/config.toml like the hosted gateway. Each function's index.ts runs unchanged: it calls
+// Deno.serve(handler) as on hosted Supabase, and this server captures that handler.
+//
+//   deno run -A supabase/local/functions-server.ts --port 54321
+// Env: the stack env (SUPABASE_URL, SUPABASE_DB_URL, keys, JWT_SECRET, …) from scripts/stack.sh.
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { jwtVerify } from 'npm:jose@^6.0.11';
+import { errorResponse, json, NotFound, Unauthorized } from '../functions/_shared/http/errors.ts';
+
+type Handler = (req: Request, info?: unknown) => Response | Promise<Response>;
+
+const { values } = parseArgs({ args: Deno.args, options: { port: { type: 'string' } } });
+const port = Number(values.port ?? 54321);
+const functionsDir = new URL('../functions/', import.meta.url).pathname;
+const configPath = new URL('../config.toml', import.meta.url).pathname;
+
+const jwtSecret = Deno.env.get('JWT_SECRET');
+if (!jwtSecret) throw new Error('JWT_SECRET is not set (run through scripts/stack.sh)');
+const secretKey = new TextEncoder().encode(jwtSecret);
+
+/** `[functions.<name>] verify_jwt = <bool>` sections of config.toml (default true, as hosted). */
+export function readVerifyJwt(toml: string): Map<string, boolean> {
+  const result = new Map<string, boolean>();
+  let current: string | null = null;
+  for (const line of toml.split('\n')) {
+    const section = line.match(/^\s*\[functions\.([A-Za-z0-9_-]+)\]\s*$/);
+    if (section) {
+      current = section[1];
+      result.set(current, true);
+      continue;
+    }
+    if (/^\s*\[/.test(line)) current = null;
+    const setting = line.match(/^\s*verify_jwt\s*=\s*(true|false)\s*$/);
+    if (current && setting) result.set(current, setting[1] === 'true');
+  }
+  return result;
+}
+
+const verifyJwt = readVerifyJwt(await Deno.readTextFile(configPath));
+
+// Import every function once; its Deno.serve call hands us its handler.
+const handlers = new Map<string, Handler>();
+const loadErrors = new Map<string, string>();
+const realServe = Deno.serve;
+for await (const entry of Deno.readDir(functionsDir)) {
+  if (!entry.isDirectory || entry.name.startsWith('_')) continue;
+  const index = join(functionsDir, entry.name, 'index.ts');
+  try {
+    await Deno.stat(index);
+  } catch {
+    continue;
+  }
+  let captured: Handler | undefined;
+  // deno-lint-ignore no-explicit-any
+  (Deno as any).serve = (...args: any[]) => {
+    const last = args[args.length - 1];
+    captured = typeof last === 'function' ? last : last?.handler;
+    return { finished: Promise.resolve(), shutdown: () => Promise.resolve(), ref() {}, unref() {} };
+  };
+  try {
+    await import(`file://${index}`);
+    if (!captured) throw new Error('index.ts did not call Deno.serve');
+    handlers.set(entry.name, captured);
+  } catch (err) {
+    loadErrors.set(entry.name, err instanceof Error ? err.message : String(err));
+    console.error(`function ${entry.name} failed to load:`, err);
+  }
+}
+// deno-lint-ignore no-explicit-any
+(Deno as any).serve = realServe;
+
+async function gatewayAuth(req: Request): Promise<void> {
+  const header = req.headers.get('authorization') ?? '';
+  const token = header.match(/^Bearer\s+(.+)$/i)?.[1];
+  if (!token) throw new Unauthorized('Missing authorization header');
+  try {
+    await jwtVerify(token, secretKey, { algorithms: ['HS256'] });
+  } catch {
+    throw new Unauthorized('Invalid JWT');
+  }
+}
+
+realServe({ hostname: '127.0.0.1', port, onListen: () => {} }, async (req, info) => {
+  try {
+    const url = new URL(req.url);
+    const match = url.pathname.match(/^\/functions\/v1\/([A-Za-z0-9_-]+)(\/.*)?$/);
+    if (!match) throw new NotFound('Not found');
+    const name = match[1];
+    const handler = handlers.get(name);
+    if (!handler) {
+      if (loadErrors.has(name)) {
+        return json({ error: 'boot_error', message: 'Function failed to start' }, 503);
+      }
+      throw new NotFound(`Function ${name} not found`);
+    }
+    if (verifyJwt.get(name) ?? true) await gatewayAuth(req);
+    // Hosted Supabase hands the function a URL whose path starts at /<name>.
+    const inner = new URL(`/${name}${match[2] ?? ''}${url.search}`, url.origin);
+    const headers = new Headers(req.headers);
+    headers.set('x-forwarded-for', info.remoteAddr.hostname);
+    const forwarded = new Request(inner, {
+      method: req.method,
+      headers,
+      body: req.body,
+      signal: req.signal,
+      // @ts-ignore: needed to stream request bodies
+      duplex: 'half',
+    });
+    return await handler(forwarded, info);
+  } catch (err) {
+    return errorResponse(err);
+  }
+});
+console.log(`functions server on http://127.0.0.1:${port}/functions/v1 (${[...handlers.keys()]})`);
