@@ -14,7 +14,7 @@ on conflict (id) do nothing;
 -- ============================================================================
 -- storage.foldername('org/user/a.jpg') = '{org,user}'. The organisation is compared as text so a
 -- malformed path is simply not matched instead of raising a cast error.
-create policy "Members can read their own receipt files in their organisations"
+create policy "Members can read their own receipt files"
   on storage.objects for select to authenticated
   using (
     bucket_id = 'receipts'
@@ -22,7 +22,7 @@ create policy "Members can read their own receipt files in their organisations"
     and (storage.foldername(name))[1] in (select o::text from private.user_org_ids() as o)
   );
 
-create policy "Members can upload receipt files to their own folder in their organisations"
+create policy "Members can upload receipt files to their own folder"
   on storage.objects for insert to authenticated
   with check (
     bucket_id = 'receipts'
@@ -30,7 +30,7 @@ create policy "Members can upload receipt files to their own folder in their org
     and (storage.foldername(name))[1] in (select o::text from private.user_org_ids() as o)
   );
 
-create policy "Members can replace their own receipt files in their organisations"
+create policy "Members can replace their own receipt files"
   on storage.objects for update to authenticated
   using (
     bucket_id = 'receipts'
@@ -43,7 +43,7 @@ create policy "Members can replace their own receipt files in their organisation
     and (storage.foldername(name))[1] in (select o::text from private.user_org_ids() as o)
   );
 
-create policy "Members can delete their own receipt files in their organisations"
+create policy "Members can delete their own receipt files"
   on storage.objects for delete to authenticated
   using (
     bucket_id = 'receipts'
