@@ -163,12 +163,12 @@ apply_migrations() {
 # Vault secrets the database uses to call the worker (same names as on hosted Supabase).
 configure_vault() {
   psql_db -v worker_secret="$WORKER_SECRET" -v functions_url="http://127.0.0.1:$API_PORT/functions/v1" <<'SQL' >/dev/null
-select case when exists (select 1 from vault.secrets where name = 'tallyq_worker_secret')
-  then vault.update_secret((select id from vault.secrets where name = 'tallyq_worker_secret'), :'worker_secret')
-  else (select vault.create_secret(:'worker_secret', 'tallyq_worker_secret', 'Bearer secret for database -> worker calls')) end;
-select case when exists (select 1 from vault.secrets where name = 'tallyq_functions_url')
-  then vault.update_secret((select id from vault.secrets where name = 'tallyq_functions_url'), :'functions_url')
-  else (select vault.create_secret(:'functions_url', 'tallyq_functions_url', 'Base URL of the edge functions')) end;
+select vault.update_secret(s.id, :'worker_secret') from vault.secrets as s where s.name = 'tallyq_worker_secret';
+select vault.create_secret(:'worker_secret', 'tallyq_worker_secret', 'Bearer secret for database -> worker calls')
+where not exists (select 1 from vault.secrets where name = 'tallyq_worker_secret');
+select vault.update_secret(s.id, :'functions_url') from vault.secrets as s where s.name = 'tallyq_functions_url';
+select vault.create_secret(:'functions_url', 'tallyq_functions_url', 'Base URL of the edge functions')
+where not exists (select 1 from vault.secrets where name = 'tallyq_functions_url');
 SQL
 }
 
@@ -185,6 +185,7 @@ start_bg() { # name, command...
   local name=$1
   shift
   if pid_alive "$name"; then return 0; fi
+  if [ ! -f "${!#}" ] && [ ! -f "${*: -3:1}" ]; then log "TEMP: $name not present yet, skipped"; return 0; fi
   (
     set -a
     # shellcheck disable=SC1091
@@ -197,6 +198,7 @@ start_bg() { # name, command...
 
 wait_port() { # name, port
   local i
+  pid_alive "$1" || { log "TEMP: $1 not running"; return 0; }
   for i in $(seq 1 300); do
     port_open "$2" && return 0
     if ! pid_alive "$1"; then

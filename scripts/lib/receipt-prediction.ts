@@ -1,0 +1,96 @@
+// One receipt → one prediction: OCR (cached by image hash and engine) + parse. Shared by
+// scripts/eval-receipts.ts and anything else that needs the same figures.
+//
+// Cache: .tallyq/cache/ocr/<sha256>-<engine>.json holds a single engine's OcrPage; `combined` is
+// rebuilt from the cached tesseract and paddle pages, so combine/parse changes need no new OCR.
+
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import type { OcrEngineName, OcrPage } from '../../supabase/functions/_shared/receipts/ocr-types.ts';
+import { parseReceiptPage } from '../../supabase/functions/_shared/receipts/parse.ts';
+import type { ParsedReceipt } from '../../supabase/functions/_shared/receipts/parse.ts';
+import {
+  recognizePaddle,
+  recognizeTesseract,
+} from '../../supabase/local/textract/ocr/engine.ts';
+import { combinePages } from '../../supabase/local/textract/ocr/combine.ts';
+
+export interface PredictOptions {
+  engine: OcrEngineName;
+  /** Directory for the OCR cache; null disables it (the --no-cache figure). */
+  cacheDir: string | null;
+  locale?: string;
+}
+
+export interface Prediction {
+  id: string;
+  file: string;
+  vendor: string | null;
+  date: string | null;
+  total: string | null;
+  address: string | null;
+  currency: string | null;
+  parsed: ParsedReceipt;
+  /** Seconds spent in OCR for this image (0 when served from cache). */
+  ocr_seconds: number;
+}
+
+async function cached(
+  sha: string,
+  engine: 'tesseract' | 'paddle',
+  image: Uint8Array,
+  cacheDir: string | null,
+): Promise<{ page: OcrPage; seconds: number }> {
+  const file = cacheDir ? join(cacheDir, `${sha}-${engine}.json`) : null;
+  if (file) {
+    try {
+      return { page: JSON.parse(await readFile(file, 'utf8')) as OcrPage, seconds: 0 };
+    } catch {
+      // not cached yet
+    }
+  }
+  const t0 = performance.now();
+  const page = engine === 'tesseract'
+    ? await recognizeTesseract(image)
+    : await recognizePaddle(image);
+  const seconds = (performance.now() - t0) / 1000;
+  if (file) {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify(page));
+  }
+  return { page, seconds };
+}
+
+/** OCR page for an image with the given engine (cached single-engine pages underneath). */
+export async function ocrPage(
+  image: Uint8Array,
+  engine: OcrEngineName,
+  cacheDir: string | null,
+): Promise<{ page: OcrPage; seconds: number }> {
+  const sha = createHash('sha256').update(image).digest('hex');
+  if (engine !== 'combined') return await cached(sha, engine, image, cacheDir);
+  const [t, p] = await Promise.all([
+    cached(sha, 'tesseract', image, cacheDir),
+    cached(sha, 'paddle', image, cacheDir),
+  ]);
+  return { page: combinePages(p.page, t.page), seconds: t.seconds + p.seconds };
+}
+
+/** Recognises and parses one receipt image file. */
+export async function predictReceipt(file: string, opts: PredictOptions): Promise<Prediction> {
+  const image = new Uint8Array(await readFile(file));
+  const { page, seconds } = await ocrPage(image, opts.engine, opts.cacheDir);
+  const parsed = parseReceiptPage(page, { locale: opts.locale });
+  return {
+    id: basename(file, extname(file)),
+    file,
+    vendor: parsed.vendor,
+    date: parsed.date,
+    total: parsed.total,
+    address: parsed.address,
+    currency: parsed.currency,
+    parsed,
+    ocr_seconds: seconds,
+  };
+}
