@@ -12,7 +12,7 @@ export type Probe = { name: string; required: boolean; run: () => Promise<unknow
 export async function runProbes(probes: Probe[], timeoutMs = 2000): Promise<HealthReport> {
   const results = await Promise.all(probes.map(async (probe) => {
     const started = performance.now();
-    let timer: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       await Promise.race([
         probe.run(),
