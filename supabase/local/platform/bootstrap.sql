@@ -44,6 +44,17 @@ create schema if not exists extensions;
 create extension if not exists "uuid-ossp" with schema extensions;
 create extension if not exists pgcrypto with schema extensions;
 
+-- Hosted projects come with Vault installed; the stand-in is available once
+-- supabase/local/extensions/install.sh has run.
+do $$
+begin
+  if exists (select 1 from pg_available_extensions where name = 'supabase_vault') then
+    create schema if not exists vault;
+    create extension if not exists supabase_vault with schema vault;
+  end if;
+end;
+$$;
+
 create schema if not exists auth authorization supabase_admin;
 create schema if not exists storage authorization supabase_admin;
 
