@@ -145,7 +145,7 @@ Deno.test({
   name: 'middleware - Redis down (TCP): fail-open route allows, fail-closed route answers 503',
   ...opts,
   fn: async () => {
-    const dead = createTcpRedis(await deadRedisUrl(), { commandTimeoutMs: 300 });
+    const dead = createTcpRedis(deadRedisUrl(), { commandTimeoutMs: 300 });
     const health = new LimiterHealthTracker();
     const logs: string[] = [];
     const rateLimit = createRateLimit({
@@ -188,7 +188,7 @@ Deno.test({
   ...opts,
   fn: async () => {
     const dead = createUpstashRedis({
-      url: `http://127.0.0.1:${await freePort()}`,
+      url: `http://127.0.0.1:${freePort()}`,
       token: 'x',
       timeoutMs: 300,
       retries: 0,

@@ -7,7 +7,7 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
+export function freePort(): number {
   const listener = Deno.listen({ hostname: '127.0.0.1', port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -31,7 +31,7 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 export async function useTestRedis(): Promise<TestRedis> {
   const fromEnv = Deno.env.get('TALLYQ_REDIS_URL');
   if (fromEnv) return { url: fromEnv, stop: () => Promise.resolve() };
-  const port = await freePort();
+  const port = freePort();
   const child = new Deno.Command('redis-server', {
     args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     stdout: 'null',
@@ -50,6 +50,6 @@ export async function useTestRedis(): Promise<TestRedis> {
 }
 
 /** A port nothing listens on, for "Redis is down" tests. */
-export async function deadRedisUrl(): Promise<string> {
-  return `redis://127.0.0.1:${await freePort()}`;
+export function deadRedisUrl(): string {
+  return `redis://127.0.0.1:${freePort()}`;
 }
