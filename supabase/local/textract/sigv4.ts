@@ -135,7 +135,9 @@ export function verifySigV4(req: SigV4Request, opts: VerifyOptions): SigV4Result
   }
   const url = new URL(req.url);
   const canonicalHeaders = signedHeaders
-    .map((h) => `${h}:${(req.headers.get(h) ?? '').trim().replace(/\s+/g, ' ')}\n`)
+    // A Request built in-process has no Host header (fetch forbids it): use the URL's authority.
+    .map((h) => h === 'host' ? (req.headers.get('host') ?? url.host) : (req.headers.get(h) ?? ''))
+    .map((v, i) => `${signedHeaders[i]}:${v.trim().replace(/\s+/g, ' ')}\n`)
     .join('');
   const payloadHash = req.headers.get('x-amz-content-sha256') ?? sha256hex(req.body);
   const canonicalRequest = [
