@@ -2,7 +2,7 @@
 -- defaults and return its id; nothing is sent before commit (the worker is woken by NOTIFY).
 begin;
 set local client_min_messages = warning;
-create extension if not exists pgtap;
+create extension if not exists pgtap with schema extensions;
 create extension if not exists pg_net;
 select plan(9);
 

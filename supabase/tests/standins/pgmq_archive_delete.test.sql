@@ -1,7 +1,7 @@
 -- pgmq stand-in contract: archive moves messages to pgmq.a_<queue>; delete removes them.
 begin;
 set local client_min_messages = warning;
-create extension if not exists pgtap;
+create extension if not exists pgtap with schema extensions;
 create extension if not exists pgmq;
 select plan(9);
 

@@ -1,7 +1,7 @@
 -- pgmq stand-in contract: metrics / metrics_all report queue_length, visible length and totals.
 begin;
 set local client_min_messages = warning;
-create extension if not exists pgtap;
+create extension if not exists pgtap with schema extensions;
 create extension if not exists pgmq;
 select plan(4);
 

@@ -2,7 +2,7 @@
 -- create is idempotent and registers the queue in pgmq.meta.
 begin;
 set local client_min_messages = warning;
-create extension if not exists pgtap;
+create extension if not exists pgtap with schema extensions;
 create extension if not exists pgmq;
 select plan(10);
 

@@ -2,7 +2,7 @@
 -- read_ct, returns oldest first, honours qty; set_vt changes visibility.
 begin;
 set local client_min_messages = warning;
-create extension if not exists pgtap;
+create extension if not exists pgtap with schema extensions;
 create extension if not exists pgmq;
 select plan(10);
 

@@ -1,7 +1,7 @@
 -- pgmq stand-in contract: send / send_batch return the new msg_ids and store the messages.
 begin;
 set local client_min_messages = warning;
-create extension if not exists pgtap;
+create extension if not exists pgtap with schema extensions;
 create extension if not exists pgmq;
 select plan(7);
 

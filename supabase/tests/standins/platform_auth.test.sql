@@ -2,7 +2,7 @@
 -- like Supabase's definitions; the API roles exist with hosted attributes.
 begin;
 set local client_min_messages = warning;
-create extension if not exists pgtap;
+create extension if not exists pgtap with schema extensions;
 select plan(12);
 
 select is(auth.uid(), null, 'auth.uid() is null without claims');

@@ -2,7 +2,7 @@
 -- deletes refused) and the path helpers storage policies use.
 begin;
 set local client_min_messages = warning;
-create extension if not exists pgtap;
+create extension if not exists pgtap with schema extensions;
 select plan(8);
 
 select is(

@@ -2,7 +2,7 @@
 -- vault.decrypted_secrets, and only by postgres and service_role.
 begin;
 set local client_min_messages = warning;
-create extension if not exists pgtap;
+create extension if not exists pgtap with schema extensions;
 create extension if not exists supabase_vault cascade;
 select plan(9);
 
