@@ -7,13 +7,13 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { OcrEngineName, OcrPage } from '../../supabase/functions/_shared/receipts/ocr-types.ts';
+import type {
+  OcrEngineName,
+  OcrPage,
+} from '../../supabase/functions/_shared/receipts/ocr-types.ts';
 import { parseReceiptPage } from '../../supabase/functions/_shared/receipts/parse.ts';
 import type { ParsedReceipt } from '../../supabase/functions/_shared/receipts/parse.ts';
-import {
-  recognizePaddle,
-  recognizeTesseract,
-} from '../../supabase/local/textract/ocr/engine.ts';
+import { recognizePaddle, recognizeTesseract } from '../../supabase/local/textract/ocr/engine.ts';
 import { combinePages } from '../../supabase/local/textract/ocr/combine.ts';
 
 export interface PredictOptions {

@@ -1,0 +1,1167 @@
+// Receipt parser / normaliser: OCR lines (or AWS Textract AnalyzeExpense output) → vendor, address,
+// date, time, total, subtotal, tax, currency, payment method and line items, with per-field
+// confidence 0..1 from OCR confidence and arithmetic cross-checks. Pure, no I/O; deployed with the
+// worker and used by the local Textract-compatible endpoint (toExpenseDocument).
+
+import type { BBox, OcrLine, OcrPage } from './ocr-types.ts';
+import { unionBBox } from './ocr-types.ts';
+import { type Cents, detectCurrencies, fixOcrDigits, formatCents, parseMoney } from './money.ts';
+import type {
+  AnalyzeExpenseResponse,
+  ExpenseDetection,
+  ExpenseDocument,
+  ExpenseField,
+  Geometry,
+  LineItemGroup,
+} from '../textract/types.ts';
+
+export interface ParsedLineItem {
+  description: string | null;
+  quantity: string | null;
+  unit_price: string | null;
+  amount: string | null;
+}
+
+export type ReceiptField =
+  | 'vendor'
+  | 'address'
+  | 'date'
+  | 'time'
+  | 'total'
+  | 'subtotal'
+  | 'tax'
+  | 'currency'
+  | 'payment_method'
+  | 'line_items';
+
+export const RECEIPT_FIELDS: readonly ReceiptField[] = [
+  'vendor',
+  'address',
+  'date',
+  'time',
+  'total',
+  'subtotal',
+  'tax',
+  'currency',
+  'payment_method',
+  'line_items',
+];
+
+export interface ParsedReceipt {
+  vendor: string | null;
+  address: string | null;
+  /** ISO yyyy-mm-dd */
+  date: string | null;
+  /** HH:MM or HH:MM:SS, 24-hour */
+  time: string | null;
+  /** Decimal strings like "12.30" */
+  total: string | null;
+  subtotal: string | null;
+  tax: string | null;
+  /** ISO 4217 */
+  currency: string | null;
+  /** cash | card | visa | mastercard | amex | debit | ewallet | cheque | voucher | … */
+  payment_method: string | null;
+  line_items: ParsedLineItem[];
+  /** 0..1 per field; 0 where the field is null. */
+  confidence: Record<ReceiptField, number>;
+  /** Indices into the input lines each field was read from (for geometry); informational. */
+  sources?: Partial<Record<ReceiptField, number[]>>;
+}
+
+export interface ParseOptions {
+  /** BCP 47 locale, e.g. "en-MY", "en-US", "de-DE": breaks day/month ties and `$` ambiguity. */
+  locale?: string;
+}
+
+// ---------------------------------------------------------------- line model
+
+interface Amount {
+  cents: Cents;
+  text: string;
+  /** character offset in the line's text */
+  index: number;
+}
+
+interface Line {
+  i: number;
+  text: string;
+  upper: string;
+  /** upper-case with all whitespace removed (Paddle often drops spaces) */
+  compact: string;
+  conf: number;
+  bbox: BBox;
+  amounts: Amount[];
+}
+
+const AMOUNT_RE =
+  /(?<![\d.,])-?(?:\d{1,3}(?:,\d{3})+|\d+)[.,]\s?\d{2}(?![.,]?\d)(?!\s?%)|(?<![\d.,])-?\d{1,3}(?:\.\d{3})+,\d{2}(?![.,]?\d)(?!\s?%)/g;
+
+function findAmounts(text: string): Amount[] {
+  const fixed = fixOcrDigits(text);
+  const out: Amount[] = [];
+  for (const m of fixed.matchAll(AMOUNT_RE)) {
+    const cents = parseMoney(m[0].replace(/\s/g, ''));
+    if (cents === null) continue;
+    // "3.00-" / "(3.00)" style negatives
+    const after = fixed.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 1);
+    const neg = after === '-' && !m[0].startsWith('-');
+    out.push({ cents: neg ? -cents : cents, text: m[0], index: m.index ?? 0 });
+  }
+  return out;
+}
+
+function toLines(lines: OcrLine[]): Line[] {
+  return lines.map((l, i) => {
+    const text = l.text.replace(/\s+/g, ' ').trim();
+    const upper = text.toUpperCase();
+    return {
+      i,
+      text,
+      upper,
+      compact: upper.replace(/\s+/g, ''),
+      conf: Math.max(0, Math.min(1, (l.confidence ?? 80) / 100)),
+      bbox: l.bbox ?? { left: 0, top: i / Math.max(1, lines.length), width: 1, height: 0 },
+      amounts: findAmounts(text),
+    };
+  });
+}
+
+// ---------------------------------------------------------------- totals
+
+const RE_SUBTOTAL =
+  /SUB-?TOTAL|SUBTTL|TOTAL(SALES)?\(?(EXCL|EXCLUDING|BEFORE|W\/OGST|WITHOUTGST|NETT?OFGST)|AMOUNTEXCL|EXCL(UDING|\.)?(GST|TAX|VAT|SST)|BEFORETAX|NETSALES|TOTALEXGST/;
+const RE_TOTAL_STRONG =
+  /GRANDTOTAL|NETTT?OTAL|NETTOTAL|TOTALAMOUNT|TOTALAMT|AMOUNTDUE|TOTALDUE|BALANCEDUE|TOTALPAYABLE|AMOUNTPAYABLE|PAYABLE|ROUNDEDTOTAL|TOTALROUNDED|AFTERROUNDING|TOTAL\(?INCL|TOTALSALES\(?INCL|INCL(USIVE|\.)?(OF)?(GST|TAX|VAT|SST)|JUMLAH|TOTALRM|TOTAL:?RM|TOTALMYR|TOTALSALE|TOTALTOPAY|AMOUNTTOPAY|BALANCETOPAY|TOTALINVOICE|INVOICETOTAL|GESAMT|SUMME|MONTANT|TOTALTTC/;
+const RE_TOTAL_WEAK = /TOTAL|TOTL|TTL|AMOUNT|AMT|BALANCE|NETT|\bNET\b|DUE|SUM|BAYAR/;
+const RE_NOT_TOTAL =
+  /TOTAL(QTY|QUANTITY|ITEM|NO|UNIT|PCS|SAV|DISC|POINT|WEIGHT|TAX|GST|VAT|SST)|QTY|ITEMS?:|SAVING|DISCOUNT|DISC\b|POINTS?|GSTAMOUNT|TAXAMOUNT|VATAMOUNT|GSTSUMMARY|TAXSUMMARY|ANALYSIS|CHANGE|CHG|BAKI|KEMBALI|CASH|TUNAI|TENDER|ROUND(ING)?ADJ|ROUNDING|ADJUSTMENT|DEPOSIT|VOUCHER|PREVIOUS|TIPS?\b|GRATUITY/;
+const RE_CASH = /CASH|TUNAI|TENDER|RECEIVED|PAYMENT|BAYARAN/;
+const RE_CHANGE = /CHANGE|CHG|BAKI|KEMBALI|BALANCE(RETURN|CHANGE)/;
+const RE_CARD =
+  /VISA|MASTER|AMEX|CARD|DEBIT|CREDIT|KAD|EFTPOS|MAESTRO|UNIONPAY|GRABPAY|BOOST|TOUCHNGO|TNG|EWALLET|E-WALLET|PAYWAVE/;
+const RE_ROUNDING = /ROUND/;
+const RE_TAX = /GST|\bTAX|TAX\b|VAT|SST|SERVICECHARGE|SVC|MWST|TVA|IVA/;
+const RE_TAX_ID = /(GST|TAX|VAT|SST)(ID|REG|NO|#|:?\d{6,})|REG\.?NO|COMPANY|CO\.?REG/;
+
+interface Choice<T> {
+  value: T;
+  confidence: number;
+  lines: number[];
+}
+
+/** Amounts with the label context of their own line (or the label line just above). */
+function labelledAmounts(ls: Line[]): { line: Line; amount: Amount; label: Line }[] {
+  const out: { line: Line; amount: Amount; label: Line }[] = [];
+  for (const l of ls) {
+    const letters = l.compact.replace(/[^A-Z]/g, '');
+    // A line of only numbers takes its label from the line above when that one has none.
+    let label = l;
+    if (letters.length < 2 && l.i > 0) {
+      const prev = ls[l.i - 1];
+      if (prev && prev.amounts.length === 0) label = prev;
+    }
+    for (const a of l.amounts) out.push({ line: l, amount: a, label });
+  }
+  // Label lines without amount whose value sits alone on the next line are covered above; also
+  // handle "TOTAL" label lines whose amount is on the line below next to other text.
+  return out;
+}
+
+function pickTotal(
+  ls: Line[],
+  subtotal: Cents | null,
+  tax: Cents | null,
+): Choice<Cents> | null {
+  const items = labelledAmounts(ls);
+  if (items.length === 0) return null;
+  const scores = new Map<string, { score: number; lines: number[]; pos: number; hits: number }>();
+  let cash: Cents | null = null;
+  let change: Cents | null = null;
+  let rounding: Cents | null = null;
+  for (const { amount, label } of items) {
+    const c = label.compact;
+    if (RE_CHANGE.test(c) && amount.cents >= 0n) change = amount.cents;
+    else if (RE_CASH.test(c) && !RE_TOTAL_STRONG.test(c) && cash === null) cash = amount.cents;
+    if (RE_ROUNDING.test(c) && !/TOTAL/.test(c.replace(/ROUNDEDTOTAL|TOTALROUNDED/, ''))) {
+      rounding = amount.cents;
+    }
+  }
+  let maxPlain: Cents = 0n;
+  for (const { amount, label } of items) {
+    const c = label.compact;
+    if (RE_CHANGE.test(c) || RE_CASH.test(c)) continue;
+    if (amount.cents > maxPlain) maxPlain = amount.cents;
+  }
+  for (const { line, amount, label } of items) {
+    const c = label.compact;
+    let s = 0;
+    const strong = RE_TOTAL_STRONG.test(c);
+    const negative = RE_NOT_TOTAL.test(c) || RE_SUBTOTAL.test(c);
+    if (strong && !RE_SUBTOTAL.test(c) && !/CHANGE|CASH|TENDER/.test(c)) s += 10;
+    else if (RE_TOTAL_WEAK.test(c) && !negative) s += 7;
+    if (negative && !strong) {
+      if (RE_CHANGE.test(c)) s -= 6;
+      else if (RE_CASH.test(c)) s -= 2;
+      else s -= 4;
+    }
+    if (RE_CARD.test(c) && !RE_CASH.test(c)) s += 2;
+    if (amount.cents <= 0n) s -= 20;
+    // Amounts to the far left of a line (e.g. quantities in tables) are rarely the total.
+    if (line.amounts.length > 1 && amount !== line.amounts[line.amounts.length - 1]) s -= 1;
+    const key = amount.cents.toString();
+    const prev = scores.get(key);
+    if (!prev) scores.set(key, { score: s, lines: [line.i], pos: line.i, hits: 1 });
+    else {
+      prev.hits++;
+      prev.lines.push(line.i);
+      if (s > prev.score) prev.score = s;
+      if (s >= prev.score) prev.pos = Math.max(prev.pos, line.i);
+    }
+  }
+  let best: { cents: Cents; score: number; lines: number[]; pos: number } | null = null;
+  let second = -Infinity;
+  for (const [key, v] of scores) {
+    const cents = BigInt(key);
+    let s = v.score + Math.min(3, v.hits - 1) * 0.5;
+    if (cash !== null && change !== null && cash - change === cents && cents > 0n) s += 6;
+    if (subtotal !== null && tax !== null && subtotal + tax === cents) s += 3;
+    if (subtotal !== null && tax === null && subtotal === cents) s += 1;
+    if (
+      rounding !== null && subtotal !== null && tax !== null && subtotal + tax + rounding === cents
+    ) {
+      s += 3;
+    }
+    if (cents === maxPlain && cents > 0n) s += 2;
+    if (!best || s > best.score || (s === best.score && v.pos > best.pos)) {
+      if (best) second = Math.max(second, best.score);
+      best = { cents, score: s, lines: v.lines, pos: v.pos };
+    } else second = Math.max(second, s);
+  }
+  if (!best || best.score < 0) return null;
+  const margin = best.score - (second === -Infinity ? 0 : second);
+  const base = best.score >= 10 ? 0.75 : best.score >= 7 ? 0.6 : 0.35;
+  const confLine = ls[best.lines[best.lines.length - 1]]?.conf ?? 0.8;
+  const confidence = Math.min(0.99, (base + Math.min(0.2, margin * 0.03)) * (0.5 + confLine / 2));
+  return { value: best.cents, confidence, lines: best.lines };
+}
+
+function pickLabelled(ls: Line[], label: RegExp, exclude: RegExp | null): Choice<Cents> | null {
+  for (let k = ls.length - 1; k >= 0; k--) {
+    const l = ls[k];
+    if (!label.test(l.compact) || (exclude && exclude.test(l.compact))) continue;
+    let amounts = l.amounts;
+    if (amounts.length === 0 && ls[k + 1] && /[A-Z]{2}/.test(ls[k + 1].compact) === false) {
+      amounts = ls[k + 1].amounts;
+    }
+    if (amounts.length === 0) continue;
+    const a = amounts[amounts.length - 1];
+    return { value: a.cents, confidence: 0.6 * (0.5 + l.conf / 2), lines: [l.i] };
+  }
+  return null;
+}
+
+function pickTax(ls: Line[]): Choice<Cents> | null {
+  // Prefer explicit tax totals ("TOTAL GST", "GST AMOUNT", "TAX"), from the bottom up.
+  const candidates = ls.filter((l) =>
+    RE_TAX.test(l.compact) && !RE_TAX_ID.test(l.compact) && l.amounts.length > 0 &&
+    !RE_TOTAL_STRONG.test(l.compact.replace(/INCL(USIVE|\.)?(OF)?(GST|TAX|VAT|SST)/, ''))
+  );
+  if (candidates.length === 0) return null;
+  const scored = candidates.map((l) => {
+    let s = 0;
+    if (/TOTAL(GST|TAX|VAT|SST)|(GST|TAX|VAT|SST)(AMOUNT|AMT|TOTAL|PAYABLE)/.test(l.compact)) {
+      s += 3;
+    }
+    if (/%/.test(l.upper)) s -= 1;
+    if (/EXCL|INCL|SUMMARY|ANALYSIS/.test(l.compact)) s -= 1;
+    return { l, s };
+  });
+  scored.sort((a, b) => b.s - a.s || b.l.i - a.l.i);
+  const l = scored[0].l;
+  const a = l.amounts[l.amounts.length - 1];
+  return { value: a.cents, confidence: 0.55 * (0.5 + l.conf / 2), lines: [l.i] };
+}
+
+// ---------------------------------------------------------------- dates and times
+
+const MONTHS: Record<string, number> = {
+  JAN: 1,
+  FEB: 2,
+  MAR: 3,
+  APR: 4,
+  MAY: 5,
+  JUN: 6,
+  JUL: 7,
+  AUG: 8,
+  SEP: 9,
+  SEPT: 9,
+  OCT: 10,
+  NOV: 11,
+  DEC: 12,
+  JANUARY: 1,
+  FEBRUARY: 2,
+  MARCH: 3,
+  APRIL: 4,
+  JUNE: 6,
+  JULY: 7,
+  AUGUST: 8,
+  SEPTEMBER: 9,
+  OCTOBER: 10,
+  NOVEMBER: 11,
+  DECEMBER: 12,
+  // Malay / German / French / Spanish short forms that differ from English
+  MEI: 5,
+  OGOS: 8,
+  OKT: 10,
+  DIS: 12,
+  MAI: 5,
+  DEZ: 12,
+  MRZ: 3,
+  JANV: 1,
+  FEVR: 2,
+  AVR: 4,
+  JUIN: 6,
+  JUIL: 7,
+  AOUT: 8,
+  ENE: 1,
+  ABR: 4,
+  AGO: 8,
+  DIC: 12,
+};
+
+interface DateHit {
+  y: number;
+  /** first and second numeric fields for numeric dates (order unresolved), or resolved m/d */
+  a: number;
+  b: number;
+  /** 'ymd' | 'named' are resolved (a = month, b = day); 'num' needs day/month order */
+  kind: 'resolved' | 'num';
+  line: number;
+  labelled: boolean;
+}
+
+function fullYear(y: string): number {
+  const n = Number(y);
+  return y.length === 2 ? 2000 + n : n;
+}
+
+function validDate(y: number, m: number, d: number): boolean {
+  if (!(y >= 1990 && y <= 2099 && m >= 1 && m <= 12 && d >= 1 && d <= 31)) return false;
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  return dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+}
+
+function iso(y: number, m: number, d: number): string {
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${
+    String(d).padStart(2, '0')
+  }`;
+}
+
+/** Repairs OCR confusions inside date-like runs ("O2/O6/2018", "2O18"). */
+function fixDateText(s: string): string {
+  return s.replace(
+    /[0-9OolIS|]{1,4}(?:\s?[-/.]\s?[0-9OolIS|]{1,4}){2}/g,
+    (m) => m.replace(/[Oo]/g, '0').replace(/[lI|]/g, '1').replace(/S/g, '5'),
+  );
+}
+
+function findDates(l: Line): DateHit[] {
+  const hits: DateHit[] = [];
+  const s = fixDateText(l.upper);
+  const labelled = /DATE|TARIKH|DATUM|FECHA|\bDT\b|INVOICEDATE|BILLDATE/.test(l.compact);
+  let m: RegExpExecArray | null;
+  // yyyy-mm-dd / yyyy/mm/dd / yyyy.mm.dd
+  const reYmd = /(?<!\d)(\d{4})\s?[-/.]\s?(\d{1,2})\s?[-/.]\s?(\d{1,2})(?!\d)/g;
+  while ((m = reYmd.exec(s))) {
+    const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+    if (validDate(y, mo, d)) hits.push({ y, a: mo, b: d, kind: 'resolved', line: l.i, labelled });
+  }
+  // dd/mm/yyyy, mm/dd/yyyy, dd-mm-yy, dd.mm.yy
+  const reNum = /(?<![\d.,:])(\d{1,2})\s?([-/.])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d.,]?\d)/g;
+  while ((m = reNum.exec(s))) {
+    const a = Number(m[1]), b = Number(m[3]), y = fullYear(m[4]);
+    if (m[2] === '.' && m[4].length === 2 && !labelled) {
+      // "12.30.00" style prices/times are not dates unless labelled
+      if (!validDate(y, b, a) && !validDate(y, a, b)) continue;
+    }
+    if (validDate(y, b, a) || validDate(y, a, b)) {
+      hits.push({ y, a, b, kind: 'num', line: l.i, labelled });
+    }
+  }
+  // dd Mon yyyy, dd-Mon-yy, dd/Mon/yyyy, ddMonyyyy
+  const reDmy = /(?<!\d)(\d{1,2})\s?[-/. ]?\s?([A-Z]{3,9})\.?\s?[-/., ]?\s?(\d{4}|\d{2})(?!\d)/g;
+  while ((m = reDmy.exec(s))) {
+    const mo = MONTHS[m[2]];
+    const d = Number(m[1]), y = fullYear(m[3]);
+    if (mo && validDate(y, mo, d)) {
+      hits.push({ y, a: mo, b: d, kind: 'resolved', line: l.i, labelled });
+    }
+  }
+  // Mon dd, yyyy
+  const reMdy = /(?<![A-Z])([A-Z]{3,9})\.?\s?(\d{1,2})(?:ST|ND|RD|TH)?\s?,?\s?(\d{4})(?!\d)/g;
+  while ((m = reMdy.exec(s))) {
+    const mo = MONTHS[m[1]];
+    const d = Number(m[2]), y = Number(m[3]);
+    if (mo && validDate(y, mo, d)) {
+      hits.push({ y, a: mo, b: d, kind: 'resolved', line: l.i, labelled });
+    }
+  }
+  // yyyymmdd only next to a date label (8-digit numbers are usually ids)
+  if (labelled) {
+    const re8 = /(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)/g;
+    while ((m = re8.exec(s))) {
+      const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+      if (validDate(y, mo, d)) hits.push({ y, a: mo, b: d, kind: 'resolved', line: l.i, labelled });
+    }
+  }
+  return hits;
+}
+
+function monthFirstLocale(locale: string | undefined): boolean | null {
+  if (!locale) return null;
+  const region = locale.split(/[-_]/)[1]?.toUpperCase();
+  if (region && ['US', 'PH', 'FM', 'MH', 'PW', 'GU', 'AS', 'PR', 'VI', 'UM'].includes(region)) {
+    return true;
+  }
+  if (!region && /^en$/i.test(locale)) return null;
+  return false;
+}
+
+function pickDate(ls: Line[], locale: string | undefined): Choice<string> | null {
+  const hits = ls.flatMap(findDates);
+  if (hits.length === 0) return null;
+  // Evidence for the numeric order: any numeric date that is valid only one way round.
+  let dayFirstVotes = 0, monthFirstVotes = 0;
+  for (const h of hits) {
+    if (h.kind !== 'num') continue;
+    const df = validDate(h.y, h.b, h.a);
+    const mf = validDate(h.y, h.a, h.b);
+    if (df && !mf) dayFirstVotes++;
+    if (mf && !df) monthFirstVotes++;
+  }
+  const localeMf = monthFirstLocale(locale);
+  const monthFirst = monthFirstVotes > dayFirstVotes
+    ? true
+    : dayFirstVotes > monthFirstVotes
+    ? false
+    : localeMf ?? false;
+  const evidence = monthFirstVotes !== dayFirstVotes || localeMf !== null;
+  const scored = new Map<string, { s: number; lines: number[]; ambiguous: boolean }>();
+  for (const h of hits) {
+    let m = h.a, d = h.b, ambiguous = false;
+    if (h.kind === 'num') {
+      const df = validDate(h.y, h.b, h.a);
+      const mf = validDate(h.y, h.a, h.b);
+      if (df && mf && h.a !== h.b) ambiguous = !evidence;
+      if ((monthFirst && mf) || !df) {
+        m = h.a;
+        d = h.b;
+      } else {
+        m = h.b;
+        d = h.a;
+      }
+    }
+    const key = iso(h.y, m, d);
+    const s = 1 + (h.labelled ? 3 : 0) + (h.y >= 2000 && h.y <= 2035 ? 1 : -2);
+    const prev = scored.get(key);
+    if (!prev) scored.set(key, { s, lines: [h.line], ambiguous });
+    else {
+      prev.s += s * 0.5;
+      prev.lines.push(h.line);
+    }
+  }
+  const ranked = [...scored.entries()].sort((x, y) =>
+    y[1].s - x[1].s || x[1].lines[0] - y[1].lines[0]
+  );
+  const [key, v] = ranked[0];
+  const conf = ls[v.lines[0]]?.conf ?? 0.8;
+  let confidence = (v.s >= 4 ? 0.85 : 0.65) * (0.6 + conf * 0.4);
+  if (v.ambiguous) confidence *= 0.75;
+  if (ranked.length > 1 && ranked[1][1].s >= v.s) confidence *= 0.8;
+  return { value: key, confidence, lines: v.lines };
+}
+
+function pickTime(ls: Line[]): Choice<string> | null {
+  for (const l of ls) {
+    const s = l.upper.replace(/(?<=\d)\s?[;.](?=\d{2}\b)/g, ':');
+    const m =
+      /(?<![\d:])([01]?\d|2[0-3])\s?:\s?([0-5]\d)(?:\s?:\s?([0-5]\d))?\s?(AM|PM|A\.M\.|P\.M\.)?(?!\d)/
+        .exec(s);
+    if (!m) continue;
+    let h = Number(m[1]);
+    const ap = m[4]?.replace(/\./g, '');
+    if (ap === 'PM' && h < 12) h += 12;
+    if (ap === 'AM' && h === 12) h = 0;
+    const t = `${String(h).padStart(2, '0')}:${m[2]}${m[3] ? `:${m[3]}` : ''}`;
+    return { value: t, confidence: 0.7 * (0.5 + l.conf / 2), lines: [l.i] };
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- vendor and address
+
+const RE_COMPANY =
+  /\b(SDN\.?\s?BHD|BHD|BERHAD|ENTERPRISE|ENTERPRISES|TRADING|PTE\.?\s?LTD|PTY\.?\s?LTD|LTD|LIMITED|LLC|L\.L\.C|INC|CORP|CORPORATION|CO\.|COMPANY|GMBH|AG|S\.?A\.?R\.?L|SARL|S\.?A\.?|B\.?V\.?|PLC|RESTAURANT|RESTORAN|CAFE|KEDAI|MART|MARKET|SUPERMARKET|HYPERMARKET|STORE|STORES|SHOP|BOOKSTORE|BAKERY|PHARMACY|FARMASI|HARDWARE|STATIONERY|FOOD|TRADING|HOLDINGS|INDUSTRIES|SERVICES|CENTRE|CENTER|HOTEL|STATION|MINI\s?MARKET|ELECTRICAL|MACHINERY|GROCER|GROCERY|KITCHEN|BISTRO|BAR|GRILL|PIZZA|SUSHI|BURGER|COFFEE|TEA|NASI|MAMAK)\b/;
+const RE_COMPANY_COMPACT =
+  /SDNBHD|SDN\.BHD|BERHAD|ENTERPRISE|TRADING|PTELTD|PTYLTD|RESTAURANT|RESTORAN|SUPERMARKET|HYPERMARKET|STATIONERY|HARDWARE|PHARMACY|FARMASI|BOOKSTORE|MINIMARKET|MACHINERY|ELECTRICAL|GROCER/;
+const RE_NOT_VENDOR =
+  /TAXINVOICE|INVOICE|RECEIPT|RESIT|CASHSALE|CASHBILL|SIMPLIFIED|OFFICIALRECEIPT|WELCOME|THANKYOU|TEL|PHONE|FAX|EMAIL|E-MAIL|WWW\.|HTTP|\.COM|GSTID|GSTREG|GSTNO|SSTID|COREG|COMPANYREG|REG\.?NO|BRANCH|OUTLET|CASHIER|DATE|TABLE|ORDER|MEMBER|COPY|DUPLICATE|REPRINT|OPENINGHOURS|HOTLINE|CUSTOMER/;
+const RE_ADDRESS =
+  /\b(JALAN|JLN|LORONG|LRG|TAMAN|TMN|PERSIARAN|LEBUH|LEBUHRAYA|KAMPUNG|KG|BANDAR|BDR|PUSAT|KOMPLEKS|WISMA|MENARA|PLAZA|BLOK|BLOCK|BLK|LOT|NO\.?|NO\d|UNIT|LEVEL|FLOOR|TINGKAT|ARAS|SEKSYEN|SECTION|SS\d+|USJ|PJU|PJS|ROAD|RD|STREET|ST|AVENUE|AVE|LANE|DRIVE|DR|BOULEVARD|BLVD|HIGHWAY|HWY|SUITE|STE|BUILDING|BLDG|CENTRE|CENTER|MALL|PARK|INDUSTRIAL|PERINDUSTRIAN|SQUARE|STRASSE|STRAßE|STR\.|PLATZ|RUE|AVENIDA|CALLE|VIA|KUALA\s?LUMPUR|SELANGOR|JOHOR|PENANG|PULAU\s?PINANG|PERAK|KEDAH|MELAKA|MALACCA|PAHANG|SABAH|SARAWAK|KELANTAN|TERENGGANU|NEGERI\s?SEMBILAN|PERLIS|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|DARUL\s?EHSAN|DARUL\s?TAKZIM|SHAH\s?ALAM|PETALING\s?JAYA|SUBANG|KLANG|PUCHONG|CHERAS|KAJANG|AMPANG|SERI\s?KEMBANGAN|SKUDAI|SETIA\s?ALAM|RAWANG|SEREMBAN)\b/;
+const RE_POSTCODE =
+  /(?<![\d-])\d{5}(?![\d-])|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|(?<!\d)\d{4}(?!\d)\s+[A-Z]{3,}/;
+const RE_ADDRESS_STOP =
+  /TEL|PHONE|\bH\/?P\b|FAX|EMAIL|E-MAIL|WWW|HTTP|\.COM|GST|SST|VAT|TAXINVOICE|INVOICE|RECEIPT|RESIT|CASHIER|DATE|TIME|TABLE|BILL|ORDER|OPENINGHOURS|HOTLINE|DOC(UMENT)?NO|SALESPERSON|MEMBER|COUNTER|SERVER|STAFF|TERMINAL|POS\b|SLIP|TRANS/;
+
+function letterRatio(s: string): number {
+  const letters = s.replace(/[^A-Za-z]/g, '').length;
+  const visible = s.replace(/\s/g, '').length || 1;
+  return letters / visible;
+}
+
+function cleanVendor(s: string): string {
+  return s
+    .replace(/\((?:CO\.?\s*)?(?:REG\.?\s*)?(?:NO\.?)?\s*:?\s*[\dA-Z-]{5,}\)/gi, '') // (1135772-K)
+    .replace(/\b(?:CO\.?\s*REG\.?\s*NO\.?|COMPANY\s*NO\.?|ROC)\s*:?\s*[\dA-Z-]+$/i, '')
+    .replace(/^\W*(?:WELCOME\s+TO\s+)?/i, '')
+    .replace(/[\s.,:;|*_~-]+$/g, '')
+    .replace(/^[\s.,:;|*_~-]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function isAddressLine(l: Line): boolean {
+  return RE_ADDRESS.test(l.upper) || RE_POSTCODE.test(l.upper) ||
+    /^(NO|LOT|UNIT|BLK|BLOCK)\b\.?\s*\d|^\d+[A-Z]?(?:[-/,&]\s?\d+[A-Z]?)*[,\s]+[A-Z]/.test(l.upper);
+}
+
+/** The header: lines above the first line that carries a date, an amount or an invoice title. */
+function headerEnd(ls: Line[]): number {
+  const end = Math.min(ls.length, 14);
+  for (let k = 0; k < ls.length && k < end; k++) {
+    const l = ls[k];
+    if (k >= 2 && (findDates(l).length > 0 || l.amounts.length > 0)) return k;
+  }
+  return end;
+}
+
+function pickVendor(ls: Line[]): Choice<string> | null {
+  const end = headerEnd(ls);
+  if (end === 0) return null;
+  const heights = ls.slice(0, end).map((l) => l.bbox.height).filter((h) => h > 0).sort();
+  const medianH = heights[Math.floor(heights.length / 2)] || 0;
+  let best: { l: Line; s: number } | null = null;
+  for (let k = 0; k < end; k++) {
+    const l = ls[k];
+    const letters = l.compact.replace(/[^A-Z]/g, '').length;
+    if (letters < 3) continue;
+    let s = 0;
+    const company = RE_COMPANY.test(l.upper) || RE_COMPANY_COMPACT.test(l.compact);
+    if (company) s += 4;
+    if (RE_NOT_VENDOR.test(l.compact)) s -= 6;
+    if (isAddressLine(l) && !company) s -= 3;
+    s += (letterRatio(l.text) - 0.7) * 6;
+    if (l.text === l.upper) s += 0.5;
+    if (medianH > 0 && l.bbox.height > medianH * 1.25) s += 1.5;
+    s -= k * 0.6; // earlier is better
+    if (l.conf < 0.6) s -= 3;
+    if (letters < 5) s -= 2;
+    if (!best || s > best.s) best = { l, s };
+  }
+  if (!best) return null;
+  let text = cleanVendor(best.l.text);
+  const lines = [best.l.i];
+  // A company suffix printed alone on the next line ("SDN BHD", "(M) SDN BHD") belongs to the name.
+  const next = ls[best.l.i + 1];
+  if (
+    next &&
+    /^\(?M?\)?\s*(SDN\.?\s?BHD|BHD|BERHAD|PTE\.?\s?LTD|LTD|LIMITED|INC|LLC)\b/.test(next.upper)
+  ) {
+    text = cleanVendor(`${text} ${next.text}`);
+    lines.push(next.i);
+  }
+  if (!text) return null;
+  const confidence = Math.max(0.1, Math.min(0.95, 0.45 + best.s * 0.06)) * (0.5 + best.l.conf / 2);
+  return { value: text, confidence, lines };
+}
+
+function pickAddress(ls: Line[], vendorLines: number[]): Choice<string> | null {
+  const start = vendorLines.length ? Math.max(...vendorLines) + 1 : 0;
+  const limit = Math.min(ls.length, start + 10);
+  let first = -1;
+  for (let k = start; k < limit; k++) {
+    const l = ls[k];
+    if (RE_ADDRESS_STOP.test(l.compact) && !isAddressLine(l)) {
+      if (first >= 0) break;
+      continue;
+    }
+    if (first < 0 && isAddressLine(l)) first = k;
+    if (first >= 0) break;
+  }
+  if (first < 0) return null;
+  const parts: Line[] = [];
+  for (let k = first; k < limit; k++) {
+    const l = ls[k];
+    if (RE_ADDRESS_STOP.test(l.compact)) {
+      // "…, 81300 Skudai, Johor. Tel: 07-…" — keep the part before the stop word.
+      const cut = l.text.search(/\b(TEL|PHONE|FAX|H\/P|EMAIL|GST)\b/i);
+      if (cut > 5) parts.push({ ...l, text: l.text.slice(0, cut) });
+      break;
+    }
+    if (findDates(l).length > 0 || (l.amounts.length > 0 && !isAddressLine(l))) break;
+    if (parts.length > 0 && !isAddressLine(l) && letterRatio(l.text) < 0.5) break;
+    parts.push(l);
+    if (parts.length >= 5) break;
+    // A line with a postcode usually ends the address, unless the next line names a state/country.
+    if (RE_POSTCODE.test(l.upper)) {
+      const nx = ls[k + 1];
+      if (
+        !nx || RE_ADDRESS_STOP.test(nx.compact) ||
+        !/^[A-Z .,]+$/.test(nx.upper) || nx.upper.length > 30
+      ) break;
+    }
+  }
+  if (parts.length === 0) return null;
+  const text = parts.map((p) => p.text.trim().replace(/[\s,]+$/, '')).join(' ')
+    .replace(/\s+/g, ' ').trim();
+  const conf = parts.reduce((a, p) => a + p.conf, 0) / parts.length;
+  const hasPost = parts.some((p) => RE_POSTCODE.test(p.upper));
+  return {
+    value: text,
+    confidence: (hasPost ? 0.75 : 0.55) * (0.5 + conf / 2),
+    lines: parts.map((p) => p.i),
+  };
+}
+
+// ---------------------------------------------------------------- currency, payment, items
+
+function currencyForCountry(text: string): string | null {
+  const u = text.toUpperCase();
+  if (/MALAYSIA|SDN\.?\s?BHD|\+60|\bGST\s?ID|SELANGOR|KUALA LUMPUR|JOHOR/.test(u)) return 'MYR';
+  if (/SINGAPORE|PTE\.?\s?LTD|\+65/.test(u)) return 'SGD';
+  if (/AUSTRALIA|PTY\.?\s?LTD|\bABN\b|\+61/.test(u)) return 'AUD';
+  if (/CANADA|\+1\s?\(?[2-9]\d{2}\)?.*\b(ON|BC|QC|AB)\b/.test(u)) return 'CAD';
+  if (/NEW ZEALAND|\+64/.test(u)) return 'NZD';
+  if (/HONG KONG|\+852/.test(u)) return 'HKD';
+  return null;
+}
+
+function pickCurrency(ls: Line[], locale: string | undefined): Choice<string> | null {
+  const text = ls.map((l) => l.text).join('\n');
+  const found = detectCurrencies(text);
+  const dollars = found.get('$') ?? 0;
+  found.delete('$');
+  const ranked = [...found.entries()].sort((a, b) => b[1] - a[1]);
+  if (ranked.length > 0) {
+    return { value: ranked[0][0], confidence: ranked.length === 1 ? 0.9 : 0.7, lines: [] };
+  }
+  if (dollars > 0) {
+    const byCountry = currencyForCountry(text);
+    if (byCountry) return { value: byCountry, confidence: 0.7, lines: [] };
+    const region = locale?.split(/[-_]/)[1]?.toUpperCase();
+    const byRegion: Record<string, string> = {
+      US: 'USD',
+      MY: 'MYR',
+      SG: 'SGD',
+      AU: 'AUD',
+      CA: 'CAD',
+      NZ: 'NZD',
+      HK: 'HKD',
+    };
+    if (region && byRegion[region]) return { value: byRegion[region], confidence: 0.6, lines: [] };
+    return { value: 'USD', confidence: 0.4, lines: [] };
+  }
+  const byCountry = currencyForCountry(text);
+  if (byCountry) return { value: byCountry, confidence: 0.5, lines: [] };
+  return null;
+}
+
+function pickPayment(ls: Line[]): Choice<string> | null {
+  const rules: [RegExp, string][] = [
+    [/VISA/, 'visa'],
+    [/MASTERCARD|MASTER CARD|\bMASTER\b/, 'mastercard'],
+    [/AMEX|AMERICAN EXPRESS/, 'amex'],
+    [/UNIONPAY/, 'unionpay'],
+    [/DEBIT|MEPS|EFTPOS|MAESTRO/, 'debit'],
+    [/GRABPAY|BOOST|TOUCH\s?N\s?GO|TNG|E-?WALLET|ALIPAY|WECHAT|APPLE PAY|GOOGLE PAY/, 'ewallet'],
+    [/CREDIT CARD|CREDITCARD|\bCARD\b|\bKAD\b/, 'card'],
+    [/CHEQUE|CHECK NO/, 'cheque'],
+    [/VOUCHER/, 'voucher'],
+    [/\bCASH\b|TUNAI|CASH(?=\d)/, 'cash'],
+  ];
+  for (const [re, name] of rules) {
+    const l = ls.find((x) =>
+      re.test(x.upper) && !/CASH\s?SALES?\b|CASHIER|CASH BILL/.test(x.upper)
+    );
+    if (l) return { value: name, confidence: 0.7 * (0.5 + l.conf / 2), lines: [l.i] };
+  }
+  return null;
+}
+
+function pickLineItems(ls: Line[], stopAt: number): { items: ParsedLineItem[]; lines: number[] } {
+  const start = headerEnd(ls);
+  const items: ParsedLineItem[] = [];
+  const used: number[] = [];
+  for (let k = start; k < stopAt; k++) {
+    const l = ls[k];
+    if (l.amounts.length === 0) continue;
+    if (RE_SUBTOTAL.test(l.compact) || RE_TOTAL_WEAK.test(l.compact) || RE_TAX.test(l.compact)) {
+      continue;
+    }
+    if (RE_NOT_TOTAL.test(l.compact)) continue;
+    const last = l.amounts[l.amounts.length - 1];
+    if (last.cents <= 0n) continue;
+    let desc = l.text.slice(0, l.amounts[0].index).replace(/[\s:*xX@]+$/, '').trim();
+    let quantity: string | null = null;
+    let unit: string | null = null;
+    const qm = /(?<![\d.])(\d{1,3}(?:\.\d{1,3})?)\s?[xX*@]\s?(?=\d)/.exec(fixOcrDigits(l.text));
+    if (qm) quantity = qm[1];
+    if (l.amounts.length >= 2) {
+      const u = l.amounts[l.amounts.length - 2].cents;
+      if (u > 0n && u <= last.cents) unit = formatCents(u);
+    }
+    if (desc.replace(/[^A-Za-z]/g, '').length < 2) {
+      const prev = ls[k - 1];
+      if (prev && prev.amounts.length === 0 && k - 1 >= start) {
+        desc = prev.text;
+        used.push(prev.i);
+      }
+    }
+    desc = desc.replace(/^\d{6,}\s*/, '').replace(/\s+\d+(\.\d+)?\s?[xX*@]?$/, '').trim();
+    if (desc.replace(/[^A-Za-z]/g, '').length < 2) continue;
+    if (quantity === null && unit !== null) {
+      const q = Number(last.cents) / Number(parseMoney(unit) ?? 1n);
+      if (Number.isInteger(q) && q > 0 && q < 1000) quantity = String(q);
+    }
+    items.push({ description: desc, quantity, unit_price: unit, amount: formatCents(last.cents) });
+    used.push(l.i);
+  }
+  return { items, lines: used };
+}
+
+// ---------------------------------------------------------------- public API
+
+function emptyConfidence(): Record<ReceiptField, number> {
+  return Object.fromEntries(RECEIPT_FIELDS.map((f) => [f, 0])) as Record<ReceiptField, number>;
+}
+
+/** Parses OCR lines (reading order) of one receipt into normalised fields. */
+export function parseReceipt(lines: OcrLine[], opts: ParseOptions = {}): ParsedReceipt {
+  const ls = toLines(lines);
+  const sources: Partial<Record<ReceiptField, number[]>> = {};
+  const confidence = emptyConfidence();
+
+  const subtotal = pickLabelled(ls, RE_SUBTOTAL, null);
+  const tax = pickTax(ls);
+  const total = pickTotal(ls, subtotal?.value ?? null, tax?.value ?? null);
+  const date = pickDate(ls, opts.locale);
+  const time = pickTime(ls);
+  const vendor = pickVendor(ls);
+  const address = pickAddress(ls, vendor?.lines ?? []);
+  const currency = pickCurrency(ls, opts.locale);
+  const payment = pickPayment(ls);
+  const firstTotalLine = Math.min(
+    ...[subtotal, total].filter((c): c is Choice<Cents> => c !== null).map((c) =>
+      Math.min(...c.lines)
+    ),
+    ls.length,
+  );
+  const items = pickLineItems(ls, firstTotalLine);
+
+  // Cross-checks feed confidence.
+  let totalConf = total?.confidence ?? 0;
+  let subConf = subtotal?.confidence ?? 0;
+  let taxConf = tax?.confidence ?? 0;
+  if (total && subtotal && tax && subtotal.value + tax.value === total.value) {
+    totalConf = Math.min(0.99, totalConf + 0.15);
+    subConf = Math.min(0.95, subConf + 0.25);
+    taxConf = Math.min(0.95, taxConf + 0.25);
+  }
+  let itemsConf = 0;
+  if (items.items.length > 0) {
+    const sum = items.items.reduce((a, it) => a + (parseMoney(it.amount ?? '0') ?? 0n), 0n);
+    const target = subtotal?.value ?? total?.value ?? null;
+    itemsConf = target !== null && sum === target ? 0.85 : 0.4;
+    if (target !== null && sum === target) {
+      totalConf = Math.min(0.99, totalConf + 0.05);
+      subConf = Math.min(0.95, subConf + 0.1);
+    }
+  }
+
+  const set = <T>(f: ReceiptField, c: Choice<T> | null, conf?: number) => {
+    if (!c) return;
+    confidence[f] = Math.round((conf ?? c.confidence) * 1000) / 1000;
+    sources[f] = c.lines;
+  };
+  set('vendor', vendor);
+  set('address', address);
+  set('date', date);
+  set('time', time);
+  set('total', total, totalConf);
+  set('subtotal', subtotal, subConf);
+  set('tax', tax, taxConf);
+  set('currency', currency);
+  set('payment_method', payment);
+  if (items.items.length > 0) {
+    confidence.line_items = itemsConf;
+    sources.line_items = items.lines;
+  }
+
+  return {
+    vendor: vendor?.value ?? null,
+    address: address?.value ?? null,
+    date: date?.value ?? null,
+    time: time?.value ?? null,
+    total: total ? formatCents(total.value) : null,
+    subtotal: subtotal ? formatCents(subtotal.value) : null,
+    tax: tax ? formatCents(tax.value) : null,
+    currency: currency?.value ?? null,
+    payment_method: payment?.value ?? null,
+    line_items: items.items,
+    confidence,
+    sources,
+  };
+}
+
+const SCALAR_FIELDS: readonly Exclude<ReceiptField, 'line_items'>[] = [
+  'vendor',
+  'address',
+  'date',
+  'time',
+  'total',
+  'subtotal',
+  'tax',
+  'currency',
+  'payment_method',
+];
+
+function normKey(v: string): string {
+  return v.toUpperCase().replace(/[^A-Z0-9]+/g, '');
+}
+
+/**
+ * Parses a page; when it carries several engines' readings (`alternatives`), parses each and picks
+ * every field by agreement and confidence across them.
+ */
+export function parseReceiptPage(page: OcrPage, opts: ParseOptions = {}): ParsedReceipt {
+  const primary = parseReceipt(page.lines, opts);
+  const alts = page.alternatives ?? [];
+  if (alts.length === 0) return primary;
+  const readings = [
+    { r: primary, w: 1 },
+    ...alts.map((p) => ({
+      r: parseReceipt(p.lines, opts),
+      w: p.engine === 'tesseract' ? 0.8 : 0.9,
+    })),
+  ];
+  const out: ParsedReceipt = { ...primary, confidence: { ...primary.confidence } };
+  for (const f of SCALAR_FIELDS) {
+    const votes = new Map<string, { value: string; score: number; best: number }>();
+    for (const { r, w } of readings) {
+      const v = r[f];
+      if (v === null) continue;
+      const key = normKey(v);
+      const c = r.confidence[f] * w;
+      const prev = votes.get(key);
+      if (prev) {
+        prev.score += c;
+        prev.best = Math.max(prev.best, c);
+      } else votes.set(key, { value: v, score: c, best: c });
+    }
+    const ranked = [...votes.values()].sort((a, b) => b.score - a.score);
+    if (ranked.length === 0) continue;
+    const win = ranked[0];
+    // Keep the primary's exact spelling when it agrees (it has the best spacing/characters).
+    const pv = primary[f];
+    out[f] = pv !== null && normKey(pv) === normKey(win.value) ? pv : win.value;
+    const agree = ranked.length === 1 ? 0.1 : 0;
+    out.confidence[f] = Math.min(0.99, Math.round((win.best + agree) * 1000) / 1000);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- Textract mapping
+
+type TextractGeometry = Geometry;
+
+function geometryOf(b: BBox): TextractGeometry {
+  return {
+    BoundingBox: { Width: b.width, Height: b.height, Left: b.left, Top: b.top },
+    Polygon: [
+      { X: b.left, Y: b.top },
+      { X: b.left + b.width, Y: b.top },
+      { X: b.left + b.width, Y: b.top + b.height },
+      { X: b.left, Y: b.top + b.height },
+    ],
+  };
+}
+
+function bboxOf(g: Geometry | undefined): BBox {
+  const b = g?.BoundingBox;
+  return b
+    ? { left: b.Left, top: b.Top, width: b.Width, height: b.Height }
+    : { left: 0, top: 0, width: 0, height: 0 };
+}
+
+/** LINE blocks of a Textract document as OcrLines (for fallback parsing). */
+export function linesFromBlocks(doc: ExpenseDocument): OcrLine[] {
+  const blocks = doc.Blocks ?? [];
+  const byId = new Map(blocks.map((b) => [b.Id, b]));
+  return blocks
+    .filter((b) => b.BlockType === 'LINE' && typeof b.Text === 'string')
+    .map((b) => {
+      const childIds = (b.Relationships ?? []).filter((r) => r.Type === 'CHILD').flatMap((r) =>
+        r.Ids
+      );
+      const words = childIds.map((id) => byId.get(id)).filter((w) => w?.BlockType === 'WORD').map((
+        w,
+      ) => ({
+        text: w?.Text ?? '',
+        confidence: w?.Confidence ?? 0,
+        bbox: bboxOf(w?.Geometry),
+      }));
+      return {
+        text: b.Text ?? '',
+        confidence: b.Confidence ?? 0,
+        bbox: bboxOf(b.Geometry),
+        words,
+      };
+    })
+    .sort((a, b) => a.bbox.top - b.bbox.top || a.bbox.left - b.bbox.left);
+}
+
+function fieldType(f: ExpenseField): string {
+  return (f.Type?.Text ?? '').toUpperCase();
+}
+
+function fieldConf(f: ExpenseField): number {
+  const v = f.ValueDetection?.Confidence ?? 0;
+  const t = f.Type?.Confidence ?? v;
+  return Math.max(0, Math.min(1, Math.min(v, t) / 100));
+}
+
+/** Threshold below which a Textract summary field is treated as unsure (0..1). */
+const TEXTRACT_MIN_CONFIDENCE = 0.6;
+
+/**
+ * Maps AWS Textract AnalyzeExpense output to a ParsedReceipt (first ExpenseDocument). Fields that
+ * Textract leaves out or is unsure of are filled from parsing its LINE blocks.
+ */
+export function fromAnalyzeExpense(
+  resp: AnalyzeExpenseResponse,
+  opts: ParseOptions = {},
+): ParsedReceipt {
+  const doc = resp.ExpenseDocuments?.[0];
+  const lines = doc ? linesFromBlocks(doc) : [];
+  const fallback = parseReceipt(lines, opts);
+  if (!doc) return fallback;
+  const summary = doc.SummaryFields ?? [];
+  const best = (...types: string[]): { text: string; conf: number; field: ExpenseField } | null => {
+    for (const t of types) {
+      const fs = summary
+        .filter((f) => fieldType(f) === t && (f.ValueDetection?.Text ?? '').trim() !== '')
+        .sort((a, b) => fieldConf(b) - fieldConf(a));
+      if (fs.length > 0) {
+        return {
+          text: (fs[0].ValueDetection?.Text ?? '').trim(),
+          conf: fieldConf(fs[0]),
+          field: fs[0],
+        };
+      }
+    }
+    return null;
+  };
+  const out: ParsedReceipt = { ...fallback, confidence: { ...fallback.confidence }, sources: {} };
+  const take = (
+    f: Exclude<ReceiptField, 'line_items'>,
+    raw: { text: string; conf: number } | null,
+    normalise: (s: string) => string | null,
+  ) => {
+    if (!raw) return;
+    const v = normalise(raw.text);
+    if (v === null) return;
+    // Textract wins unless it is unsure and our own reading is more confident.
+    if (
+      raw.conf < TEXTRACT_MIN_CONFIDENCE && fallback[f] !== null &&
+      fallback.confidence[f] > raw.conf
+    ) {
+      return;
+    }
+    out[f] = v;
+    out.confidence[f] = Math.round(raw.conf * 1000) / 1000;
+  };
+  const money = (s: string) => {
+    const c = findAmounts(s).at(-1)?.cents ?? parseMoney(s);
+    return c === null || c === undefined ? null : formatCents(c);
+  };
+  const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ').replace(/\s+/g, ' ').trim() || null;
+  take('vendor', best('VENDOR_NAME', 'NAME'), oneLine);
+  take('address', best('VENDOR_ADDRESS', 'ADDRESS', 'ADDRESS_BLOCK'), oneLine);
+  take('date', best('INVOICE_RECEIPT_DATE', 'ORDER_DATE'), (s) => {
+    const d = pickDate(
+      toLines([{ text: s, confidence: 100, bbox: bboxOf(undefined), words: [] }]),
+      opts.locale,
+    );
+    return d?.value ?? null;
+  });
+  take('total', best('TOTAL', 'AMOUNT_PAID', 'AMOUNT_DUE'), money);
+  take('subtotal', best('SUBTOTAL'), money);
+  take('tax', best('TAX'), money);
+  const cur = summary.find((f) =>
+    f.Currency?.Code && ['TOTAL', 'AMOUNT_PAID', 'SUBTOTAL'].includes(fieldType(f))
+  );
+  if (cur?.Currency?.Code) {
+    out.currency = cur.Currency.Code.toUpperCase();
+    out.confidence.currency = Math.round((cur.Currency.Confidence ?? 80) / 10) / 10;
+  }
+  const items = (doc.LineItemGroups ?? []).flatMap((g: LineItemGroup) => g.LineItems ?? []).map(
+    (li) => {
+      const fs = li.LineItemExpenseFields ?? [];
+      const get = (t: string) =>
+        fs.find((f) => fieldType(f) === t)?.ValueDetection?.Text?.trim() ?? null;
+      const amount = get('PRICE');
+      const unit = get('UNIT_PRICE');
+      const qty = get('QUANTITY');
+      return {
+        description: get('ITEM') ?? get('EXPENSE_ROW'),
+        quantity: qty ? (fixOcrDigits(qty).match(/\d+(?:\.\d+)?/)?.[0] ?? null) : null,
+        unit_price: unit ? money(unit) : null,
+        amount: amount ? money(amount) : null,
+      };
+    },
+  ).filter((it) => it.description !== null || it.amount !== null);
+  if (items.length > 0) {
+    out.line_items = items;
+    out.confidence.line_items = 0.8;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- ParsedReceipt → Textract
+
+function detection(text: string, b: BBox, conf01: number): ExpenseDetection {
+  return {
+    Text: text,
+    Geometry: geometryOf(b),
+    Confidence: Math.round(conf01 * 100 * 1000) / 1000,
+  };
+}
+
+const LABEL_RE: Partial<Record<ReceiptField, RegExp>> = {
+  total: /(GRAND\s*TOTAL|NETT?\s*TOTAL|TOTAL[\w\s().]*|AMOUNT\s*DUE|JUMLAH)/i,
+  subtotal: /(SUB\s*-?\s*TOTAL|TOTAL[\w\s().]*EXCL[\w\s().]*)/i,
+  tax: /(TOTAL\s*GST|GST[\w\s%()]*|TAX[\w\s%()]*|VAT[\w\s%()]*|SST[\w\s%()]*)/i,
+  date: /(DATE|TARIKH)/i,
+};
+
+const TEXTRACT_TYPE: Record<
+  Exclude<ReceiptField, 'line_items' | 'currency' | 'payment_method'>,
+  string
+> = {
+  vendor: 'VENDOR_NAME',
+  address: 'ADDRESS',
+  date: 'INVOICE_RECEIPT_DATE',
+  time: 'OTHER',
+  total: 'TOTAL',
+  subtotal: 'SUBTOTAL',
+  tax: 'TAX',
+};
+
+/**
+ * Builds a Textract ExpenseDocument (SummaryFields with Type/LabelDetection/ValueDetection,
+ * Geometry and 0–100 confidences; LineItemGroups) from a parsed receipt and the lines it came from.
+ */
+export function toExpenseDocument(
+  parsed: ParsedReceipt,
+  lines: OcrLine[],
+  expenseIndex = 1,
+): ExpenseDocument {
+  const linesBox = (idx: number[] | undefined): BBox =>
+    idx && idx.length > 0
+      ? unionBBox(idx.map((i) => lines[i]?.bbox).filter((b): b is BBox => !!b))
+      : {
+        left: 0,
+        top: 0,
+        width: 0,
+        height: 0,
+      };
+  const summary: ExpenseField[] = [];
+  for (const f of Object.keys(TEXTRACT_TYPE) as (keyof typeof TEXTRACT_TYPE)[]) {
+    const value = parsed[f];
+    if (value === null) continue;
+    const conf = parsed.confidence[f] ?? 0;
+    const idx = parsed.sources?.[f];
+    const src = idx && idx.length > 0 ? lines[idx[idx.length - 1]] : undefined;
+    // The printed value (not our normalised one), from the words of the source line.
+    let valueText = value;
+    let valueBox = linesBox(idx);
+    let label: ExpenseDetection | undefined;
+    if (src && ['total', 'subtotal', 'tax'].includes(f)) {
+      const a = findAmounts(src.text).filter((x) => formatCents(x.cents) === value).at(-1);
+      if (a) {
+        valueText = a.text;
+        const w = src.words.find((w) => w.text.includes(a.text.replace(/^-/, '')));
+        if (w) valueBox = w.bbox;
+      }
+    }
+    const re = LABEL_RE[f];
+    if (src && re) {
+      const m = re.exec(src.text);
+      if (m) {
+        const words = src.words.filter((w) => m[0].includes(w.text));
+        label = detection(
+          m[0].trim(),
+          words.length ? unionBBox(words.map((w) => w.bbox)) : src.bbox,
+          src.confidence / 100,
+        );
+      }
+    }
+    const field: ExpenseField = {
+      Type: { Text: TEXTRACT_TYPE[f], Confidence: Math.round(conf * 100 * 1000) / 1000 },
+      ValueDetection: detection(valueText, valueBox, conf),
+      PageNumber: 1,
+    };
+    if (label) field.LabelDetection = label;
+    if (['total', 'subtotal', 'tax'].includes(f) && parsed.currency) {
+      field.Currency = {
+        Code: parsed.currency,
+        Confidence: Math.round(parsed.confidence.currency * 100),
+      };
+    }
+    if (f === 'vendor' || f === 'address') {
+      field.GroupProperties = [{ Types: ['VENDOR'], Id: 'vendor-1' }];
+    }
+    summary.push(field);
+  }
+  const itemLines = parsed.sources?.line_items ?? [];
+  const groups: LineItemGroup[] = parsed.line_items.length === 0 ? [] : [{
+    LineItemGroupIndex: 1,
+    LineItems: parsed.line_items.map((it, k) => {
+      const src = lines[
+        itemLines.filter((i) => lines[i]?.text && findAmounts(lines[i].text).length > 0)[k] ?? -1
+      ];
+      const box = src?.bbox ?? { left: 0, top: 0, width: 0, height: 0 };
+      const c = parsed.confidence.line_items;
+      const fields: ExpenseField[] = [];
+      const push = (t: string, v: string | null) => {
+        if (v !== null) {
+          fields.push({
+            Type: { Text: t, Confidence: Math.round(c * 100 * 1000) / 1000 },
+            ValueDetection: detection(v, box, c),
+            PageNumber: 1,
+          });
+        }
+      };
+      push('ITEM', it.description);
+      push('QUANTITY', it.quantity);
+      push('UNIT_PRICE', it.unit_price);
+      push('PRICE', it.amount);
+      if (src) {
+        push('EXPENSE_ROW', src.text);
+      }
+      return { LineItemExpenseFields: fields };
+    }),
+  }];
+  return { ExpenseIndex: expenseIndex, SummaryFields: summary, LineItemGroups: groups };
+}
