@@ -41,6 +41,11 @@ export function readVerifyJwt(toml: string): Map<string, boolean> {
 
 const verifyJwt = readVerifyJwt(await Deno.readTextFile(configPath));
 
+// Hosted Supabase keeps an instance alive for promises passed to EdgeRuntime.waitUntil; this
+// long-lived process always does, so the shim only has to accept them.
+// deno-lint-ignore no-explicit-any
+(globalThis as any).EdgeRuntime ??= { waitUntil: (_p: Promise<unknown>) => {} };
+
 // Import every function once; its Deno.serve call hands us its handler.
 const handlers = new Map<string, Handler>();
 const loadErrors = new Map<string, string>();
@@ -105,7 +110,6 @@ realServe({ hostname: '127.0.0.1', port, onListen: () => {} }, async (req, info)
       method: req.method,
       headers,
       body: req.body,
-      signal: req.signal,
       // @ts-ignore: needed to stream request bodies
       duplex: 'half',
     });

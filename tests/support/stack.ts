@@ -1,0 +1,149 @@
+// Shared helpers for end-to-end tests against the running stack (env from .tallyq/<profile>/stack.env).
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import postgres from 'postgres';
+import { SignJWT } from 'jose';
+
+export function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run through npm test, or load .tallyq/dev/stack.env`);
+  return value;
+}
+
+export const SAMPLE_DIR = new URL('../../../shared/data/receipts/sample/', import.meta.url).pathname;
+export const sampleFile = (id: string) => join(SAMPLE_DIR, `${id}.jpg`);
+export const readSample = (id: string) => readFile(sampleFile(id));
+
+export const sql = postgres(env('SUPABASE_DB_URL'), { max: 4, onnotice: () => {} });
+
+export type TestUser = { id: string; email: string; orgId: string; jwt: string };
+
+/** A fresh user (the sign-up trigger gives them a personal organisation) and their access token. */
+export async function createUser(label = 'user'): Promise<TestUser> {
+  const id = randomUUID();
+  const email = `${label}-${id.slice(0, 8)}@test.tallyq.local`;
+  await sql`insert into auth.users (id, email, role, aud) values (${id}, ${email}, 'authenticated', 'authenticated')`;
+  const [{ organisation_id }] = await sql`
+    select organisation_id from public.memberships where user_id = ${id} and role = 'owner'`;
+  return { id, email, orgId: organisation_id, jwt: await mintUserJwt(id, email) };
+}
+
+/** Many users in one statement, for load tests. */
+export async function createUsers(count: number): Promise<{ id: string; orgId: string }[]> {
+  const ids = Array.from({ length: count }, () => randomUUID());
+  await sql`insert into auth.users (id, email, role, aud)
+    select u, 'bulk-' || u || '@test.tallyq.local', 'authenticated', 'authenticated'
+    from unnest(${sql.array(ids)}::uuid[]) as u`;
+  const rows = await sql`select user_id as id, organisation_id as "orgId" from public.memberships
+    where user_id = any(${sql.array(ids)}::uuid[]) and role = 'owner'`;
+  return rows as unknown as { id: string; orgId: string }[];
+}
+
+export function mintUserJwt(sub: string, email: string, ttlSeconds = 3600): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ sub, email, role: 'authenticated', aud: 'authenticated' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttlSeconds)
+    .sign(new TextEncoder().encode(env('JWT_SECRET')));
+}
+
+export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Stores receipts the way the upload API does (blob under <org>/<owner>/<sha>.jpg, then one insert
+ * whose trigger enqueues and kicks the worker), without going through HTTP. For worker tests.
+ */
+export async function storeReceipts(
+  items: { owner: { id: string; orgId: string }; bytes: Uint8Array; contentType?: string }[],
+): Promise<string[]> {
+  const root = env('LOCAL_STORAGE_DIR');
+  const rows = await Promise.all(items.map(async ({ owner, bytes, contentType }) => {
+    const sha = sha256(bytes);
+    const ext = contentType === 'application/pdf' ? 'pdf' : 'jpg';
+    const path = `${owner.orgId}/${owner.id}/${sha}.${ext}`;
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), bytes);
+    return {
+      organisation_id: owner.orgId,
+      owner_id: owner.id,
+      storage_path: path,
+      sha256: sha,
+      content_type: contentType ?? 'image/jpeg',
+      size_bytes: bytes.byteLength,
+    };
+  }));
+  const inserted = await sql`insert into public.receipts ${
+    sql(rows, 'organisation_id', 'owner_id', 'storage_path', 'sha256', 'content_type', 'size_bytes')
+  } returning id`;
+  return inserted.map((r) => r.id as string);
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+  intervalMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+const SETTLED = ['ocr_done', 'needs_review', 'failed'];
+
+/** Waits until every receipt reached a settled status; returns their rows. */
+export function waitSettled(ids: string[], timeoutMs = 60_000) {
+  return waitFor(`receipts ${ids.length} settled`, async () => {
+    const rows = await sql`select * from public.receipts where id = any(${sql.array(ids)}::uuid[])`;
+    return rows.length === ids.length && rows.every((r) => SETTLED.includes(r.status)) ? rows : null;
+  }, timeoutMs);
+}
+
+/** The pg_cron sweep's own command: asks the worker to drain through pg_net. */
+export async function cronSweep(): Promise<void> {
+  await sql`select private.kick_receipt_worker('cron')`;
+}
+
+/** One synchronous drain of the worker (what several hosted instances would each do). */
+export async function drainWorker(): Promise<Record<string, unknown>> {
+  const res = await fetch(`${env('FUNCTIONS_URL')}/receipt-worker?wait=1`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${env('WORKER_SECRET')}` },
+  });
+  if (res.status !== 200) throw new Error(`worker answered ${res.status}: ${await res.text()}`);
+  return await res.json();
+}
+
+// ---- the local Textract endpoint's guarded admin API (fault injection, call counts) ----
+async function textractAdmin(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${env('TEXTRACT_ENDPOINT')}${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${env('TEXTRACT_ADMIN_TOKEN')}`,
+      'content-type': 'application/json',
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`textract admin ${method} ${path}: ${res.status} ${await res.text()}`);
+  return await res.json();
+}
+
+export type FaultRule = {
+  fault: 'throttle' | 'server_error' | 'malformed' | 'delay' | 'error';
+  times?: number;
+  operation?: string;
+  ms?: number;
+  type?: string;
+  status?: number;
+};
+export const setFaults = (rules: FaultRule[]) => textractAdmin('POST', '/__faults', rules);
+export const clearFaults = () => textractAdmin('DELETE', '/__faults');
+export const textractCalls = async (): Promise<Record<string, number>> =>
+  (await textractAdmin('GET', '/__stats')).calls;
+export const resetTextractCalls = () => textractAdmin('DELETE', '/__stats');
