@@ -59,6 +59,34 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    'sliding window - 4 TCP connections and the REST path racing on one key: exactly 100 allowed',
+  ...opts,
+  fn: async () => {
+    const extra = [1, 2, 3].map(() => createTcpRedis(redisServer.url));
+    try {
+      const runners: ScriptRunner[] = [tcp, ...extra, upstash];
+      const p = policy(100);
+      const now = W0 + 45_000;
+      const results = await Promise.all(
+        Array.from(
+          { length: 1000 },
+          (_, i) =>
+            createSlidingWindowLimiter({ redis: runners[i % runners.length] }).limit(
+              'ip:x',
+              p,
+              now,
+            ),
+        ),
+      );
+      assert.equal(results.filter((r) => r.success).length, 100);
+    } finally {
+      await Promise.all(extra.map((r) => r.quit()));
+    }
+  },
+});
+
+Deno.test({
   name: 'sliding window - the previous window counts by the part of it still inside the window',
   ...opts,
   fn: async () => {
