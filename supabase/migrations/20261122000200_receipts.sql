@@ -123,7 +123,13 @@ create policy "Members can add receipts they own to their organisation"
 -- ============================================================================
 -- grants
 -- ============================================================================
-revoke all on public.receipts from anon;
-grant select, insert on public.receipts to authenticated;
+-- Hosted default privileges hand API roles every table privilege (truncate included): take them
+-- back. Clients insert only what describes the upload; processing state is the worker's alone.
+revoke all on public.receipts from anon, authenticated;
+grant select on public.receipts to authenticated;
+grant insert (
+  organisation_id, owner_id, storage_path, sha256, content_type, size_bytes, original_filename,
+  idempotency_key
+) on public.receipts to authenticated;
 grant all on public.receipts to service_role;
 revoke all on function private.touch_updated_at() from public, anon, authenticated;

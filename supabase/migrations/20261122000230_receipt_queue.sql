@@ -121,5 +121,8 @@ comment on view public.receipt_failures is
 -- ============================================================================
 revoke all on public.receipt_queue_health, public.receipt_failures from public, anon, authenticated;
 grant select on public.receipt_queue_health, public.receipt_failures to service_role;
+-- the views are security_invoker: service_role reads the queue tables they count
+grant usage on schema pgmq to service_role;
+grant select on pgmq.q_receipt_ocr, pgmq.a_receipt_ocr, pgmq.q_receipt_ocr_dlq to service_role;
 revoke all on function private.kick_receipt_worker(text) from public, anon, authenticated;
 revoke all on function private.enqueue_new_receipts() from public, anon, authenticated;

@@ -11,7 +11,7 @@ create type private.claimed_receipt_message as (
 create type private.receipt_outcome as (
   msg_id bigint,
   receipt_id uuid,
-  outcome text,           -- done | wait | retry | fail
+  outcome text,           -- done | wait | retry | fail (stale: set by settle, see there)
   mode text,              -- ocr | rederive
   processor_version text,
   status text,            -- for done: ocr_done | needs_review
@@ -93,8 +93,14 @@ declare
   v_retry record;
   v_counts jsonb;
 begin
+  -- A late retry/fail/wait for an OCR message whose receipt is already settled (a redelivered
+  -- message that another worker settled first) or gone is stale: archive it, change nothing.
   -- Retries past the attempt budget become failures.
   select coalesce(array_agg(case
+    when o.outcome in ('retry', 'fail', 'wait') and coalesce(o.mode, 'ocr') = 'ocr'
+         and (r.id is null or r.status in ('ocr_done', 'needs_review', 'failed'))
+      then row(o.msg_id, o.receipt_id, 'stale', o.mode, o.processor_version, o.status, o.fields,
+               o.artifact, o.error, o.delay_seconds, o.textract_job_id)::private.receipt_outcome
     when o.outcome = 'retry' and r.attempts + 1 >= p_max_attempts
       then row(o.msg_id, o.receipt_id, 'fail', o.mode, o.processor_version, o.status, o.fields,
                o.artifact, o.error || ' (attempts exhausted)', o.delay_seconds, o.textract_job_id
@@ -149,15 +155,18 @@ begin
   do nothing;
 
   -- ---- wait: an async Textract job is running; look again after delay_seconds ----
+  -- (a wait without a job id - still in progress, or our own rate governor - keeps the job id)
   insert into public.receipt_events (receipt_id, organisation_id, event_type, from_status, to_status, metadata)
   select r.id, r.organisation_id, 'async_job_started', r.status, r.status,
          jsonb_build_object('textract_job_id', o.textract_job_id)
   from unnest(v_outcomes) as o join public.receipts as r on r.id = o.receipt_id
-  where o.outcome = 'wait' and r.textract_job_id is distinct from o.textract_job_id;
+  where o.outcome = 'wait' and o.textract_job_id is not null
+    and r.textract_job_id is distinct from o.textract_job_id;
 
   update public.receipts as r set textract_job_id = o.textract_job_id
   from unnest(v_outcomes) as o
-  where o.outcome = 'wait' and r.id = o.receipt_id and r.textract_job_id is distinct from o.textract_job_id;
+  where o.outcome = 'wait' and r.id = o.receipt_id and o.textract_job_id is not null
+    and r.textract_job_id is distinct from o.textract_job_id;
 
   -- ---- retry: transient failure, back off via the message's visibility timeout ----
   with retried as (
@@ -200,7 +209,7 @@ begin
 
   -- ---- archive everything that is finished with ----
   perform pgmq.archive('receipt_ocr', array(
-    select o.msg_id from unnest(v_outcomes) as o where o.outcome in ('done', 'fail')));
+    select o.msg_id from unnest(v_outcomes) as o where o.outcome in ('done', 'fail', 'stale')));
 
   select jsonb_object_agg(t.outcome, t.n) into v_counts
   from (select o.outcome, count(*) as n from unnest(v_outcomes) as o group by o.outcome) as t;
@@ -211,7 +220,8 @@ $$;
 comment on function private.settle_receipt_batch(jsonb, integer) is
   'Applies a batch of worker outcomes in one transaction: done (fields + artifact + event, '
   'idempotent per processor_version, archive), wait (async job; set_vt), retry (attempts+1, '
-  'last_error, set_vt backoff), fail (dead-letter queue, failed, archive).';
+  'last_error, set_vt backoff), fail (dead-letter queue, failed, archive); a late retry/fail/wait '
+  'for an already settled receipt is stale (archived, nothing else).';
 
 -- ============================================================================
 -- grants
