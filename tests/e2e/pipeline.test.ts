@@ -70,7 +70,8 @@ describe('receipt pipeline - faults', () => {
     const [id] = await storeReceipts([{ owner: user, bytes: await readSample('X51005365179') }]);
 
     await waitFor('a scheduled retry', async () => (await events(id)).includes('retry_scheduled'));
-    const [pending] = await sql`select status, attempts, last_error from public.receipts where id = ${id}`;
+    const [pending] =
+      await sql`select status, attempts, last_error from public.receipts where id = ${id}`;
     expect(pending.status).toBe('pending');
     expect(pending.attempts).toBe(1);
     expect(pending.last_error).toMatch(/InternalServerError/);
@@ -134,7 +135,8 @@ describe('receipt pipeline - faults', () => {
     expect(failed.status).toBe('failed');
     expect(failed.last_error).toMatch(/UnsupportedDocumentException/);
 
-    const [{ replayed }] = await sql`select public.replay_dead_letters(array[${id}]::uuid[]) as replayed`;
+    const [{ replayed }] =
+      await sql`select public.replay_dead_letters(array[${id}]::uuid[]) as replayed`;
     expect(replayed).toBe(1);
 
     const [receipt] = await waitSettled([id]);
@@ -179,7 +181,9 @@ describe('receipt pipeline - crash', () => {
     expect(artifacts).toHaveLength(ids.length);
     for (const a of artifacts) expect(a.n).toBe(1);
     const results = await sql`select receipt_id, count(*)::int as n from public.receipt_events
-      where receipt_id = any(${sql.array(ids)}::uuid[]) and event_type in ('ocr_done', 'needs_review')
+      where receipt_id = any(${
+      sql.array(ids)
+    }::uuid[]) and event_type in ('ocr_done', 'needs_review')
       group by receipt_id`;
     expect(results).toHaveLength(ids.length);
     for (const r of results) expect(r.n).toBe(1);
@@ -206,14 +210,22 @@ describe('receipt pipeline - concurrency', () => {
     expect((await textractCalls()).AnalyzeExpense).toBe(500);
     const [counts] = await sql`
       select
-        (select count(*)::int from public.receipt_events where receipt_id = any(${sql.array(ids)}::uuid[])
+        (select count(*)::int from public.receipt_events where receipt_id = any(${
+      sql.array(ids)
+    }::uuid[])
            and event_type = 'processing') as processing,
-        (select count(*)::int from public.receipt_events where receipt_id = any(${sql.array(ids)}::uuid[])
+        (select count(*)::int from public.receipt_events where receipt_id = any(${
+      sql.array(ids)
+    }::uuid[])
            and event_type in ('ocr_done', 'needs_review')) as results,
         (select count(distinct receipt_id)::int from public.receipt_events
-           where receipt_id = any(${sql.array(ids)}::uuid[]) and event_type in ('ocr_done', 'needs_review'))
+           where receipt_id = any(${
+      sql.array(ids)
+    }::uuid[]) and event_type in ('ocr_done', 'needs_review'))
            as receipts_with_result,
-        (select count(*)::int from public.receipt_artifacts where receipt_id = any(${sql.array(ids)}::uuid[]))
+        (select count(*)::int from public.receipt_artifacts where receipt_id = any(${
+      sql.array(ids)
+    }::uuid[]))
            as artifacts,
         (select count(*)::int from pgmq.a_receipt_ocr
            where message ->> 'receipt_id' = any(${sql.array(ids)}::text[])) as archived`;

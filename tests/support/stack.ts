@@ -7,11 +7,14 @@ import { SignJWT } from 'jose';
 
 export function env(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run through npm test, or load .tallyq/dev/stack.env`);
+  if (!value) {
+    throw new Error(`${name} is not set: run through npm test, or load .tallyq/dev/stack.env`);
+  }
   return value;
 }
 
-export const SAMPLE_DIR = new URL('../../../shared/data/receipts/sample/', import.meta.url).pathname;
+export const SAMPLE_DIR =
+  new URL('../../../shared/data/receipts/sample/', import.meta.url).pathname;
 export const sampleFile = (id: string) => join(SAMPLE_DIR, `${id}.jpg`);
 export const readSample = (id: string) => readFile(sampleFile(id));
 
@@ -101,7 +104,9 @@ const SETTLED = ['ocr_done', 'needs_review', 'failed'];
 export function waitSettled(ids: string[], timeoutMs = 60_000) {
   return waitFor(`receipts ${ids.length} settled`, async () => {
     const rows = await sql`select * from public.receipts where id = any(${sql.array(ids)}::uuid[])`;
-    return rows.length === ids.length && rows.every((r) => SETTLED.includes(r.status)) ? rows : null;
+    return rows.length === ids.length && rows.every((r) => SETTLED.includes(r.status))
+      ? rows
+      : null;
   }, timeoutMs);
 }
 
@@ -130,7 +135,9 @@ async function textractAdmin(method: string, path: string, body?: unknown) {
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!res.ok) throw new Error(`textract admin ${method} ${path}: ${res.status} ${await res.text()}`);
+  if (!res.ok) {
+    throw new Error(`textract admin ${method} ${path}: ${res.status} ${await res.text()}`);
+  }
   return await res.json();
 }
 

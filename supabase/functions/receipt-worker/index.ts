@@ -7,7 +7,7 @@ import { createWorkerHandler } from '../_shared/receipts/worker-handler.ts';
 import { createReceiptWorker } from '../_shared/receipts/worker.ts';
 import { loadWorkerEnv, workerConfigFrom } from '../_shared/receipts/worker-config.ts';
 import { postgresWorkerQueue } from '../_shared/receipts/worker-queue.ts';
-import { blobStoreFromEnv } from '../_shared/storage/from-env.ts';
+import { storageFromEnv } from '../_shared/storage/from-env.ts';
 import { createTextractClient, loadTextractConfig } from '../_shared/textract/client.ts';
 import { createTextractGovernor, loadGovernorLimits } from '../_shared/textract/governor.ts';
 
@@ -20,7 +20,7 @@ const governor = createTextractGovernor(connectRedis(env), {
 });
 const worker = createReceiptWorker(workerConfigFrom(env), {
   queue: postgresWorkerQueue(sql),
-  blobs: blobStoreFromEnv(Deno.env.toObject()),
+  blobs: storageFromEnv().store,
   textract: createTextractClient(textractConfig, { governor }),
   log: (msg, extra) => console.log(JSON.stringify({ msg, ...extra })),
 });

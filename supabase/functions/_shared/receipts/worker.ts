@@ -177,7 +177,9 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
       return { outcome: 'retry', error, delay_seconds: delayFor(r) };
     }
     if (err instanceof BlobNotFound) return { outcome: 'fail', error: err.message };
-    if (err instanceof SyntaxError) return { outcome: 'fail', error: `Corrupt artifact: ${err.message}` };
+    if (err instanceof SyntaxError) {
+      return { outcome: 'fail', error: `Corrupt artifact: ${err.message}` };
+    }
     // Unknown errors are treated as transient; the attempt budget bounds them.
     const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     log('unexpected worker error', { receipt_id: r.receipt_id, error });
@@ -185,7 +187,12 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
   }
 
   function delayFor(r: ClaimedReceipt): number {
-    return backoffSeconds(r.attempts + 1, config.backoffBaseSeconds, config.backoffMaxSeconds, random);
+    return backoffSeconds(
+      r.attempts + 1,
+      config.backoffBaseSeconds,
+      config.backoffMaxSeconds,
+      random,
+    );
   }
 
   /** Drains the queue until it is empty or the time budget is spent. */

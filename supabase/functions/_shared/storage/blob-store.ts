@@ -4,7 +4,12 @@
 
 export interface BlobStore {
   /** Writes bytes at path. With `ifAbsent`, an existing object is kept (content-addressed writes). */
-  put(path: string, bytes: Uint8Array, contentType: string, opts?: { ifAbsent?: boolean }): Promise<void>;
+  put(
+    path: string,
+    bytes: Uint8Array,
+    contentType: string,
+    opts?: { ifAbsent?: boolean },
+  ): Promise<void>;
   /** Reads an object; throws BlobNotFound when it does not exist. */
   get(path: string): Promise<Uint8Array>;
   exists(path: string): Promise<boolean>;

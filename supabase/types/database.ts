@@ -1,0 +1,505 @@
+export type Json = string | number | boolean | null | { [key: string]: Json | undefined } | Json[];
+
+export type Database = {
+  'public': {
+    Tables: {
+      'memberships': {
+        Row: {
+          'created_at': string;
+          'organisation_id': string;
+          'role': Database['public']['Enums']['org_role'];
+          'user_id': string;
+        };
+        ComputedFields: never;
+        Insert: {
+          'created_at'?: string;
+          'organisation_id': string;
+          'role'?: Database['public']['Enums']['org_role'];
+          'user_id': string;
+        };
+        Update: {
+          'created_at'?: string;
+          'organisation_id'?: string;
+          'role'?: Database['public']['Enums']['org_role'];
+          'user_id'?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'memberships_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      'organisations': {
+        Row: {
+          'created_at': string;
+          'created_by': string | null;
+          'id': string;
+          'name': string;
+          'personal': boolean;
+          'slug': string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          'created_at'?: string;
+          'created_by'?: string | null;
+          'id'?: string;
+          'name': string;
+          'personal'?: boolean;
+          'slug'?: string | null;
+        };
+        Update: {
+          'created_at'?: string;
+          'created_by'?: string | null;
+          'id'?: string;
+          'name'?: string;
+          'personal'?: boolean;
+          'slug'?: string | null;
+        };
+        Relationships: [];
+      };
+      'receipt_artifacts': {
+        Row: {
+          'created_at': string;
+          'kind': string;
+          'organisation_id': string;
+          'receipt_id': string;
+          'sha256': string;
+          'size_bytes': number;
+          'storage_path': string;
+        };
+        ComputedFields: never;
+        Insert: {
+          'created_at'?: string;
+          'kind': string;
+          'organisation_id': string;
+          'receipt_id': string;
+          'sha256': string;
+          'size_bytes': number;
+          'storage_path': string;
+        };
+        Update: {
+          'created_at'?: string;
+          'kind'?: string;
+          'organisation_id'?: string;
+          'receipt_id'?: string;
+          'sha256'?: string;
+          'size_bytes'?: number;
+          'storage_path'?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'receipt_artifacts_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'receipt_artifacts_receipt_id_fkey';
+            columns: ['receipt_id'];
+            isOneToOne: false;
+            referencedRelation: 'receipt_failures';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'receipt_artifacts_receipt_id_fkey';
+            columns: ['receipt_id'];
+            isOneToOne: false;
+            referencedRelation: 'receipts';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      'receipt_events': {
+        Row: {
+          'attempt': number | null;
+          'created_at': string;
+          'event_type': string;
+          'from_status': Database['public']['Enums']['receipt_status'] | null;
+          'id': number;
+          'metadata': NonNullable<Json>;
+          'organisation_id': string;
+          'processor_version': string | null;
+          'receipt_id': string;
+          'to_status': Database['public']['Enums']['receipt_status'] | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          'attempt'?: number | null;
+          'created_at'?: string;
+          'event_type': string;
+          'from_status'?: Database['public']['Enums']['receipt_status'] | null;
+          'id'?: never;
+          'metadata'?: NonNullable<Json>;
+          'organisation_id': string;
+          'processor_version'?: string | null;
+          'receipt_id': string;
+          'to_status'?: Database['public']['Enums']['receipt_status'] | null;
+        };
+        Update: {
+          'attempt'?: number | null;
+          'created_at'?: string;
+          'event_type'?: string;
+          'from_status'?: Database['public']['Enums']['receipt_status'] | null;
+          'id'?: never;
+          'metadata'?: NonNullable<Json>;
+          'organisation_id'?: string;
+          'processor_version'?: string | null;
+          'receipt_id'?: string;
+          'to_status'?: Database['public']['Enums']['receipt_status'] | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'receipt_events_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'receipt_events_receipt_id_fkey';
+            columns: ['receipt_id'];
+            isOneToOne: false;
+            referencedRelation: 'receipt_failures';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'receipt_events_receipt_id_fkey';
+            columns: ['receipt_id'];
+            isOneToOne: false;
+            referencedRelation: 'receipts';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      'receipts': {
+        Row: {
+          'artifact_path': string | null;
+          'attempts': number;
+          'content_type': string;
+          'created_at': string;
+          'currency': string | null;
+          'field_confidence': NonNullable<Json>;
+          'id': string;
+          'idempotency_key': string | null;
+          'last_error': string | null;
+          'line_items': NonNullable<Json>;
+          'ocr_confidence': number | null;
+          'organisation_id': string;
+          'original_filename': string | null;
+          'owner_id': string;
+          'payment_method': string | null;
+          'processed_at': string | null;
+          'processor_version': string | null;
+          'receipt_date': string | null;
+          'receipt_time': string | null;
+          'sha256': string;
+          'size_bytes': number;
+          'status': Database['public']['Enums']['receipt_status'];
+          'storage_path': string;
+          'subtotal': number | null;
+          'tax': number | null;
+          'textract_job_id': string | null;
+          'total': number | null;
+          'updated_at': string;
+          'vendor': string | null;
+          'vendor_address': string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          'artifact_path'?: string | null;
+          'attempts'?: number;
+          'content_type': string;
+          'created_at'?: string;
+          'currency'?: string | null;
+          'field_confidence'?: NonNullable<Json>;
+          'id'?: string;
+          'idempotency_key'?: string | null;
+          'last_error'?: string | null;
+          'line_items'?: NonNullable<Json>;
+          'ocr_confidence'?: number | null;
+          'organisation_id': string;
+          'original_filename'?: string | null;
+          'owner_id'?: string;
+          'payment_method'?: string | null;
+          'processed_at'?: string | null;
+          'processor_version'?: string | null;
+          'receipt_date'?: string | null;
+          'receipt_time'?: string | null;
+          'sha256': string;
+          'size_bytes': number;
+          'status'?: Database['public']['Enums']['receipt_status'];
+          'storage_path': string;
+          'subtotal'?: number | null;
+          'tax'?: number | null;
+          'textract_job_id'?: string | null;
+          'total'?: number | null;
+          'updated_at'?: string;
+          'vendor'?: string | null;
+          'vendor_address'?: string | null;
+        };
+        Update: {
+          'artifact_path'?: string | null;
+          'attempts'?: number;
+          'content_type'?: string;
+          'created_at'?: string;
+          'currency'?: string | null;
+          'field_confidence'?: NonNullable<Json>;
+          'id'?: string;
+          'idempotency_key'?: string | null;
+          'last_error'?: string | null;
+          'line_items'?: NonNullable<Json>;
+          'ocr_confidence'?: number | null;
+          'organisation_id'?: string;
+          'original_filename'?: string | null;
+          'owner_id'?: string;
+          'payment_method'?: string | null;
+          'processed_at'?: string | null;
+          'processor_version'?: string | null;
+          'receipt_date'?: string | null;
+          'receipt_time'?: string | null;
+          'sha256'?: string;
+          'size_bytes'?: number;
+          'status'?: Database['public']['Enums']['receipt_status'];
+          'storage_path'?: string;
+          'subtotal'?: number | null;
+          'tax'?: number | null;
+          'textract_job_id'?: string | null;
+          'total'?: number | null;
+          'updated_at'?: string;
+          'vendor'?: string | null;
+          'vendor_address'?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'receipts_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+    };
+    Views: {
+      'audit_log': {
+        Row: {
+          'actor_id': string | null;
+          'id': number;
+          'new_record': Json | null;
+          'occurred_at': string;
+          'old_record': Json | null;
+          'op': string;
+          'organisation_id': string | null;
+          'record_pk': Json | null;
+          'table_name': unknown;
+        };
+        ComputedFields: never;
+        Insert: {
+          'actor_id'?: string | null;
+          'id'?: number | null;
+          'new_record'?: Json | null;
+          'occurred_at'?: string | null;
+          'old_record'?: Json | null;
+          'op'?: string | null;
+          'organisation_id'?: string | null;
+          'record_pk'?: Json | null;
+          'table_name'?: unknown;
+        };
+        Update: {
+          'actor_id'?: string | null;
+          'id'?: number | null;
+          'new_record'?: Json | null;
+          'occurred_at'?: string | null;
+          'old_record'?: Json | null;
+          'op'?: string | null;
+          'organisation_id'?: string | null;
+          'record_pk'?: Json | null;
+          'table_name'?: unknown;
+        };
+        Relationships: [];
+      };
+      'receipt_failures': {
+        Row: {
+          'attempts': number;
+          'dead_letter_msg_id': number | null;
+          'dead_lettered_at': string | null;
+          'id': string;
+          'last_error': string | null;
+          'organisation_id': string;
+          'owner_id': string;
+          'status': Database['public']['Enums']['receipt_status'];
+          'updated_at': string;
+        };
+        ComputedFields: never;
+        Relationships: [
+          {
+            foreignKeyName: 'receipts_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      'receipt_queue_health': {
+        Row: {
+          'dead_lettered_count': number | null;
+          'in_flight_count': number | null;
+          'oldest_message_age_seconds': number | null;
+          'pending_count': number | null;
+          'processed_count': number | null;
+          'processing_count': number | null;
+        };
+        ComputedFields: never;
+        Relationships: [];
+      };
+    };
+    Functions: {
+      'create_organisation': {
+        Args: { 'p_name': string; 'p_slug'?: string };
+        Returns: {
+          'created_at': string;
+          'created_by': string | null;
+          'id': string;
+          'name': string;
+          'personal': boolean;
+          'slug': string | null;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'organisations';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      'recover_stuck_receipts': { Args: { 'p_older_than'?: string }; Returns: number };
+      'rederive_receipts': {
+        Args: { 'p_processor_version': string; 'p_receipt_ids'?: (string)[] };
+        Returns: number;
+      };
+      'replay_dead_letters': { Args: { 'p_receipt_ids'?: (string)[] }; Returns: number };
+    };
+    Enums: {
+      'org_role': 'owner' | 'admin' | 'member';
+      'receipt_status': 'pending' | 'processing' | 'ocr_done' | 'needs_review' | 'failed';
+    };
+    CompositeTypes: {
+      [_ in never]: never;
+    };
+  };
+};
+
+type DatabaseWithoutInternals = Omit<Database, '__InternalSupabase'>;
+
+type DefaultSchema = DatabaseWithoutInternals[Extract<keyof Database, 'public'>];
+
+export type Tables<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof (DefaultSchema['Tables'] & DefaultSchema['Views'])
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals;
+  } ? keyof (
+      & DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Tables']
+      & DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Views']
+    )
+    : never = never,
+> = DefaultSchemaTableNameOrOptions extends { schema: keyof DatabaseWithoutInternals } ? (
+    & DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Tables']
+    & DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Views']
+  )[TableName] extends {
+    Row: infer R;
+  } ? R
+  : never
+  : DefaultSchemaTableNameOrOptions extends keyof (DefaultSchema['Tables'] & DefaultSchema['Views'])
+    ? (DefaultSchema['Tables'] & DefaultSchema['Views'])[DefaultSchemaTableNameOrOptions] extends {
+      Row: infer R;
+    } ? R
+    : never
+  : never;
+
+export type TablesInsert<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema['Tables']
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals;
+  } ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Tables']
+    : never = never,
+> = DefaultSchemaTableNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Tables'][TableName] extends
+    {
+      Insert: infer I;
+    } ? I
+  : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema['Tables']
+    ? DefaultSchema['Tables'][DefaultSchemaTableNameOrOptions] extends {
+      Insert: infer I;
+    } ? I
+    : never
+  : never;
+
+export type TablesUpdate<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema['Tables']
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals;
+  } ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Tables']
+    : never = never,
+> = DefaultSchemaTableNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Tables'][TableName] extends
+    {
+      Update: infer U;
+    } ? U
+  : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema['Tables']
+    ? DefaultSchema['Tables'][DefaultSchemaTableNameOrOptions] extends {
+      Update: infer U;
+    } ? U
+    : never
+  : never;
+
+export type Enums<
+  DefaultSchemaEnumNameOrOptions extends
+    | keyof DefaultSchema['Enums']
+    | { schema: keyof DatabaseWithoutInternals },
+  EnumName extends DefaultSchemaEnumNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals;
+  } ? keyof DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions['schema']]['Enums']
+    : never = never,
+> = DefaultSchemaEnumNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
+  ? DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions['schema']]['Enums'][EnumName]
+  : DefaultSchemaEnumNameOrOptions extends keyof DefaultSchema['Enums']
+    ? DefaultSchema['Enums'][DefaultSchemaEnumNameOrOptions]
+  : never;
+
+export type CompositeTypes<
+  PublicCompositeTypeNameOrOptions extends
+    | keyof DefaultSchema['CompositeTypes']
+    | { schema: keyof DatabaseWithoutInternals },
+  CompositeTypeName extends PublicCompositeTypeNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals;
+  } ? keyof DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions['schema']]['CompositeTypes']
+    : never = never,
+> = PublicCompositeTypeNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
+  ? DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions['schema']]['CompositeTypes'][
+    CompositeTypeName
+  ]
+  : PublicCompositeTypeNameOrOptions extends keyof DefaultSchema['CompositeTypes']
+    ? DefaultSchema['CompositeTypes'][PublicCompositeTypeNameOrOptions]
+  : never;
+
+export const Constants = {
+  'public': {
+    Enums: {
+      'org_role': ['owner', 'admin', 'member'],
+      'receipt_status': ['pending', 'processing', 'ocr_done', 'needs_review', 'failed'],
+    },
+  },
+} as const;
