@@ -136,7 +136,7 @@ const RE_TOTAL_STRONG =
 const RE_TOTAL_WEAK = /TOTAL|TOTL|TTL|AMOUNT|AMT|BALANCE|NETT|\bNET\b|DUE|SUM|BAYAR/;
 const RE_NOT_TOTAL =
   /TOTAL(QTY|QUANTITY|ITEM|NO|UNIT|PCS|SAV|DISC|POINT|WEIGHT|TAX|GST|VAT|SST)|QTY|ITEMS?:|SAVING|DISCOUNT|DISC\b|POINTS?|GSTAMOUNT|TAXAMOUNT|VATAMOUNT|GSTSUMMARY|TAXSUMMARY|ANALYSIS|CHANGE|CHG|BAKI|KEMBALI|CASH|TUNAI|TENDER|ROUND(ING)?ADJ|ROUNDING|ADJUSTMENT|DEPOSIT|VOUCHER|PREVIOUS|TIPS?\b|GRATUITY/;
-const RE_CASH = /CASH|TUNAI|TENDER|RECEIVED|PAYMENT|BAYARAN/;
+const RE_CASH = /CASH|TUNAI|TENDER|RECEIVED|PAYMENT|BAYARAN|PAID(AMOUNT|AMT)|^PAID/;
 const RE_CHANGE = /CHANGE|CHG|BAKI|KEMBALI|BALANCE(RETURN|CHANGE)/;
 const RE_CARD =
   /VISA|MASTER|AMEX|CARD|DEBIT|CREDIT|KAD|EFTPOS|MAESTRO|UNIONPAY|GRABPAY|BOOST|TOUCHNGO|TNG|EWALLET|E-WALLET|PAYWAVE/;
@@ -197,7 +197,9 @@ function pickTotal(
     const c = label.compact;
     let s = 0;
     const strong = RE_TOTAL_STRONG.test(c);
-    const negative = RE_NOT_TOTAL.test(c) || RE_SUBTOTAL.test(c);
+    // Tax lines ("GST AMT", "TAX 6%") are not totals unless they say the total includes tax.
+    const taxLine = RE_TAX.test(c) && !/INC/.test(c);
+    const negative = RE_NOT_TOTAL.test(c) || RE_SUBTOTAL.test(c) || RE_CASH.test(c) || taxLine;
     if (strong && !RE_SUBTOTAL.test(c) && !/CHANGE|CASH|TENDER/.test(c)) s += 10;
     else if (RE_TOTAL_WEAK.test(c) && !negative) s += 7;
     if (negative && !strong) {
@@ -219,11 +221,41 @@ function pickTotal(
       if (s >= prev.score) prev.pos = Math.max(prev.pos, line.i);
     }
   }
+  // Rounding adjustments ("Rounding Adj -0.01") turn an earlier total into the final one.
+  const roundings: Cents[] = items
+    .filter(({ label, amount }) =>
+      RE_ROUNDING.test(label.compact) && !/ROUNDEDTOTAL|TOTALROUNDED/.test(label.compact) &&
+      amount.cents !== 0n && (amount.cents < 0n ? -amount.cents : amount.cents) < 100n
+    )
+    .map(({ amount, label }) => (/[-(]\s*$/.test(label.text.slice(0, amount.index)) && amount.cents > 0n
+      ? -amount.cents
+      : amount.cents)
+    );
+  // deno-lint-ignore no-explicit-any
+  if ((globalThis as any).__DBG) console.log("ROUNDINGS", roundings);
+  const lastRoundingPos = Math.max(
+    -1,
+    ...items.filter(({ label }) => RE_ROUNDING.test(label.compact)).map(({ line }) => line.i),
+  );
+  const labelledTotals = [...scores.entries()].filter(([, v]) => v.score >= 7);
+  const lastLabelPos = Math.max(-1, ...labelledTotals.map(([, v]) => v.pos));
+  const maxLabelled = labelledTotals.reduce((a, [k]) => (BigInt(k) > a ? BigInt(k) : a), 0n);
   let best: { cents: Cents; score: number; lines: number[]; pos: number } | null = null;
   let second = -Infinity;
   for (const [key, v] of scores) {
     const cents = BigInt(key);
     let s = v.score + Math.min(3, v.hits - 1) * 0.5;
+    // The last total printed, when nothing labelled as a total above it is larger, is the final one.
+    if (
+      v.score >= 7 && v.pos === lastLabelPos && cents >= maxLabelled - 10n && v.pos > lastRoundingPos
+    ) s += 3;
+    for (const r of roundings) {
+      const from = scores.get((cents - r).toString());
+      if (from && from.score >= 7 && from.lines[0] < v.pos) {
+        s += 5;
+        break;
+      }
+    }
     if (cash !== null && change !== null && cash - change === cents && cents > 0n) s += 6;
     if (subtotal !== null && tax !== null && subtotal + tax === cents) s += 3;
     if (subtotal !== null && tax === null && subtotal === cents) s += 1;
@@ -233,6 +265,8 @@ function pickTotal(
       s += 3;
     }
     if (cents === maxPlain && cents > 0n) s += 2;
+    // deno-lint-ignore no-explicit-any
+    if ((globalThis as any).__DBG) console.log("TOTALCAND", formatCents(cents), s, v);
     if (!best || s > best.score || (s === best.score && v.pos > best.pos)) {
       if (best) second = Math.max(second, best.score);
       best = { cents, score: s, lines: v.lines, pos: v.pos };
@@ -368,7 +402,10 @@ function fixDateText(s: string): string {
 
 function findDates(l: Line): DateHit[] {
   const hits: DateHit[] = [];
-  const s = fixDateText(l.upper);
+  // Dates glued to times ("25-03-201809:42:19") get a space before the time.
+  const s = fixDateText(l.upper)
+    .replace(/(\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?(?:\d{4}|\d{2}))(?=\d{1,2}:\d{2})/g, '$1 ')
+    .replace(/(?<=[A-Z])0(?=[A-Z])|(?<=\b)0(?=[A-Z]{2}\b)/g, 'O');
   const labelled = /DATE|TARIKH|DATUM|FECHA|\bDT\b|INVOICEDATE|BILLDATE/.test(l.compact);
   let m: RegExpExecArray | null;
   // yyyy-mm-dd / yyyy/mm/dd / yyyy.mm.dd
@@ -378,7 +415,7 @@ function findDates(l: Line): DateHit[] {
     if (validDate(y, mo, d)) hits.push({ y, a: mo, b: d, kind: 'resolved', line: l.i, labelled });
   }
   // dd/mm/yyyy, mm/dd/yyyy, dd-mm-yy, dd.mm.yy
-  const reNum = /(?<![\d.,:])(\d{1,2})\s?([-/.])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d.,]?\d)/g;
+  const reNum = /(?<![\d.,])(\d{1,2})\s?([-/.])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d.,]?\d)/g;
   while ((m = reNum.exec(s))) {
     const a = Number(m[1]), b = Number(m[3]), y = fullYear(m[4]);
     if (m[2] === '.' && m[4].length === 2 && !labelled) {
@@ -399,7 +436,7 @@ function findDates(l: Line): DateHit[] {
     }
   }
   // Mon dd, yyyy
-  const reMdy = /(?<![A-Z])([A-Z]{3,9})\.?\s?(\d{1,2})(?:ST|ND|RD|TH)?\s?,?\s?(\d{4})(?!\d)/g;
+  const reMdy = /(?<![A-Z])([A-Z]{3,9})\.?\s?(\d{1,2})(?:ST|ND|RD|TH)?\s?[.,]?\s?(\d{4})(?!\d)/g;
   while ((m = reMdy.exec(s))) {
     const mo = MONTHS[m[1]];
     const d = Number(m[2]), y = Number(m[3]);
