@@ -1,0 +1,88 @@
+// Receipts API: wiring only (handler in _shared/receipts/api.ts). Env:
+//   SUPABASE_DB_URL, SUPABASE_URL, STORAGE_DRIVER (+ its variables, see _shared/storage/from-env.ts)
+//   SUPABASE_JWT_SECRET or JWT_SECRET (HS256) / SUPABASE_JWKS_URL; SUPABASE_JWT_ISSUER (optional,
+//   comma list; checked only when set)
+//   RECEIPT_MAX_BYTES (default 50 MiB), RECEIPTS_PUBLIC_URL (default $SUPABASE_URL/functions/v1/
+//   receipts), RECEIPT_UPLOAD_SECRET (local upload URLs; default derived from the JWT secret),
+//   RECEIPT_UPLOAD_URL_TTL_SECONDS (default 900)
+//   TALLYQ_REDIS_URL or UPSTASH_REDIS_REST_URL/TOKEN for the upload rate limit (60/min per user,
+//   RATE_LIMIT_UPLOAD_* overrides); without Redis the limit is off (logged once).
+import { createHash } from 'node:crypto';
+import { z } from 'npm:zod@^3.24.4';
+import { createJwtVerifier } from '../_shared/auth/jwt.ts';
+import { loadEnv } from '../_shared/config/env.ts';
+import { createDb } from '../_shared/db/client.ts';
+import { createRateLimit, LimiterHealthTracker } from '../_shared/ratelimit/middleware.ts';
+import { loadPolicies } from '../_shared/ratelimit/policy.ts';
+import { createTcpRedis } from '../_shared/ratelimit/redis-tcp.ts';
+import { createUpstashRedis } from '../_shared/ratelimit/redis-upstash.ts';
+import { createSlidingWindowLimiter } from '../_shared/ratelimit/sliding-window.ts';
+import { createReceiptsHandler } from '../_shared/receipts/api.ts';
+import { DEFAULT_MAX_BYTES } from '../_shared/receipts/upload.ts';
+import { storageFromEnv } from '../_shared/storage/from-env.ts';
+
+const source = Deno.env.toObject();
+const env = loadEnv({
+  SUPABASE_DB_URL: z.string().min(1),
+  SUPABASE_URL: z.string().url(),
+  SUPABASE_JWT_SECRET: z.string().min(32).optional(),
+  JWT_SECRET: z.string().min(32).optional(),
+  SUPABASE_JWKS_URL: z.string().url().optional(),
+  SUPABASE_JWT_ISSUER: z.string().min(1).optional(),
+  RECEIPT_MAX_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BYTES),
+  RECEIPTS_PUBLIC_URL: z.string().url().optional(),
+  RECEIPT_UPLOAD_SECRET: z.string().min(32).optional(),
+  RECEIPT_UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  TALLYQ_REDIS_URL: z.string().url().optional(),
+  UPSTASH_REDIS_REST_URL: z.string().url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+}, source);
+
+const jwtSecret = env.SUPABASE_JWT_SECRET ?? env.JWT_SECRET;
+const base = env.SUPABASE_URL.replace(/\/$/, '');
+const verifier = createJwtVerifier({
+  secret: jwtSecret,
+  jwks: env.SUPABASE_JWKS_URL ?? `${base}/auth/v1/.well-known/jwks.json`,
+  issuer: env.SUPABASE_JWT_ISSUER?.split(',').map((s) => s.trim()),
+});
+
+const uploadSecret = env.RECEIPT_UPLOAD_SECRET ??
+  (jwtSecret
+    ? createHash('sha256').update(`tallyq-receipt-uploads:${jwtSecret}`).digest('hex')
+    : undefined);
+const storage = storageFromEnv(source);
+if (!uploadSecret && !storage.signedUploads) {
+  throw new Error('Missing env: RECEIPT_UPLOAD_SECRET (or a JWT secret) for local upload URLs');
+}
+
+function rateLimitFromEnv() {
+  const redis = env.TALLYQ_REDIS_URL
+    ? createTcpRedis(env.TALLYQ_REDIS_URL)
+    : env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN
+    ? createUpstashRedis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN })
+    : null;
+  if (!redis) {
+    console.warn('receipts: no Redis configured, the upload rate limit is off');
+    return undefined;
+  }
+  const limit = createRateLimit({
+    limiter: createSlidingWindowLimiter({ redis }),
+    policies: loadPolicies(source),
+    health: new LimiterHealthTracker(),
+  });
+  return (req: Request, userId: string) => limit('upload', req, { userId });
+}
+
+Deno.serve(createReceiptsHandler({
+  sql: createDb(env.SUPABASE_DB_URL, { max: 5 }),
+  store: storage.store,
+  signedUploads: storage.signedUploads,
+  verifier,
+  rateLimit: rateLimitFromEnv(),
+  config: {
+    maxBytes: env.RECEIPT_MAX_BYTES,
+    publicUrl: env.RECEIPTS_PUBLIC_URL ?? `${base}/functions/v1/receipts`,
+    uploadSecret,
+    uploadUrlTtlSeconds: env.RECEIPT_UPLOAD_URL_TTL_SECONDS,
+  },
+}));
