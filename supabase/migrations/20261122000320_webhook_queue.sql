@@ -1,0 +1,124 @@
+-- Webhook processing queue: pgmq queues (work + dead letters), a generic pg_net "kick a function"
+-- helper, and the enqueue trigger on webhook_events (one message per newly stored event; a
+-- duplicate delivery inserts no row, so it sends nothing). The sweep job picks up retries.
+-- The functions URL and bearer secret come from Vault (tallyq_functions_url, tallyq_worker_secret).
+
+create extension if not exists pgmq;
+create extension if not exists pg_net with schema extensions;
+create extension if not exists supabase_vault;
+create extension if not exists pg_cron;
+
+-- ============================================================================
+-- queues (pgmq.create is idempotent)
+-- ============================================================================
+select pgmq.create('webhook_events');
+select pgmq.create('webhook_events_dlq');
+
+-- ============================================================================
+-- functions
+-- ============================================================================
+create function private.kick_function(p_name text, p_reason text)
+returns bigint
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_url text;
+  v_secret text;
+begin
+  if p_name is null or p_name !~ '^[a-z0-9][a-z0-9-]{0,62}$' then
+    raise exception 'kick_function: invalid function name %', p_name using errcode = '22023';
+  end if;
+  select s.decrypted_secret into v_url
+  from vault.decrypted_secrets as s where s.name = 'tallyq_functions_url';
+  select s.decrypted_secret into v_secret
+  from vault.decrypted_secrets as s where s.name = 'tallyq_worker_secret';
+  if v_url is null or v_secret is null then
+    raise warning '% not kicked: vault secrets tallyq_functions_url/tallyq_worker_secret are missing', p_name;
+    return null;
+  end if;
+  -- pg_net sends after commit, so the function never looks before the message is visible.
+  return net.http_post(
+    url := v_url || '/' || p_name,
+    body := jsonb_build_object('reason', p_reason),
+    headers := jsonb_build_object(
+      'Content-Type', 'application/json',
+      'Authorization', 'Bearer ' || v_secret
+    ),
+    timeout_milliseconds := 5000
+  );
+end;
+$$;
+
+comment on function private.kick_function(text, text) is
+  'Asks the edge function p_name (a queue processor authenticated with the shared worker secret) '
+  'to drain its queue: pg_net POST to <tallyq_functions_url>/<p_name> with the Vault secret.';
+
+create function private.enqueue_new_webhook_events()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  -- One statement, however many rows: one batched send, one kick. ON CONFLICT DO NOTHING rows
+  -- never reach the transition table, so a redelivered event enqueues nothing.
+  if not exists (select 1 from new_webhook_events) then
+    return null;
+  end if;
+  perform pgmq.send_batch(
+    'webhook_events',
+    (select array_agg(jsonb_build_object('webhook_event_id', n.id, 'provider', n.provider)
+                      order by n.occurred_at, n.id)
+     from new_webhook_events as n)
+  );
+  perform private.kick_function('webhook-processor', 'enqueue');
+  return null;
+end;
+$$;
+
+comment on function private.enqueue_new_webhook_events() is
+  'after insert on webhook_events (per statement): enqueue each new row on webhook_events and kick '
+  'webhook-processor, in the inserting transaction - an event is never stored without its message.';
+
+create trigger tallyq_enqueue_new_webhook_events
+  after insert on public.webhook_events
+  referencing new table as new_webhook_events
+  for each statement execute function private.enqueue_new_webhook_events();
+
+-- ============================================================================
+-- views (service role only: they read queue internals)
+-- ============================================================================
+create view public.webhook_queue_health
+with (security_invoker = true)
+as
+select
+  (select count(*) from pgmq.q_webhook_events as q where q.vt <= clock_timestamp()) as pending_count,
+  (select count(*) from pgmq.q_webhook_events as q where q.vt > clock_timestamp()) as in_flight_count,
+  (select count(*) from pgmq.a_webhook_events) as processed_count,
+  (select count(*) from pgmq.q_webhook_events_dlq) as dead_lettered_count,
+  (select extract(epoch from clock_timestamp() - min(q.enqueued_at))::integer
+   from pgmq.q_webhook_events as q) as oldest_message_age_seconds;
+
+comment on view public.webhook_queue_health is
+  'Webhook queue health: pending, in-flight, archived and dead-lettered messages and the age of '
+  'the oldest message. Service role only.';
+
+-- ============================================================================
+-- grants
+-- ============================================================================
+revoke all on public.webhook_queue_health from public, anon, authenticated;
+grant select on public.webhook_queue_health to service_role;
+grant usage on schema pgmq to service_role;
+grant select on pgmq.q_webhook_events, pgmq.a_webhook_events, pgmq.q_webhook_events_dlq to service_role;
+revoke all on function private.kick_function(text, text) from public, anon, authenticated;
+revoke all on function private.enqueue_new_webhook_events() from public, anon, authenticated;
+
+-- ============================================================================
+-- cron (cron.schedule with an existing name replaces the job: re-running changes nothing)
+-- ============================================================================
+-- Sweep: retries wait out their backoff as invisible messages; nothing kicks the processor when
+-- they reappear, so look every minute while the queue is not empty.
+select cron.schedule('tallyq_webhook_sweep', '* * * * *',
+  $$select private.kick_function('webhook-processor', 'cron') where exists (select 1 from pgmq.q_webhook_events)$$);
