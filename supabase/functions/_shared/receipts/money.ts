@@ -6,7 +6,9 @@ export type Cents = bigint;
 
 /**
  * Fixes the usual OCR confusions inside something that should be a number:
- * O/o/D/Q → 0, S/s → 5, l/I/i/|/! → 1, B → 8, Z → 2, G → 6 (only between or next to digits).
+ * O/o/D/Q → 0, S/s → 5, l/I/i/|/! → 1, B → 8, Z → 2, G → 6. Only runs of such characters that
+ * contain a real digit and are not glued to a preceding word (currency prefixes excepted) change,
+ * so "NO.59" and "TOTAL" stay as they are while "5O.00", "RM1O.5O" and "O.95" are repaired.
  */
 export function fixOcrDigits(token: string): string {
   const map: Record<string, string> = {
@@ -25,16 +27,27 @@ export function fixOcrDigits(token: string): string {
     Z: '2',
     G: '6',
   };
-  const chars = [...token];
-  const isDigitish = (c: string | undefined) => c !== undefined && /[0-9.,]/.test(c);
-  return chars
-    .map((c, i) => {
-      const m = map[c];
-      if (m === undefined) return c;
-      // Replace only when touching digits/separators, so words stay words.
-      return isDigitish(chars[i - 1]) || isDigitish(chars[i + 1]) ? m : c;
-    })
-    .join('');
+  return token.replace(/[0-9OoDQSsIil|!BZG.,]+/g, (run, offset: number) => {
+    if (!/[0-9]/.test(run) || !/[^0-9.,]/.test(run)) return run;
+    const before = token.slice(0, offset);
+    if (/[A-Za-z]$/.test(before) && !/(?:^|[^A-Za-z])(?:RM|MYR|USD|SGD|EUR|GBP|S)$/i.test(before)) {
+      return run;
+    }
+    // Letters at the edges of the run stay letters unless they touch a digit or separator.
+    const chars = [...run];
+    const near = (x: string | undefined) => x !== undefined && /[0-9.,]/.test(x);
+    for (let changed = true; changed;) {
+      changed = false;
+      chars.forEach((c, i) => {
+        const m = map[c];
+        if (m !== undefined && (near(chars[i - 1]) || near(chars[i + 1]))) {
+          chars[i] = m;
+          changed = true;
+        }
+      });
+    }
+    return chars.join('');
+  });
 }
 
 /**

@@ -227,12 +227,12 @@ function pickTotal(
       RE_ROUNDING.test(label.compact) && !/ROUNDEDTOTAL|TOTALROUNDED/.test(label.compact) &&
       amount.cents !== 0n && (amount.cents < 0n ? -amount.cents : amount.cents) < 100n
     )
-    .map(({ amount, label }) => (/[-(]\s*$/.test(label.text.slice(0, amount.index)) && amount.cents > 0n
+    .map((
+      { amount, label },
+    ) => (/[-(]\s*$/.test(label.text.slice(0, amount.index)) && amount.cents > 0n
       ? -amount.cents
       : amount.cents)
     );
-  // deno-lint-ignore no-explicit-any
-  if ((globalThis as any).__DBG) console.log("ROUNDINGS", roundings);
   const lastRoundingPos = Math.max(
     -1,
     ...items.filter(({ label }) => RE_ROUNDING.test(label.compact)).map(({ line }) => line.i),
@@ -247,7 +247,8 @@ function pickTotal(
     let s = v.score + Math.min(3, v.hits - 1) * 0.5;
     // The last total printed, when nothing labelled as a total above it is larger, is the final one.
     if (
-      v.score >= 7 && v.pos === lastLabelPos && cents >= maxLabelled - 10n && v.pos > lastRoundingPos
+      v.score >= 7 && v.pos === lastLabelPos && cents >= maxLabelled - 10n &&
+      v.pos > lastRoundingPos
     ) s += 3;
     for (const r of roundings) {
       const from = scores.get((cents - r).toString());
@@ -265,8 +266,6 @@ function pickTotal(
       s += 3;
     }
     if (cents === maxPlain && cents > 0n) s += 2;
-    // deno-lint-ignore no-explicit-any
-    if ((globalThis as any).__DBG) console.log("TOTALCAND", formatCents(cents), s, v);
     if (!best || s > best.score || (s === best.score && v.pos > best.pos)) {
       if (best) second = Math.max(second, best.score);
       best = { cents, score: s, lines: v.lines, pos: v.pos };
@@ -545,11 +544,11 @@ const RE_COMPANY_COMPACT =
 const RE_NOT_VENDOR =
   /TAXINVOICE|INVOICE|RECEIPT|RESIT|CASHSALE|CASHBILL|SIMPLIFIED|OFFICIALRECEIPT|WELCOME|THANKYOU|TEL|PHONE|FAX|EMAIL|E-MAIL|WWW\.|HTTP|\.COM|GSTID|GSTREG|GSTNO|SSTID|COREG|COMPANYREG|REG\.?NO|BRANCH|OUTLET|CASHIER|DATE|TABLE|ORDER|MEMBER|COPY|DUPLICATE|REPRINT|OPENINGHOURS|HOTLINE|CUSTOMER/;
 const RE_ADDRESS =
-  /\b(JALAN|JLN|LORONG|LRG|TAMAN|TMN|PERSIARAN|LEBUH|LEBUHRAYA|KAMPUNG|KG|BANDAR|BDR|PUSAT|KOMPLEKS|WISMA|MENARA|PLAZA|BLOK|BLOCK|BLK|LOT|NO\.?|NO\d|UNIT|LEVEL|FLOOR|TINGKAT|ARAS|SEKSYEN|SECTION|SS\d+|USJ|PJU|PJS|ROAD|RD|STREET|ST|AVENUE|AVE|LANE|DRIVE|DR|BOULEVARD|BLVD|HIGHWAY|HWY|SUITE|STE|BUILDING|BLDG|CENTRE|CENTER|MALL|PARK|INDUSTRIAL|PERINDUSTRIAN|SQUARE|STRASSE|STRAßE|STR\.|PLATZ|RUE|AVENIDA|CALLE|VIA|KUALA\s?LUMPUR|SELANGOR|JOHOR|PENANG|PULAU\s?PINANG|PERAK|KEDAH|MELAKA|MALACCA|PAHANG|SABAH|SARAWAK|KELANTAN|TERENGGANU|NEGERI\s?SEMBILAN|PERLIS|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|DARUL\s?EHSAN|DARUL\s?TAKZIM|SHAH\s?ALAM|PETALING\s?JAYA|SUBANG|KLANG|PUCHONG|CHERAS|KAJANG|AMPANG|SERI\s?KEMBANGAN|SKUDAI|SETIA\s?ALAM|RAWANG|SEREMBAN)\b/;
+  /\b(JALAN|JLN|LORONG|LRG|TAMAN|TMN|PERSIARAN|LEBUH|LEBUHRAYA|KAMPUNG|KG|BANDAR|BDR|PUSAT|KOMPLEKS|WISMA|MENARA|PLAZA|BLOK|BLOCK|BLK|LOT|UNIT|LEVEL|FLOOR|TINGKAT|ARAS|SEKSYEN|SECTION|SS\d+|USJ|PJU|PJS|ROAD|RD|STREET|ST|AVENUE|AVE|LANE|DRIVE|DR|BOULEVARD|BLVD|HIGHWAY|HWY|SUITE|STE|BUILDING|BLDG|CENTRE|CENTER|MALL|PARK|INDUSTRIAL|PERINDUSTRIAN|SQUARE|STRASSE|STRAßE|STR\.|PLATZ|RUE|AVENIDA|CALLE|VIA|KUALA\s?LUMPUR|SELANGOR|JOHOR|PENANG|PULAU\s?PINANG|PERAK|KEDAH|MELAKA|MALACCA|PAHANG|SABAH|SARAWAK|KELANTAN|TERENGGANU|NEGERI\s?SEMBILAN|PERLIS|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|DARUL\s?EHSAN|DARUL\s?TAKZIM|SHAH\s?ALAM|PETALING\s?JAYA|SUBANG|KLANG|PUCHONG|CHERAS|KAJANG|AMPANG|SERI\s?KEMBANGAN|SKUDAI|SETIA\s?ALAM|RAWANG|SEREMBAN)\b/;
 const RE_POSTCODE =
   /(?<![\d-])\d{5}(?![\d-])|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|(?<!\d)\d{4}(?!\d)\s+[A-Z]{3,}/;
 const RE_ADDRESS_STOP =
-  /TEL|PHONE|\bH\/?P\b|FAX|EMAIL|E-MAIL|WWW|HTTP|\.COM|GST|SST|VAT|TAXINVOICE|INVOICE|RECEIPT|RESIT|CASHIER|DATE|TIME|TABLE|BILL|ORDER|OPENINGHOURS|HOTLINE|DOC(UMENT)?NO|SALESPERSON|MEMBER|COUNTER|SERVER|STAFF|TERMINAL|POS\b|SLIP|TRANS/;
+  /TAXIN|TEL|PHONE|\bH\/?P\b|FAX|EMAIL|E-MAIL|WWW|HTTP|\.COM|GST|SST|VAT|TAXINVOICE|INVOICE|RECEIPT|RESIT|CASHIER|DATE|TIME|TABLE|BILL|ORDER|OPENINGHOURS|HOTLINE|DOC(UMENT)?NO|SALESPERSON|MEMBER|COUNTER|SERVER|STAFF|TERMINAL|POS\b|SLIP|TRANS/;
 
 function letterRatio(s: string): number {
   const letters = s.replace(/[^A-Za-z]/g, '').length;
@@ -557,8 +556,26 @@ function letterRatio(s: string): number {
   return letters / visible;
 }
 
+/**
+ * Repairs digits that OCR put inside words ("Ja1an", "SH0PP1NG", "L0T"): a 0/1/5 between two
+ * letters becomes O, l or I (by the case around it), S. Tokens such as "U1/48", "SS21" are kept.
+ */
+export function fixOcrLetters(text: string): string {
+  return text.replace(/(?<=[A-Za-z])[015](?=[A-Za-z])/g, (d, offset: number) => {
+    const prev = text[offset - 1];
+    if (d === '0') return prev === prev.toLowerCase() ? 'o' : 'O';
+    if (d === '5') return prev === prev.toLowerCase() ? 's' : 'S';
+    return prev === prev.toLowerCase() ? 'l' : 'I';
+  });
+}
+
 function cleanVendor(s: string): string {
-  return s
+  return fixOcrLetters(s)
+    .replace(/^\s*(?:OWNED|OWN|OPERATED|MANAGED)\s*BY\s*:?\s*/i, '')
+    .replace(/\bS[O0]N\.?\s?(BHD|BERHAD)\b/gi, 'SDN $1')
+    .replace(/\bBH\s+D\b/g, 'BHD')
+    .replace(/\s*[(（][^()（）]*\d{4,}[^()（）]*(?:[)）]|$)/g, '') // (1135772-K), （759705-H）
+    .replace(/\s+\S*\d{5,}-?[A-Z]?\)?\s*$/i, '') // unbalanced "S19537-X)"
     .replace(/\((?:CO\.?\s*)?(?:REG\.?\s*)?(?:NO\.?)?\s*:?\s*[\dA-Z-]{5,}\)/gi, '') // (1135772-K)
     .replace(/\b(?:CO\.?\s*REG\.?\s*NO\.?|COMPANY\s*NO\.?|ROC)\s*:?\s*[\dA-Z-]+$/i, '')
     .replace(/^\W*(?:WELCOME\s+TO\s+)?/i, '')
@@ -568,8 +585,14 @@ function cleanVendor(s: string): string {
     .trim();
 }
 
+const RE_REGISTRATION =
+  /REG(ISTRATION)?\.?(NO|#|:)|CO\.?-?REG|CO\.?NO|COMPANYNO|ROC\b|\(?\d{5,}-[A-Z]\)?|BUSINESSNO|ABN|\bVAT\s?NO/;
+
 function isAddressLine(l: Line): boolean {
-  return RE_ADDRESS.test(l.upper) || RE_POSTCODE.test(l.upper) ||
+  const u = l.upper.replace(/([A-Z])(?=JALAN|JLN|TAMAN)/g, '$1 ');
+  if (RE_REGISTRATION.test(l.compact) && !RE_ADDRESS.test(u)) return false;
+  return RE_ADDRESS.test(u) || RE_ADDRESS.test(l.upper.replace(/[,.]/g, ' ')) ||
+    RE_POSTCODE.test(l.upper) ||
     /^(NO|LOT|UNIT|BLK|BLOCK)\b\.?\s*\d|^\d+[A-Z]?(?:[-/,&]\s?\d+[A-Z]?)*[,\s]+[A-Z]/.test(l.upper);
 }
 
@@ -597,7 +620,9 @@ function pickVendor(ls: Line[]): Choice<string> | null {
     const company = RE_COMPANY.test(l.upper) || RE_COMPANY_COMPACT.test(l.compact);
     if (company) s += 4;
     if (RE_NOT_VENDOR.test(l.compact)) s -= 6;
-    if (isAddressLine(l) && !company) s -= 3;
+    if (isAddressLine(l) && !company) {
+      s -= /\d|JALAN|JLN|ROAD|STREET|LOT\b|NO\./.test(l.upper) ? 3 : 1;
+    }
     s += (letterRatio(l.text) - 0.7) * 6;
     if (l.text === l.upper) s += 0.5;
     if (medianH > 0 && l.bbox.height > medianH * 1.25) s += 1.5;
@@ -609,6 +634,16 @@ function pickVendor(ls: Line[]): Choice<string> | null {
   if (!best) return null;
   let text = cleanVendor(best.l.text);
   const lines = [best.l.i];
+  // A bare company suffix ("Sdn Bhd") continues the name on the line above.
+  const above = ls[best.l.i - 1];
+  if (
+    above && /^\(?M?\)?\s*(SDN\.?\s?BHD|BHD|BERHAD|PTE\.?\s?LTD|LTD|LIMITED|INC|LLC)\.?$/.test(
+      best.l.upper.trim(),
+    ) && above.amounts.length === 0 && letterRatio(above.text) > 0.6
+  ) {
+    text = cleanVendor(`${above.text} ${best.l.text}`);
+    lines.unshift(above.i);
+  }
   // A company suffix printed alone on the next line ("SDN BHD", "(M) SDN BHD") belongs to the name.
   const next = ls[best.l.i + 1];
   if (
@@ -633,8 +668,20 @@ function pickAddress(ls: Line[], vendorLines: number[]): Choice<string> | null {
       if (first >= 0) break;
       continue;
     }
-    if (first < 0 && isAddressLine(l)) first = k;
-    if (first >= 0) break;
+    if (findDates(l).length > 0 || l.amounts.length > 0) continue;
+    // Branch names in parentheses and registration numbers sit between name and address.
+    if (/^[(（].*[)）]$/.test(l.text.trim()) || RE_REGISTRATION.test(l.compact)) continue;
+    if (isAddressLine(l)) {
+      first = k;
+      // A short house-number line just above ("No. 2,") belongs to the address.
+      const prev = ls[k - 1];
+      if (
+        prev && k - 1 >= start &&
+        /^(NO|LOT|UNIT|BLK|BLOCK)?\.?\s?[\dA-Z][\dA-Z-/&,. ]{0,12}$/.test(prev.upper) &&
+        /\d/.test(prev.upper) && !RE_REGISTRATION.test(prev.compact) && findDates(prev).length === 0
+      ) first = k - 1;
+      break;
+    }
   }
   if (first < 0) return null;
   const parts: Line[] = [];
@@ -660,7 +707,7 @@ function pickAddress(ls: Line[], vendorLines: number[]): Choice<string> | null {
     }
   }
   if (parts.length === 0) return null;
-  const text = parts.map((p) => p.text.trim().replace(/[\s,]+$/, '')).join(' ')
+  const text = fixOcrLetters(parts.map((p) => p.text.trim().replace(/[\s,]+$/, '')).join(' '))
     .replace(/\s+/g, ' ').trim();
   const conf = parts.reduce((a, p) => a + p.conf, 0) / parts.length;
   const hasPost = parts.some((p) => RE_POSTCODE.test(p.upper));
