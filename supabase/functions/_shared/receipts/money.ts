@@ -149,7 +149,7 @@ export function multiplyMoney(unit: Cents, quantity: string): Cents | null {
 }
 
 const SYMBOLS: [RegExp, string][] = [
-  [/\bMYR\b|\bRM\b|RM(?=\s?\d)/i, 'MYR'],
+  [/\bMYR\b|\bRM\b|(?:^|[^A-Z]|TOTAL|AMT|AMOUNT|PAID|CASH|DUE|CHANGE)RM(?=\s?\d)/i, 'MYR'],
   [/\bSGD\b|\bS\$/i, 'SGD'],
   [/\bAUD\b|\bA\$/i, 'AUD'],
   [/\bCAD\b|\bC\$/i, 'CAD'],

@@ -707,8 +707,8 @@ function pickAddress(ls: Line[], vendorLines: number[]): Choice<string> | null {
     }
   }
   if (parts.length === 0) return null;
-  const text = fixOcrLetters(parts.map((p) => p.text.trim().replace(/[\s,]+$/, '')).join(' '))
-    .replace(/\s+/g, ' ').trim();
+  const text = fixOcrLetters(parts.map((p) => p.text.trim()).join(' '))
+    .replace(/\s+/g, ' ').replace(/[\s,]+$/, '').trim();
   const conf = parts.reduce((a, p) => a + p.conf, 0) / parts.length;
   const hasPost = parts.some((p) => RE_POSTCODE.test(p.upper));
   return {
@@ -812,7 +812,10 @@ function pickLineItems(ls: Line[], stopAt: number): { items: ParsedLineItem[]; l
         used.push(prev.i);
       }
     }
-    desc = desc.replace(/^\d{6,}\s*/, '').replace(/\s+\d+(\.\d+)?\s?[xX*@]?$/, '').trim();
+    desc = desc.replace(/^\d{6,}\s*/, '').replace(/^\d{1,3}\s?[xX*@]\s+/, '').replace(
+      /\s+\d+(\.\d+)?\s?[xX*@]?$/,
+      '',
+    ).trim();
     if (desc.replace(/[^A-Za-z]/g, '').length < 2) continue;
     if (quantity === null && unit !== null) {
       const q = Number(last.cents) / Number(parseMoney(unit) ?? 1n);
@@ -1133,9 +1136,9 @@ function detection(text: string, b: BBox, conf01: number): ExpenseDetection {
 }
 
 const LABEL_RE: Partial<Record<ReceiptField, RegExp>> = {
-  total: /(GRAND\s*TOTAL|NETT?\s*TOTAL|TOTAL[\w\s().]*|AMOUNT\s*DUE|JUMLAH)/i,
-  subtotal: /(SUB\s*-?\s*TOTAL|TOTAL[\w\s().]*EXCL[\w\s().]*)/i,
-  tax: /(TOTAL\s*GST|GST[\w\s%()]*|TAX[\w\s%()]*|VAT[\w\s%()]*|SST[\w\s%()]*)/i,
+  total: /(GRAND\s*TOTAL|NETT?\s*TOTAL|TOTAL[A-Za-z\s().]*|AMOUNT\s*DUE|JUMLAH)/i,
+  subtotal: /(SUB\s*-?\s*TOTAL|TOTAL[A-Za-z\s().]*EXCL[A-Za-z\s().]*)/i,
+  tax: /(TOTAL\s*GST|GST[A-Za-z\s()]*|TAX[A-Za-z\s()]*|VAT[A-Za-z\s()]*|SST[A-Za-z\s()]*)/i,
   date: /(DATE|TARIKH)/i,
 };
 

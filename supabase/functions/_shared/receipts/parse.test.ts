@@ -1,0 +1,295 @@
+import assert from 'node:assert/strict';
+import type { OcrLine } from './ocr-types.ts';
+import { fixOcrLetters, fromAnalyzeExpense, parseReceipt, toExpenseDocument } from './parse.ts';
+import type { AnalyzeExpenseResponse } from '../textract/types.ts';
+
+/** One OcrLine per text line, stacked top to bottom, 95% confident. */
+function lines(text: string, conf = 95): OcrLine[] {
+  const rows = text.trim().split('\n').map((r) => r.trim());
+  return rows.map((t, i) => {
+    const bbox = { left: 0.1, top: i / rows.length, width: 0.8, height: 0.8 / rows.length };
+    let x = 0.1;
+    const words = t.split(/\s+/).map((w) => {
+      const width = (0.8 * w.length) / Math.max(1, t.length);
+      const word = { text: w, confidence: conf, bbox: { ...bbox, left: x, width } };
+      x += width + 0.01;
+      return word;
+    });
+    return { text: t, confidence: conf, bbox, words };
+  });
+}
+
+const SHOP = `
+KEDAI MAKAN SELERA SDN BHD
+(123456-X)
+NO. 12, JALAN BUNGA RAYA 3,
+TAMAN MELATI, 53100 KUALA LUMPUR
+TEL: 03-4141 2222
+TAX INVOICE
+`;
+
+Deno.test('date - day-first dd/mm/yyyy becomes ISO', () => {
+  const r = parseReceipt(lines(`${SHOP}\nDate: 05/03/2018 13:45\nTOTAL 10.00`));
+  assert.equal(r.date, '2018-03-05');
+  assert.equal(r.time, '13:45');
+});
+
+Deno.test('date - a day above 12 elsewhere on the receipt decides month-first', () => {
+  const r = parseReceipt(lines(`${SHOP}\nDate: 05/03/2018\nPrinted 12/28/2018\nTOTAL 10.00`));
+  assert.equal(r.date, '2018-05-03');
+});
+
+Deno.test('date - ambiguous numeric dates follow the locale', () => {
+  const text = `${SHOP}\nDate: 05/03/2018\nTOTAL 10.00`;
+  assert.equal(parseReceipt(lines(text), { locale: 'en-US' }).date, '2018-05-03');
+  assert.equal(parseReceipt(lines(text), { locale: 'en-GB' }).date, '2018-03-05');
+});
+
+Deno.test('date - named months, two-digit years and glued times', () => {
+  assert.equal(parseReceipt(lines('SHOP\nDate 0ct 3.2016 12:16:25 PM')).date, '2016-10-03');
+  assert.equal(parseReceipt(lines('SHOP\n17 Jun 18 10:00')).date, '2018-06-17');
+  assert.equal(parseReceipt(lines('SHOP\nDate:25-03-201809:42:19AM')).date, '2018-03-25');
+  assert.equal(parseReceipt(lines('SHOP\nDATE 2018-03-25')).date, '2018-03-25');
+  assert.equal(parseReceipt(lines('SHOP\n1O/O6/2O18 TOTAL 3.00')).date, '2018-06-10');
+});
+
+Deno.test('date - invalid dates are not reported', () => {
+  assert.equal(parseReceipt(lines('SHOP\nDate: 31/02/2018\nTOTAL 1.00')).date, null);
+});
+
+Deno.test('currency - RM and MYR map to MYR, € to EUR, £ to GBP', () => {
+  assert.equal(parseReceipt(lines(`${SHOP}\nTOTAL RM 10.00`)).currency, 'MYR');
+  assert.equal(parseReceipt(lines('CAFE\nSumme 12,30 €')).currency, 'EUR');
+  assert.equal(parseReceipt(lines('PUB\nTotal £4.20')).currency, 'GBP');
+});
+
+Deno.test('currency - a bare $ is resolved by country evidence or locale', () => {
+  assert.equal(parseReceipt(lines(`${SHOP}\nTOTAL $10.00`)).currency, 'MYR');
+  assert.equal(parseReceipt(lines('DINER\nTOTAL $10.00'), { locale: 'en-US' }).currency, 'USD');
+  assert.equal(parseReceipt(lines('DINER\nTOTAL $10.00'), { locale: 'en-AU' }).currency, 'AUD');
+});
+
+Deno.test('total - is the amount due, not cash tendered or change', () => {
+  const r = parseReceipt(lines(`${SHOP}
+Coca-Cola 320ml 1.40
+Whole Chicken 24.45
+TOTAL 25.85
+CASH 50.00
+CHANGE 24.15`));
+  assert.equal(r.total, '25.85');
+  assert.equal(r.payment_method, 'cash');
+});
+
+Deno.test('total - a paid/tendered amount larger than the total is not the total', () => {
+  const r = parseReceipt(lines(`${SHOP}
+Total Amt Incl GST 6%: 7.41
+Rounding Adjustment: (0.01)
+Total Amt Payable: 7.40
+Paid Amount: 10.00
+Change: 2.60`));
+  assert.equal(r.total, '7.40');
+});
+
+Deno.test('total - a rounding adjustment makes the rounded figure the total', () => {
+  const r = parseReceipt(lines(`${SHOP}
+Total (Excluding GST) 21.30
+GST payable (6%): 1.31
+Total (Inclusive of GST): 23.26
+Rounding Adj: -0.01
+TOTAL: 23.25
+Closed: 29-10-2017`));
+  assert.equal(r.total, '23.25');
+});
+
+Deno.test('total - OCR letter/digit confusions in amounts are repaired', () => {
+  const r = parseReceipt(lines(`${SHOP}\nTOTAL RM1O.5O\nCASH 2O.OO\nCHANGE 9.5O`));
+  assert.equal(r.total, '10.50');
+});
+
+Deno.test('subtotal + tax = total raises confidence in all three', () => {
+  const good = parseReceipt(lines(`${SHOP}\nSUB TOTAL 23.58\nGST 6% 1.42\nTOTAL 25.00`));
+  assert.equal(good.subtotal, '23.58');
+  assert.equal(good.tax, '1.42');
+  assert.equal(good.total, '25.00');
+  const bad = parseReceipt(lines(`${SHOP}\nSUB TOTAL 23.58\nGST 6% 1.99\nTOTAL 25.00`));
+  assert.ok(good.confidence.total > bad.confidence.total);
+  assert.ok(good.confidence.tax > bad.confidence.tax);
+});
+
+Deno.test('line items - description, quantity, unit price and amount', () => {
+  const r = parseReceipt(lines(`${SHOP}
+Date: 01/02/2018
+2 x Teh Tarik 1.50 3.00
+Nasi Lemak Ayam 1 7.90 7.90
+SUBTOTAL 10.90
+TOTAL 10.90`));
+  assert.equal(r.line_items.length, 2);
+  assert.deepEqual(r.line_items[0], {
+    description: 'Teh Tarik',
+    quantity: '2',
+    unit_price: '1.50',
+    amount: '3.00',
+  });
+  assert.equal(r.line_items[1].amount, '7.90');
+  assert.equal(r.line_items[1].description, 'Nasi Lemak Ayam');
+  assert.ok(r.confidence.line_items >= 0.8, 'items that add up to the subtotal are trusted');
+});
+
+Deno.test('vendor and address - read from the header, registration numbers dropped', () => {
+  const r = parseReceipt(lines(`${SHOP}\nDate: 01/02/2018\nTOTAL 10.90`));
+  assert.equal(r.vendor, 'KEDAI MAKAN SELERA SDN BHD');
+  assert.equal(r.address, 'NO. 12, JALAN BUNGA RAYA 3, TAMAN MELATI, 53100 KUALA LUMPUR');
+});
+
+Deno.test('vendor - a bare company suffix line joins the name above it', () => {
+  const r = parseReceipt(
+    lines(`Nando's Chickenland Malaysia\nSdn Bhd\nUnit G-13, Jln Kiara\n50480 Kuala Lumpur`),
+  );
+  assert.equal(r.vendor, "Nando's Chickenland Malaysia Sdn Bhd");
+});
+
+Deno.test('fixOcrLetters - digits inside words become letters, codes stay', () => {
+  assert.equal(fixOcrLetters('Ja1an Peta1ing SH0PP1NG L0T'), 'Jalan Petaling SHOPPING LOT');
+  assert.equal(fixOcrLetters('U1/48 SS21/39 KP36'), 'U1/48 SS21/39 KP36');
+});
+
+Deno.test('nothing recognisable gives nulls with zero confidence', () => {
+  const r = parseReceipt([]);
+  assert.equal(r.total, null);
+  assert.equal(r.vendor, null);
+  assert.equal(r.date, null);
+  assert.equal(r.confidence.total, 0);
+  assert.deepEqual(r.line_items, []);
+});
+
+// A response shaped like AWS Textract AnalyzeExpense output (abridged: two summary fields have
+// geometry, LINE blocks carry the text for fallback).
+function awsResponse(
+  summary: { type: string; text: string; conf: number }[],
+): AnalyzeExpenseResponse {
+  const geo = (top: number) => ({
+    BoundingBox: { Width: 0.5, Height: 0.02, Left: 0.2, Top: top },
+    Polygon: [
+      { X: 0.2, Y: top },
+      { X: 0.7, Y: top },
+      { X: 0.7, Y: top + 0.02 },
+      { X: 0.2, Y: top + 0.02 },
+    ],
+  });
+  const texts = [
+    'SANYU STATIONERY SHOP',
+    'NO. 31G&33G, JALAN SETIA INDAH X ,U13/X',
+    '40170 SETIA ALAM',
+    'Date: 12/08/2017',
+    'MAX STAPLE 10-1M 3 X 1.00 3.00',
+    'Total Inclusive GST: 3.00',
+    'Cash 10.00',
+    'Change 7.00',
+  ];
+  return {
+    DocumentMetadata: { Pages: 1 },
+    ExpenseDocuments: [{
+      ExpenseIndex: 1,
+      SummaryFields: summary.map((f, i) => ({
+        Type: { Text: f.type, Confidence: 99 },
+        LabelDetection: f.type === 'TOTAL'
+          ? { Text: 'Total Inclusive GST:', Geometry: geo(0.6), Confidence: 98 }
+          : undefined,
+        ValueDetection: { Text: f.text, Geometry: geo(0.1 + i * 0.05), Confidence: f.conf },
+        PageNumber: 1,
+        ...(f.type === 'TOTAL' ? { Currency: { Code: 'MYR', Confidence: 90 } } : {}),
+      })),
+      LineItemGroups: [{
+        LineItemGroupIndex: 1,
+        LineItems: [{
+          LineItemExpenseFields: [
+            {
+              Type: { Text: 'ITEM', Confidence: 99 },
+              ValueDetection: { Text: 'MAX STAPLE 10-1M', Confidence: 95 },
+            },
+            {
+              Type: { Text: 'QUANTITY', Confidence: 99 },
+              ValueDetection: { Text: '3', Confidence: 95 },
+            },
+            {
+              Type: { Text: 'UNIT_PRICE', Confidence: 99 },
+              ValueDetection: { Text: '1.00', Confidence: 95 },
+            },
+            {
+              Type: { Text: 'PRICE', Confidence: 99 },
+              ValueDetection: { Text: '3.00', Confidence: 95 },
+            },
+            {
+              Type: { Text: 'EXPENSE_ROW', Confidence: 99 },
+              ValueDetection: { Text: 'MAX STAPLE 10-1M 3 X 1.00 3.00', Confidence: 95 },
+            },
+          ],
+        }],
+      }],
+      Blocks: texts.map((t, i) => ({
+        BlockType: 'LINE',
+        Id: `line-${i}`,
+        Text: t,
+        Confidence: 99,
+        Geometry: geo(0.05 + i * 0.1),
+      })),
+    }],
+  };
+}
+
+Deno.test('fromAnalyzeExpense - maps SummaryFields and LineItemGroups', () => {
+  const r = fromAnalyzeExpense(awsResponse([
+    { type: 'VENDOR_NAME', text: 'SANYU STATIONERY SHOP', conf: 97 },
+    {
+      type: 'ADDRESS',
+      text: 'NO. 31G&33G, JALAN SETIA INDAH X ,U13/X\n40170 SETIA ALAM',
+      conf: 92,
+    },
+    { type: 'INVOICE_RECEIPT_DATE', text: '12/08/2017', conf: 95 },
+    { type: 'TOTAL', text: 'RM3.00', conf: 96 },
+    { type: 'AMOUNT_PAID', text: '10.00', conf: 80 },
+  ]));
+  assert.equal(r.vendor, 'SANYU STATIONERY SHOP');
+  assert.equal(r.address, 'NO. 31G&33G, JALAN SETIA INDAH X ,U13/X 40170 SETIA ALAM');
+  assert.equal(r.date, '2017-08-12');
+  assert.equal(r.total, '3.00');
+  assert.equal(r.currency, 'MYR');
+  assert.equal(r.confidence.total, 0.96);
+  assert.deepEqual(r.line_items, [
+    { description: 'MAX STAPLE 10-1M', quantity: '3', unit_price: '1.00', amount: '3.00' },
+  ]);
+});
+
+Deno.test('fromAnalyzeExpense - falls back to the LINE blocks where Textract is missing or unsure', () => {
+  const r = fromAnalyzeExpense(awsResponse([
+    { type: 'VENDOR_NAME', text: 'SANYU STATIONERY SHOP', conf: 97 },
+    { type: 'TOTAL', text: '8.00', conf: 20 },
+  ]));
+  assert.equal(r.total, '3.00', 'unsure TOTAL is replaced by the parsed total');
+  assert.equal(r.date, '2017-08-12', 'missing date comes from the lines');
+  assert.equal(r.vendor, 'SANYU STATIONERY SHOP');
+});
+
+Deno.test('toExpenseDocument - answers in Textract ExpenseDocument shape with geometry', () => {
+  const ls = lines(`${SHOP}\nDate: 05/03/2018\nSUB TOTAL 23.58\nGST 6% 1.42\nTOTAL 25.00`);
+  const parsed = parseReceipt(ls);
+  const doc = toExpenseDocument(parsed, ls);
+  assert.equal(doc.ExpenseIndex, 1);
+  const total = doc.SummaryFields?.find((f) => f.Type?.Text === 'TOTAL');
+  assert.ok(total, 'TOTAL field present');
+  assert.equal(total.ValueDetection?.Text, '25.00');
+  assert.equal(total.LabelDetection?.Text, 'TOTAL');
+  const conf = total.ValueDetection?.Confidence ?? -1;
+  assert.ok(conf > 1 && conf <= 100, `confidence is 0-100, got ${conf}`);
+  const box = total.ValueDetection?.Geometry?.BoundingBox;
+  assert.ok(
+    box && box.Top > 0.8 && box.Top < 1 && box.Width > 0,
+    'value box sits on the TOTAL line',
+  );
+  assert.equal(total.ValueDetection?.Geometry?.Polygon?.length, 4);
+  const types = doc.SummaryFields?.map((f) => f.Type?.Text);
+  for (const t of ['VENDOR_NAME', 'ADDRESS', 'INVOICE_RECEIPT_DATE', 'SUBTOTAL', 'TAX']) {
+    assert.ok(types?.includes(t), `${t} present`);
+  }
+  assert.deepEqual(fromAnalyzeExpense({ ExpenseDocuments: [doc] }).total, '25.00');
+});
