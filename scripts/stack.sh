@@ -63,6 +63,14 @@ ensure_secrets() {
       echo "TEXTRACT_ADMIN_TOKEN=$(openssl rand -hex 24)"
     } >"$STATE/secrets.env"
   fi
+  # Webhook secrets, also appended to profiles created before they existed. Two Stripe endpoint
+  # secrets, as during a rotation, so both verification paths run locally.
+  grep -q '^STRIPE_WEBHOOK_SECRETS=' "$STATE/secrets.env" ||
+    echo "STRIPE_WEBHOOK_SECRETS=whsec_$(openssl rand -hex 24),whsec_$(openssl rand -hex 24)" >>"$STATE/secrets.env"
+  grep -q '^WHATSAPP_VERIFY_TOKEN=' "$STATE/secrets.env" ||
+    echo "WHATSAPP_VERIFY_TOKEN=$(openssl rand -hex 16)" >>"$STATE/secrets.env"
+  grep -q '^WHATSAPP_APP_SECRET=' "$STATE/secrets.env" ||
+    echo "WHATSAPP_APP_SECRET=$(openssl rand -hex 32)" >>"$STATE/secrets.env"
   set -a
   # shellcheck disable=SC1091
   . "$STATE/secrets.env"
@@ -105,6 +113,9 @@ TEXTRACT_S3_DIR=$STATE/s3
 STORAGE_DRIVER=local
 LOCAL_STORAGE_DIR=$STATE/storage
 TEXTRACT_CACHE_DIR=$STATE/textract-cache
+STRIPE_WEBHOOK_SECRETS=$STRIPE_WEBHOOK_SECRETS
+WHATSAPP_VERIFY_TOKEN=$WHATSAPP_VERIFY_TOKEN
+WHATSAPP_APP_SECRET=$WHATSAPP_APP_SECRET
 EOF
   # The test stack shortens timeouts so fault, crash and retry paths finish in seconds, and its
   # Textract endpoint records each real OCR reading once and replays it for identical bytes.

@@ -1,0 +1,85 @@
+// Postgres adapters for webhooks, each call one transaction run as service_role:
+// - WebhookStore: stores verified events once by (provider, event_id) in ONE statement
+//   (ON CONFLICT DO NOTHING; the table's statement trigger enqueues only the new rows).
+// - ProcessorQueue: private.claim_webhook_batch / private.settle_webhook_batch
+//   (supabase/migrations/20261122000330_webhook_processor_api.sql).
+import type postgres from 'npm:postgres@^3.4.5';
+import type { Sql } from '../db/client.ts';
+import type { WebhookEventRecord } from './events.ts';
+import type { ClaimedWebhookEvent, ProcessorQueue, WebhookOutcome } from './processor.ts';
+
+export interface StoreResult {
+  /** Events in the delivery (after removing repeats within it). */
+  received: number;
+  /** Events that were new; the rest had been stored by an earlier delivery. */
+  stored: number;
+}
+
+export interface WebhookStore {
+  insert(events: WebhookEventRecord[], verifiedAt: Date): Promise<StoreResult>;
+}
+
+const SERVICE_CLAIMS = JSON.stringify({ role: 'service_role' });
+
+/** Repeats of one (provider, event_id) within a delivery collapse to the first. */
+export function uniqueEvents(events: WebhookEventRecord[]): WebhookEventRecord[] {
+  const seen = new Set<string>();
+  return events.filter((e) => {
+    const key = `${e.provider}\u0000${e.event_id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function postgresWebhookStore(sql: Sql): WebhookStore {
+  return {
+    async insert(events, verifiedAt) {
+      const unique = uniqueEvents(events);
+      if (unique.length === 0) return { received: 0, stored: 0 };
+      const [, rows] = await sql.begin((tx) => [
+        tx`select set_config('role', 'service_role', true),
+                  set_config('request.jwt.claims', ${SERVICE_CLAIMS}, true)`,
+        tx`insert into public.webhook_events
+             (provider, event_id, event_type, occurred_at, payload, signature_verified_at)
+           select r.provider, r.event_id, r.event_type, r.occurred_at, r.payload,
+                  ${verifiedAt.toISOString()}::timestamptz
+           from jsonb_to_recordset(${sql.json(unique as unknown as postgres.JSONValue)})
+             as r(provider text, event_id text, event_type text, occurred_at timestamptz,
+                  payload jsonb)
+           on conflict (provider, event_id) do nothing
+           returning id`,
+      ]);
+      return { received: unique.length, stored: rows.length };
+    },
+  };
+}
+
+export function postgresProcessorQueue(sql: Sql): ProcessorQueue {
+  return {
+    async claim(qty, vtSeconds) {
+      const [, rows] = await sql.begin((tx) => [
+        tx`select set_config('role', 'service_role', true),
+                  set_config('request.jwt.claims', ${SERVICE_CLAIMS}, true)`,
+        tx`select msg_id::float8 as msg_id, read_ct, webhook_event_id::float8 as webhook_event_id,
+                  provider, event_id, event_type, occurred_at, payload, attempts
+           from private.claim_webhook_batch(${qty}::integer, ${vtSeconds}::integer)`,
+      ]);
+      return (rows as unknown as ClaimedWebhookEvent[]).map((r) => ({
+        ...r,
+        occurred_at: new Date(r.occurred_at).toISOString(),
+      }));
+    },
+    async settle(outcomes: WebhookOutcome[], maxAttempts) {
+      if (outcomes.length === 0) return {};
+      const [, rows] = await sql.begin((tx) => [
+        tx`select set_config('role', 'service_role', true),
+                  set_config('request.jwt.claims', ${SERVICE_CLAIMS}, true)`,
+        tx`select private.settle_webhook_batch(${
+          sql.json(outcomes as unknown as postgres.JSONValue)
+        }, ${maxAttempts}::integer) as counts`,
+      ]);
+      return (rows[0]?.counts ?? {}) as Record<string, number>;
+    },
+  };
+}

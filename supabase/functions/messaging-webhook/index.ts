@@ -1,0 +1,43 @@
+// Messaging webhook (WhatsApp Cloud API scheme): wiring only, handler in
+// _shared/webhooks/handler.ts. verify_jwt = false: Meta sends no Supabase JWT; GET is the hub.*
+// verify-token handshake, POST deliveries carry X-Hub-Signature-256. Env: SUPABASE_DB_URL;
+// WHATSAPP_VERIFY_TOKEN; WHATSAPP_APP_SECRET (comma-separated, for rotation);
+// WEBHOOK_MAX_BODY_BYTES (1 MiB); TALLYQ_REDIS_URL or UPSTASH_REDIS_REST_URL/TOKEN for the rate
+// limit (100/min per client IP, RATE_LIMIT_MESSAGING_WEBHOOK_* overrides; fail-open).
+import { z } from 'npm:zod@^3.24.4';
+import { loadEnv } from '../_shared/config/env.ts';
+import { createDb } from '../_shared/db/client.ts';
+import { createRateLimit, LimiterHealthTracker } from '../_shared/ratelimit/middleware.ts';
+import { loadPolicies } from '../_shared/ratelimit/policy.ts';
+import { createSlidingWindowLimiter } from '../_shared/ratelimit/sliding-window.ts';
+import { connectRedis, redisEnv } from '../_shared/redis/connect.ts';
+import {
+  createMessagingWebhookHandler,
+  loadMessagingWebhookEnv,
+} from '../_shared/webhooks/handler.ts';
+import { postgresWebhookStore } from '../_shared/webhooks/store.ts';
+
+const source = Deno.env.toObject();
+const env = {
+  ...loadEnv({ SUPABASE_DB_URL: z.string().min(1), ...redisEnv }, source),
+  ...loadMessagingWebhookEnv(source),
+};
+const hasRedis = Boolean(
+  env.TALLYQ_REDIS_URL || (env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN),
+);
+if (!hasRedis) console.warn('messaging-webhook: no Redis configured, the rate limit is off');
+
+Deno.serve(createMessagingWebhookHandler({
+  store: postgresWebhookStore(createDb(env.SUPABASE_DB_URL, { max: 4 })),
+  rateLimit: hasRedis
+    ? createRateLimit({
+      limiter: createSlidingWindowLimiter({ redis: connectRedis(env) }),
+      policies: loadPolicies(source),
+      health: new LimiterHealthTracker(),
+      ip: { xffTrustedHops: Number(source.RATE_LIMIT_XFF_TRUSTED_HOPS ?? 0) || 0 },
+    })
+    : undefined,
+  verifyToken: env.WHATSAPP_VERIFY_TOKEN,
+  appSecrets: env.WHATSAPP_APP_SECRET,
+  maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+}));

@@ -1,0 +1,43 @@
+// Payments webhook (Stripe's signature scheme): wiring only, handler in
+// _shared/webhooks/handler.ts. verify_jwt = false: providers send no Supabase JWT; the signature
+// is the authentication. Env: SUPABASE_DB_URL; STRIPE_WEBHOOK_SECRETS (comma-separated, for
+// rotation); STRIPE_WEBHOOK_TOLERANCE_SECONDS (300); WEBHOOK_MAX_BODY_BYTES (1 MiB);
+// TALLYQ_REDIS_URL or UPSTASH_REDIS_REST_URL/TOKEN for the rate limit (50/min per client IP,
+// RATE_LIMIT_PAYMENTS_WEBHOOK_* overrides; fail-open; without Redis the limit is off, logged).
+import { z } from 'npm:zod@^3.24.4';
+import { loadEnv } from '../_shared/config/env.ts';
+import { createDb } from '../_shared/db/client.ts';
+import { createRateLimit, LimiterHealthTracker } from '../_shared/ratelimit/middleware.ts';
+import { loadPolicies } from '../_shared/ratelimit/policy.ts';
+import { createSlidingWindowLimiter } from '../_shared/ratelimit/sliding-window.ts';
+import { connectRedis, redisEnv } from '../_shared/redis/connect.ts';
+import {
+  createPaymentsWebhookHandler,
+  loadPaymentsWebhookEnv,
+} from '../_shared/webhooks/handler.ts';
+import { postgresWebhookStore } from '../_shared/webhooks/store.ts';
+
+const source = Deno.env.toObject();
+const env = {
+  ...loadEnv({ SUPABASE_DB_URL: z.string().min(1), ...redisEnv }, source),
+  ...loadPaymentsWebhookEnv(source),
+};
+const hasRedis = Boolean(
+  env.TALLYQ_REDIS_URL || (env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN),
+);
+if (!hasRedis) console.warn('payments-webhook: no Redis configured, the rate limit is off');
+
+Deno.serve(createPaymentsWebhookHandler({
+  store: postgresWebhookStore(createDb(env.SUPABASE_DB_URL, { max: 4 })),
+  rateLimit: hasRedis
+    ? createRateLimit({
+      limiter: createSlidingWindowLimiter({ redis: connectRedis(env) }),
+      policies: loadPolicies(source),
+      health: new LimiterHealthTracker(),
+      ip: { xffTrustedHops: Number(source.RATE_LIMIT_XFF_TRUSTED_HOPS ?? 0) || 0 },
+    })
+    : undefined,
+  stripeSecrets: env.STRIPE_WEBHOOK_SECRETS,
+  toleranceSeconds: env.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+  maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+}));
