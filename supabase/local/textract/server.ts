@@ -540,8 +540,8 @@ export async function startLocalTextract(
     (e.TEXTRACT_LOG === '1' ? (l: string) => console.error(`[textract] ${l}`) : () => {});
   const opts: LocalTextractOptions = {
     credentials: new Map([[e.LOCAL_AWS_ACCESS_KEY_ID, e.LOCAL_AWS_SECRET_ACCESS_KEY]]),
-    recognize: (defaults as Wiring).recognize,
-    analyzePage: (defaults as Wiring).analyzePage,
+    recognize: overrides.recognize ?? (defaults as Wiring).recognize,
+    analyzePage: overrides.analyzePage ?? (defaults as Wiring).analyzePage,
     engine: e.TALLYQ_OCR_ENGINE,
     mode: e.TEXTRACT_MODE,
     cache: new OcrCache(e.TEXTRACT_CACHE_DIR),
