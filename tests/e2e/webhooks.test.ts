@@ -44,7 +44,7 @@ function stripeEvent(options: {
   return { id, body };
 }
 
-function postStripe(body: string | Uint8Array, headers: Record<string, string | undefined> = {}) {
+function postStripe(body: string, headers: Record<string, string | undefined> = {}) {
   const h = new Headers({ 'content-type': 'application/json', 'cf-connecting-ip': uniqueIp() });
   for (const [k, v] of Object.entries(headers)) {
     if (v === undefined) h.delete(k);
