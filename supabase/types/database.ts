@@ -33,6 +33,43 @@ export type Database = {
           },
         ];
       };
+      'message_statuses': {
+        Row: {
+          'created_at': string;
+          'errors': Json | null;
+          'last_event_id': string;
+          'message_id': string;
+          'provider': string;
+          'recipient_id': string | null;
+          'status': string;
+          'status_at': string;
+          'updated_at': string;
+        };
+        ComputedFields: never;
+        Insert: {
+          'created_at'?: string;
+          'errors'?: Json | null;
+          'last_event_id': string;
+          'message_id': string;
+          'provider'?: string;
+          'recipient_id'?: string | null;
+          'status': string;
+          'status_at': string;
+          'updated_at'?: string;
+        };
+        Update: {
+          'created_at'?: string;
+          'errors'?: Json | null;
+          'last_event_id'?: string;
+          'message_id'?: string;
+          'provider'?: string;
+          'recipient_id'?: string | null;
+          'status'?: string;
+          'status_at'?: string;
+          'updated_at'?: string;
+        };
+        Relationships: [];
+      };
       'organisations': {
         Row: {
           'created_at': string;
@@ -58,6 +95,49 @@ export type Database = {
           'name'?: string;
           'personal'?: boolean;
           'slug'?: string | null;
+        };
+        Relationships: [];
+      };
+      'payment_objects': {
+        Row: {
+          'created_at': string;
+          'data': NonNullable<Json>;
+          'last_event_at': string;
+          'last_event_id': string;
+          'last_event_type': string;
+          'livemode': boolean | null;
+          'object_id': string;
+          'object_type': string;
+          'provider': string;
+          'status': string | null;
+          'updated_at': string;
+        };
+        ComputedFields: never;
+        Insert: {
+          'created_at'?: string;
+          'data': NonNullable<Json>;
+          'last_event_at': string;
+          'last_event_id': string;
+          'last_event_type': string;
+          'livemode'?: boolean | null;
+          'object_id': string;
+          'object_type': string;
+          'provider'?: string;
+          'status'?: string | null;
+          'updated_at'?: string;
+        };
+        Update: {
+          'created_at'?: string;
+          'data'?: NonNullable<Json>;
+          'last_event_at'?: string;
+          'last_event_id'?: string;
+          'last_event_type'?: string;
+          'livemode'?: boolean | null;
+          'object_id'?: string;
+          'object_type'?: string;
+          'provider'?: string;
+          'status'?: string | null;
+          'updated_at'?: string;
         };
         Relationships: [];
       };
@@ -284,6 +364,52 @@ export type Database = {
           },
         ];
       };
+      'webhook_events': {
+        Row: {
+          'attempts': number;
+          'event_id': string;
+          'event_type': string;
+          'id': number;
+          'last_error': string | null;
+          'occurred_at': string;
+          'payload': NonNullable<Json>;
+          'processed_at': string | null;
+          'provider': string;
+          'received_at': string;
+          'signature_verified_at': string;
+          'status': Database['public']['Enums']['webhook_event_status'];
+        };
+        ComputedFields: never;
+        Insert: {
+          'attempts'?: number;
+          'event_id': string;
+          'event_type': string;
+          'id'?: never;
+          'last_error'?: string | null;
+          'occurred_at': string;
+          'payload': NonNullable<Json>;
+          'processed_at'?: string | null;
+          'provider': string;
+          'received_at'?: string;
+          'signature_verified_at': string;
+          'status'?: Database['public']['Enums']['webhook_event_status'];
+        };
+        Update: {
+          'attempts'?: number;
+          'event_id'?: string;
+          'event_type'?: string;
+          'id'?: never;
+          'last_error'?: string | null;
+          'occurred_at'?: string;
+          'payload'?: NonNullable<Json>;
+          'processed_at'?: string | null;
+          'provider'?: string;
+          'received_at'?: string;
+          'signature_verified_at'?: string;
+          'status'?: Database['public']['Enums']['webhook_event_status'];
+        };
+        Relationships: [];
+      };
     };
     Views: {
       'audit_log': {
@@ -358,6 +484,17 @@ export type Database = {
         ComputedFields: never;
         Relationships: [];
       };
+      'webhook_queue_health': {
+        Row: {
+          'dead_lettered_count': number | null;
+          'in_flight_count': number | null;
+          'oldest_message_age_seconds': number | null;
+          'pending_count': number | null;
+          'processed_count': number | null;
+        };
+        ComputedFields: never;
+        Relationships: [];
+      };
     };
     Functions: {
       'create_organisation': {
@@ -387,6 +524,7 @@ export type Database = {
     Enums: {
       'org_role': 'owner' | 'admin' | 'member';
       'receipt_status': 'pending' | 'processing' | 'ocr_done' | 'needs_review' | 'failed';
+      'webhook_event_status': 'received' | 'processed' | 'failed';
     };
     CompositeTypes: {
       [_ in never]: never;
@@ -500,6 +638,7 @@ export const Constants = {
     Enums: {
       'org_role': ['owner', 'admin', 'member'],
       'receipt_status': ['pending', 'processing', 'ocr_done', 'needs_review', 'failed'],
+      'webhook_event_status': ['received', 'processed', 'failed'],
     },
   },
 } as const;
