@@ -16,7 +16,8 @@ const claims: Record<string, unknown> = role === 'authenticated'
 const ttl = role === 'authenticated' ? 7 * 24 * 3600 : 10 * 365 * 24 * 3600;
 const jwt = await new SignJWT(claims)
   .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-  .setIssuer(role === 'authenticated' ? 'http://127.0.0.1/auth/v1' : 'supabase')
+  // User tokens carry GoTrue's issuer (<project URL>/auth/v1); API keys carry 'supabase'.
+  .setIssuer(role === 'authenticated' ? `${Deno.env.get('SUPABASE_URL') ?? ''}/auth/v1` : 'supabase')
   .setIssuedAt(now)
   .setExpirationTime(now + ttl)
   .sign(new TextEncoder().encode(secret));

@@ -40,7 +40,7 @@ LOGS=$STATE/logs
 PGBIN=/usr/lib/postgresql/15/bin
 DENO=$ROOT/node_modules/.bin/deno
 SUPABASE=$ROOT/node_modules/.bin/supabase
-DB_URL="postgresql://postgres:postgres@127.0.0.1:$DB_PORT/postgres"
+DB_URL="postgresql://postgres:postgres@127.0.0.1:$DB_PORT/postgres?sslmode=disable"
 
 log() { echo "[tallyq:$PROFILE] $*" >&2; }
 
@@ -78,6 +78,7 @@ ensure_secrets() {
 }
 
 mint_keys() {
+  export SUPABASE_URL="http://127.0.0.1:$API_PORT"
   ANON_KEY=$("$DENO" run -q --allow-env --allow-read scripts/mint-jwt.ts anon)
   SERVICE_ROLE_KEY=$("$DENO" run -q --allow-env --allow-read scripts/mint-jwt.ts service_role)
   DEMO_USER_ID=00000000-0000-4000-8000-00000000d3e0
