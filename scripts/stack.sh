@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: scripts/stack.sh start|stop|status|reset|env [--profile dev|test]
+# Usage: scripts/stack.sh start|stop|status|reset|env [--profile dev|test|bench]
 #
 # The local tallyq stack without Docker, modelled on `supabase start`:
 #   Postgres 15 (pg_cron, pgTAP, plpgsql_check) + platform stand-ins (supabase/local),
@@ -25,7 +25,8 @@ done
 case "$PROFILE" in
   dev) BASE=54300 ;;
   test) BASE=55300 ;;
-  *) echo "unknown profile: $PROFILE (dev|test)" >&2; exit 2 ;;
+  bench) BASE=56300 ;; # npm run bench:pipeline (scripts/bench-pipeline.ts)
+  *) echo "unknown profile: $PROFILE (dev|test|bench)" >&2; exit 2 ;;
 esac
 API_PORT=$((BASE + 21))
 DB_PORT=$((BASE + 22))
@@ -123,10 +124,21 @@ EOF
   if [ "$PROFILE" = test ]; then
     cat >>"$STATE/stack.env" <<EOF
 TEXTRACT_MODE=replay
-TEXTRACT_TIMEOUT_MS=3000
+TEXTRACT_TIMEOUT_MS=20000
+WORKER_CONCURRENCY=2
 WORKER_VT_SECONDS=8
 WORKER_BACKOFF_BASE_SECONDS=1
 WORKER_BACKOFF_MAX_SECONDS=2
+EOF
+  fi
+  # The bench stack replays recorded OCR (cache-through) and lifts the limits that would otherwise
+  # be what it measures: the Textract governor (AWS's ~5 TPS quota) and the per-user upload limit.
+  if [ "$PROFILE" = bench ]; then
+    cat >>"$STATE/stack.env" <<'EOF'
+TEXTRACT_MODE=replay
+TEXTRACT_TPS='{"AnalyzeExpense":{"tps":100000,"burst":10000},"DetectDocumentText":{"tps":100000,"burst":10000}}'
+RATE_LIMIT_UPLOAD_LIMIT=1000000
+TEXTRACT_LOG=0
 EOF
   fi
 }
@@ -366,5 +378,5 @@ case "$cmd" in
       exit 1
     fi ;;
   env) cat "$STATE/stack.env" ;;
-  *) echo "usage: scripts/stack.sh start|stop|status|reset|env [--profile dev|test]" >&2; exit 2 ;;
+  *) echo "usage: scripts/stack.sh start|stop|status|reset|env [--profile dev|test|bench]" >&2; exit 2 ;;
 esac

@@ -88,8 +88,8 @@ describe('receipt pipeline - faults', () => {
   it('a Textract call that outlives the timeout is abandoned, retried and succeeds', async () => {
     const user = await createUser('slow');
     await resetTextractCalls();
-    // TEXTRACT_TIMEOUT_MS is 3000 on the test stack.
-    await setFaults([{ fault: 'delay', ms: 4500, times: 1, operation: 'AnalyzeExpense' }]);
+    // TEXTRACT_TIMEOUT_MS is 20000 on the test stack.
+    await setFaults([{ fault: 'delay', ms: 21_000, times: 1, operation: 'AnalyzeExpense' }]);
     const [id] = await storeReceipts([{ owner: user, bytes: await readSample('X51005433533') }]);
 
     const [receipt] = await waitSettled([id]);

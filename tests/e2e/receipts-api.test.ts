@@ -27,7 +27,7 @@ const auth = (user: TestUser, extra: Record<string, string> = {}) => ({
 
 function form(bytes: Uint8Array, name = 'receipt.jpg', type = 'image/jpeg', fields = {}) {
   const body = new FormData();
-  body.set('file', new Blob([bytes], { type }), name);
+  body.set('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), name);
   for (const [k, v] of Object.entries(fields)) body.set(k, String(v));
   return body;
 }
@@ -455,7 +455,7 @@ describe('receipts API - signed upload flow', () => {
     const res = await fetch(url, {
       method: 'PUT',
       headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
-      body: bytes,
+      body: bytes as Uint8Array<ArrayBuffer>,
     });
     return { status: res.status, body: await res.json() };
   }
