@@ -18,7 +18,8 @@ const RECEIPTS = `${FUNCTIONS_URL}/receipts`;
 const STORAGE = env('LOCAL_STORAGE_DIR');
 const MAX_BYTES = Number(process.env.RECEIPT_MAX_BYTES ?? 50 * 1024 * 1024);
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// deno-lint-ignore no-explicit-any
+type Json = Record<string, any>;
 
 const auth = (user: TestUser, extra: Record<string, string> = {}) => ({
   Authorization: `Bearer ${user.jwt}`,
@@ -52,7 +53,11 @@ async function call(method: string, url: string, headers: Record<string, string>
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as Json, headers: res.headers };
+  return {
+    status: res.status,
+    body: (text ? JSON.parse(text) : null) as Json,
+    headers: res.headers,
+  };
 }
 
 /** Messages ever enqueued for a receipt (still queued or already archived by the worker). */
@@ -101,7 +106,7 @@ describe('receipts API - upload', () => {
     first = await upload(user, jpeg, { name: '../../evil/X51005268400.jpg' });
   });
 
-  it('upload a sample receipt: 201 pending with hash, type, size and Location', async () => {
+  it('upload a sample receipt: 201 pending with hash, type, size and Location', () => {
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({
       status: 'pending',
@@ -467,7 +472,10 @@ describe('receipts API - signed upload flow', () => {
     expect(Date.parse(grant.expires_at)).toBeGreaterThan(Date.now());
 
     const putRes = await put(grant.upload_url, jpeg2);
-    expect(putRes).toEqual({ status: 200, body: { path: grant.path, size_bytes: jpeg2.byteLength } });
+    expect(putRes).toEqual({
+      status: 200,
+      body: { path: grant.path, size_bytes: jpeg2.byteLength },
+    });
 
     const reg = await call('POST', `${RECEIPTS}/register`, auth(user), {
       path: grant.path,
@@ -524,7 +532,8 @@ describe('receipts API - signed upload flow', () => {
     const res = await call('POST', `${RECEIPTS}/register`, auth(u), { path: grant.path });
     expect(res.status).toBe(415);
     expect(existsSync(join(STORAGE, grant.path))).toBe(false);
-    const [{ n }] = await sql`select count(*)::int as n from public.receipts where owner_id = ${u.id}`;
+    const [{ n }] =
+      await sql`select count(*)::int as n from public.receipts where owner_id = ${u.id}`;
     expect(n).toBe(0);
   });
 

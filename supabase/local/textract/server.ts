@@ -176,16 +176,26 @@ export function createLocalTextract(opts: LocalTextractOptions): LocalTextract {
     }
   }
 
+  // Identical documents being read right now share one recognition (single flight): a client
+  // that timed out and retried must not queue a second OCR of the same bytes behind the first.
+  const inFlight = new Map<string, Promise<OcrPage>>();
+
   /** OCR of one image, through the record/replay cache; `source` says which. */
   async function readPage(image: Uint8Array): Promise<{ page: OcrPage; source: 'ocr' | 'replay' }> {
-    const sha = opts.mode === 'ocr' ? '' : sha256Hex(image);
+    const sha = sha256Hex(image);
     if (opts.mode === 'replay') {
       const hit = await opts.cache.get(sha, opts.engine);
       if (hit) return { page: hit.page, source: 'replay' };
     }
     let page: OcrPage;
     try {
-      page = await sem.run(() => opts.recognize(image, { engine: opts.engine }));
+      let pending = inFlight.get(sha);
+      if (!pending) {
+        pending = sem.run(() => opts.recognize(image, { engine: opts.engine }))
+          .finally(() => inFlight.delete(sha));
+        inFlight.set(sha, pending);
+      }
+      page = await pending;
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       // The engine's own breakdowns (binary missing, sidecar died) are ours, not the document's.
