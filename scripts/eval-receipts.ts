@@ -3,7 +3,8 @@
 //
 // Usage: npx deno run -A scripts/eval-receipts.ts [--engine tesseract|paddle|combined]
 //          [--dir ../shared/data/receipts/sample] [--out .tallyq/eval/predictions.jsonl]
-//          [--no-cache] [--details] [--parallel 2]
+//          [--no-cache] [--details] [--parallel 2] [--psm 6] [--max-width 1600] [--locale en-MY]
+//          [--only <id substring>]
 // (npm run eval:receipts -- --engine paddle). --no-cache re-runs OCR from scratch, which is how the
 // reported figure is reproduced; the cache lives in .tallyq/cache/ocr/.
 
@@ -27,6 +28,9 @@ const { values } = parseArgs({
     details: { type: 'boolean', default: false },
     parallel: { type: 'string', default: '2' },
     only: { type: 'string' },
+    psm: { type: 'string' },
+    'max-width': { type: 'string' },
+    locale: { type: 'string' },
   },
 });
 
@@ -50,7 +54,15 @@ async function worker() {
   while (next < files.length) {
     const i = next++;
     try {
-      results[i] = await predictReceipt(files[i], { engine, cacheDir });
+      results[i] = await predictReceipt(files[i], {
+        engine,
+        cacheDir,
+        locale: values.locale,
+        ocr: {
+          psm: values.psm ? Number(values.psm) : undefined,
+          maxWidth: values['max-width'] ? Number(values['max-width']) : undefined,
+        },
+      });
     } catch (e) {
       console.error(`${files[i]}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -13,7 +13,11 @@ import type {
 } from '../../supabase/functions/_shared/receipts/ocr-types.ts';
 import { parseReceiptPage } from '../../supabase/functions/_shared/receipts/parse.ts';
 import type { ParsedReceipt } from '../../supabase/functions/_shared/receipts/parse.ts';
-import { recognizePaddle, recognizeTesseract } from '../../supabase/local/textract/ocr/engine.ts';
+import {
+  type RecognizeOptions,
+  recognizePaddle,
+  recognizeTesseract,
+} from '../../supabase/local/textract/ocr/engine.ts';
 import { combinePages } from '../../supabase/local/textract/ocr/combine.ts';
 
 export interface PredictOptions {
@@ -21,6 +25,8 @@ export interface PredictOptions {
   /** Directory for the OCR cache; null disables it (the --no-cache figure). */
   cacheDir: string | null;
   locale?: string;
+  /** Engine tuning (tesseract psm, downscale width); non-default values get their own cache key. */
+  ocr?: RecognizeOptions;
 }
 
 export interface Prediction {
@@ -41,8 +47,11 @@ async function cached(
   engine: 'tesseract' | 'paddle',
   image: Uint8Array,
   cacheDir: string | null,
+  ocr: RecognizeOptions = {},
 ): Promise<{ page: OcrPage; seconds: number }> {
-  const file = cacheDir ? join(cacheDir, `${sha}-${engine}.json`) : null;
+  const tuning = [ocr.psm ? `psm${ocr.psm}` : '', ocr.maxWidth ? `w${ocr.maxWidth}` : '']
+    .filter(Boolean).map((t) => `.${t}`).join('');
+  const file = cacheDir ? join(cacheDir, `${sha}-${engine}${tuning}.json`) : null;
   if (file) {
     try {
       return { page: JSON.parse(await readFile(file, 'utf8')) as OcrPage, seconds: 0 };
@@ -52,8 +61,8 @@ async function cached(
   }
   const t0 = performance.now();
   const page = engine === 'tesseract'
-    ? await recognizeTesseract(image)
-    : await recognizePaddle(image);
+    ? await recognizeTesseract(image, ocr)
+    : await recognizePaddle(image, { maxWidth: ocr.maxWidth });
   const seconds = (performance.now() - t0) / 1000;
   if (file) {
     await mkdir(dirname(file), { recursive: true });
@@ -67,12 +76,13 @@ export async function ocrPage(
   image: Uint8Array,
   engine: OcrEngineName,
   cacheDir: string | null,
+  ocr: RecognizeOptions = {},
 ): Promise<{ page: OcrPage; seconds: number }> {
   const sha = createHash('sha256').update(image).digest('hex');
-  if (engine !== 'combined') return await cached(sha, engine, image, cacheDir);
+  if (engine !== 'combined') return await cached(sha, engine, image, cacheDir, ocr);
   const [t, p] = await Promise.all([
-    cached(sha, 'tesseract', image, cacheDir),
-    cached(sha, 'paddle', image, cacheDir),
+    cached(sha, 'tesseract', image, cacheDir, ocr),
+    cached(sha, 'paddle', image, cacheDir, ocr),
   ]);
   return { page: combinePages(p.page, t.page), seconds: t.seconds + p.seconds };
 }
@@ -80,7 +90,7 @@ export async function ocrPage(
 /** Recognises and parses one receipt image file. */
 export async function predictReceipt(file: string, opts: PredictOptions): Promise<Prediction> {
   const image = new Uint8Array(await readFile(file));
-  const { page, seconds } = await ocrPage(image, opts.engine, opts.cacheDir);
+  const { page, seconds } = await ocrPage(image, opts.engine, opts.cacheDir, opts.ocr);
   const parsed = parseReceiptPage(page, { locale: opts.locale });
   return {
     id: basename(file, extname(file)),

@@ -573,6 +573,10 @@ function cleanVendor(s: string): string {
   return fixOcrLetters(s)
     .replace(/^\s*(?:OWNED|OWN|OPERATED|MANAGED)\s*BY\s*:?\s*/i, '')
     .replace(/\bS[O0]N\.?\s?(BHD|BERHAD)\b/gi, 'SDN $1')
+    .replace(
+      /(?<=[A-Z])(SDN\.?BHD|PTE\.?LTD|PTY\.?LTD)$/i,
+      (m) => ` ${m.slice(0, 3)} ${m.slice(-3)}`,
+    )
     .replace(/\bBH\s+D\b/g, 'BHD')
     .replace(/\s*[(（][^()（）]*\d{4,}[^()（）]*(?:[)）]|$)/g, '') // (1135772-K), （759705-H）
     .replace(/\s+\S*\d{5,}-?[A-Z]?\)?\s*$/i, '') // unbalanced "S19537-X)"
