@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { pdfFromJpegs } from '../../supabase/local/textract/pdf-from-jpeg.ts';
 import {
   clearFaults,
   createUser,
@@ -46,6 +47,73 @@ afterEach(async () => {
 
 afterAll(async () => {
   await sql.end();
+});
+
+async function upload(jwt: string, bytes: Uint8Array, name: string, type: string) {
+  const body = new FormData();
+  body.set('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), name);
+  const res = await fetch(`${env('FUNCTIONS_URL')}/receipts`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${jwt}` },
+    body,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+async function getReceipt(jwt: string, id: string) {
+  const res = await fetch(`${env('FUNCTIONS_URL')}/receipts/${id}`, {
+    headers: { Authorization: `Bearer ${jwt}` },
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+describe('receipt pipeline - golden path', () => {
+  it('an upload over HTTP reaches ocr_done with fields, through the trigger kick alone', async () => {
+    const user = await createUser('golden');
+    const created = await upload(
+      user.jwt,
+      await readSample('X51005268400'),
+      'lunch.jpg',
+      'image/jpeg',
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.status).toBe('pending');
+
+    // No sweep here: the enqueue trigger's pg_net kick is the only thing that wakes the worker.
+    const done = await waitFor('the receipt to be extracted', async () => {
+      const r = await getReceipt(user.jwt, created.body.id);
+      return EXTRACTED.includes(r.body.status) ? r : null;
+    }, 90_000);
+
+    expect(done.status).toBe(200);
+    const receipt = done.body;
+    expect(receipt.fields.total).toMatch(/^\d+\.\d{2,4}$/);
+    expect(receipt.fields.currency).toBe('MYR');
+    expect(receipt.fields.receipt_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(receipt.fields.vendor).toBeTruthy();
+    expect(receipt.field_confidence.total).toBeGreaterThan(0);
+    const history = await events(created.body.id);
+    expect(history).toEqual(['uploaded', 'processing', receipt.status]);
+    const kicks = await sql`select count(*)::int as n from net._http_response
+      where created > now() - interval '5 minutes' and status_code = 202`;
+    expect(kicks[0].n).toBeGreaterThan(0);
+  });
+
+  it('a PDF goes through the async Textract path (job started, polled, extracted)', async () => {
+    const user = await createUser('pdf');
+    const pdf = pdfFromJpegs([await readSample('X51006311778')]);
+    const created = await upload(user.jwt, pdf, 'receipt.pdf', 'application/pdf');
+    expect(created.status).toBe(201);
+    expect(created.body.content_type).toBe('application/pdf');
+
+    const [receipt] = await sweepUntilSettled([created.body.id], 120_000);
+    expect(EXTRACTED).toContain(receipt.status);
+    expect(receipt.textract_job_id).toBeTruthy();
+    expect(await events(created.body.id)).toContain('async_job_started');
+    const [artifact] = await sql`select kind from public.receipt_artifacts
+      where receipt_id = ${created.body.id}`;
+    expect(artifact.kind).toBe('expense_analysis_job');
+  });
 });
 
 describe('receipt pipeline - faults', () => {
