@@ -1,27 +1,51 @@
 // Combines PaddleOCR's and tesseract's readings of one page. Paddle reads characters (digits,
-// thermal print) far better but often drops the spaces between words; tesseract segments words
-// well. The combined page keeps Paddle's lines and re-inserts word breaks where tesseract's words
-// on the same line put them (character alignment by edit distance).
+// thermal print) far better but often drops the spaces between words, and now and then a narrow
+// letter; tesseract segments words well and reads some lines Paddle misses. The combined page
+// keeps Paddle's lines, assigns every tesseract word to the Paddle line it overlaps most, aligns
+// the characters (edit distance) and then picks per word: word breaks from tesseract, characters
+// from Paddle except where tesseract's reading is clearly the better one (see `chooseWord`).
+// Tesseract lines that no Paddle line covers are added when tesseract is confident about them.
 
-import type { OcrLine, OcrPage } from '../../../functions/_shared/receipts/ocr-types.ts';
+import type { OcrLine, OcrPage, OcrWord } from '../../../functions/_shared/receipts/ocr-types.ts';
 import { splitWords } from './split-words.ts';
 
-/** Paddle's lines with tesseract's word breaks; both readings kept in `alternatives`. */
+/** Minimum tesseract line confidence (0..100) for a line only tesseract read. */
+const TESS_ONLY_MIN_CONF = 80;
+
+/** Paddle's lines re-spaced and repaired per word with tesseract's; both readings kept. */
 export function combinePages(paddle: OcrPage, tesseract: OcrPage): OcrPage {
-  const tessWords = tesseract.lines.flatMap((l) => l.words);
-  const lines: OcrLine[] = paddle.lines.map((line) => {
-    const b = line.bbox;
-    const inside = tessWords.filter((w) => {
-      const cy = w.bbox.top + w.bbox.height / 2;
-      const cx = w.bbox.left + w.bbox.width / 2;
-      return cy >= b.top && cy <= b.top + b.height && cx >= b.left - 0.01 &&
-        cx <= b.left + b.width + 0.01;
-    }).sort((x, y) => x.bbox.left - y.bbox.left);
-    if (inside.length < 2) return line;
-    const text = respace(line.text, inside.map((w) => w.text));
+  const assigned: OcrWord[][] = paddle.lines.map(() => []);
+  const tessOnly: OcrLine[] = [];
+  for (const tl of tesseract.lines) {
+    let any = false;
+    for (const w of tl.words) {
+      const k = bestLine(paddle.lines, w);
+      if (k >= 0) {
+        assigned[k].push(w);
+        any = true;
+      }
+    }
+    if (!any && acceptTessOnly(tl)) tessOnly.push(tl);
+  }
+  const merged: OcrLine[] = paddle.lines.map((line, k) => {
+    const words = assigned[k].sort((x, y) => x.bbox.left - y.bbox.left);
+    if (words.length === 0) return line;
+    const text = mergeWords(
+      line.text,
+      words.map((w) => ({ text: w.text, confidence: w.confidence })),
+    );
     if (text === line.text) return line;
     return { ...line, text, words: splitWords(text, line.bbox, line.confidence) };
   });
+  // Insert tesseract-only lines in reading order (by their top edge).
+  const lines: OcrLine[] = [];
+  let t = 0;
+  const only = tessOnly.sort((a, b) => a.bbox.top - b.bbox.top);
+  for (const line of merged) {
+    while (t < only.length && only[t].bbox.top < line.bbox.top) lines.push(only[t++]);
+    lines.push(line);
+  }
+  while (t < only.length) lines.push(only[t++]);
   return {
     width: paddle.width || tesseract.width,
     height: paddle.height || tesseract.height,
@@ -31,69 +55,179 @@ export function combinePages(paddle: OcrPage, tesseract: OcrPage): OcrPage {
   };
 }
 
+/** Index of the Paddle line a tesseract word belongs to (most vertical overlap), or -1. */
+function bestLine(lines: OcrLine[], w: OcrWord): number {
+  const wt = w.bbox.top, wb = w.bbox.top + w.bbox.height;
+  const cx = w.bbox.left + w.bbox.width / 2;
+  let best = -1, bestRatio = 0.4; // at least 40 % of the smaller height must overlap
+  for (let k = 0; k < lines.length; k++) {
+    const b = lines[k].bbox;
+    if (cx < b.left - 0.01 || cx > b.left + b.width + 0.01) continue;
+    const overlap = Math.min(wb, b.top + b.height) - Math.max(wt, b.top);
+    const ratio = overlap / Math.max(1e-6, Math.min(w.bbox.height, b.height));
+    if (ratio > bestRatio) {
+      best = k;
+      bestRatio = ratio;
+    }
+  }
+  return best;
+}
+
+/** A line only tesseract read is kept when tesseract is sure of it and it reads as text. */
+function acceptTessOnly(l: OcrLine): boolean {
+  const words = l.words.filter((w) => /[A-Za-z0-9]/.test(w.text));
+  if (words.length === 0) return false;
+  const conf = words.reduce((a, w) => a + w.confidence, 0) / words.length;
+  const letters = words.map((w) => w.text).join('').replace(/[^A-Za-z]/g, '').length;
+  return conf >= TESS_ONLY_MIN_CONF && letters >= 3 &&
+    words.every((w) => w.confidence >= 60);
+}
+
+const NUMERIC = /[\d.,:/-]/;
+
 /**
- * Inserts spaces into `text` where the reference word sequence has word boundaries, after
- * aligning both character sequences (spaces ignored). Keeps `text` when they disagree too much.
+ * Paddle's line text with tesseract's words: characters are aligned (spaces ignored); each
+ * tesseract word's aligned span of Paddle characters becomes one word, spelled as `chooseWord`
+ * decides. Paddle's own spaces are kept; no break goes inside a number ("918 7937"). Returns
+ * `text` unchanged when the readings disagree too much to align.
  */
-export function respace(text: string, refWords: string[]): string {
+export function mergeWords(text: string, words: { text: string; confidence: number }[]): string {
   const a = [...text.replace(/\s+/g, '')];
-  const boundaries = new Set<number>(); // positions in the compact ref string that start a word
+  const starts: number[] = []; // start of each word in the compact reference string
   let refCompact = '';
-  for (const w of refWords) {
-    if (refCompact.length > 0) boundaries.add(refCompact.length);
-    refCompact += w.replace(/\s+/g, '');
+  for (const w of words) {
+    starts.push(refCompact.length);
+    refCompact += w.text.replace(/\s+/g, '');
   }
   const r = [...refCompact];
   if (a.length === 0 || r.length === 0) return text;
-  // Levenshtein with backtrace (case-insensitive).
   const n = a.length, m = r.length;
+  const same = (i: number, j: number) => a[i].toLowerCase() === r[j].toLowerCase();
   const d: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = 0; i <= n; i++) d[i][0] = i;
   for (let j = 0; j <= m; j++) d[0][j] = j;
   for (let i = 1; i <= n; i++) {
     for (let j = 1; j <= m; j++) {
-      const cost = a[i - 1].toLowerCase() === r[j - 1].toLowerCase() ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      d[i][j] = Math.min(
+        d[i - 1][j] + 1,
+        d[i][j - 1] + 1,
+        d[i - 1][j - 1] + (same(i - 1, j - 1) ? 0 : 1),
+      );
     }
   }
   if (d[n][m] > Math.max(n, m) * 0.5) return text;
-  // Map each ref position j to the text position it aligns with.
+  // refToText[j]: the text position aligned with reference position j.
   const refToText = new Array<number>(m + 1).fill(-1);
   let i = n, j = m;
   refToText[m] = n;
   while (i > 0 || j > 0) {
-    if (i > 0 && j > 0) {
-      const cost = a[i - 1].toLowerCase() === r[j - 1].toLowerCase() ? 0 : 1;
-      if (d[i][j] === d[i - 1][j - 1] + cost) {
-        i--;
-        j--;
-        refToText[j] = i;
-        continue;
-      }
-    }
-    if (i > 0 && d[i][j] === d[i - 1][j] + 1) {
+    if (i > 0 && j > 0 && d[i][j] === d[i - 1][j - 1] + (same(i - 1, j - 1) ? 0 : 1)) {
+      i--;
+      j--;
+      refToText[j] = i;
+    } else if (i > 0 && d[i][j] === d[i - 1][j] + 1) {
       i--;
     } else {
       j--;
       refToText[j] = i;
     }
   }
-  const breaks = new Set<number>();
-  for (const bnd of boundaries) {
-    const t = refToText[bnd];
-    // Never split inside a number (tesseract often breaks "918 7937", "3 .00").
-    if (t > 0 && t < n && !(/[\d.,:/-]/.test(a[t - 1]) && /[\d.,:/-]/.test(a[t]))) breaks.add(t);
-  }
-  // Existing spaces in the text count as breaks too.
+  // Paddle's own word breaks (positions in the compact text).
+  const paddleBreaks = new Set<number>();
   let k = 0;
   for (const ch of text.trim()) {
-    if (/\s/.test(ch)) breaks.add(k);
+    if (/\s/.test(ch)) paddleBreaks.add(k);
     else k++;
   }
+  const withBreaks = (from: number, to: number) => {
+    let s = '';
+    for (let p = from; p < to; p++) {
+      if (p > from && paddleBreaks.has(p) && !s.endsWith(' ')) s += ' ';
+      s += a[p];
+    }
+    return s;
+  };
+  // Segments: [prefix], one per word, [suffix]; each with its text start for break decisions.
+  const segs: { from: number; text: string }[] = [];
+  const first = refToText[starts[0]];
+  if (first > 0) segs.push({ from: 0, text: withBreaks(0, first) });
+  for (let w = 0; w < words.length; w++) {
+    const from = refToText[starts[w]];
+    const to = w + 1 < words.length ? refToText[starts[w + 1]] : n;
+    if (to <= from) continue; // tesseract read a word Paddle has no characters for
+    const own = withBreaks(from, to);
+    const chosen = own.includes(' ') ? own : chooseWord(own, words[w].text, words[w].confidence);
+    segs.push({ from, text: chosen });
+  }
   let out = '';
-  for (let p = 0; p < n; p++) {
-    if (breaks.has(p) && out.length > 0 && !out.endsWith(' ')) out += ' ';
-    out += a[p];
+  for (const s of segs) {
+    if (out.length > 0) {
+      const numericJoin = NUMERIC.test(out[out.length - 1]) && NUMERIC.test(s.text[0]);
+      if (!numericJoin || paddleBreaks.has(s.from)) out += ' ';
+    }
+    out += s.text;
   }
   return out;
+}
+
+/** Letters that OCR confuses with digits, in either direction. */
+const CONFUSABLE_LETTERS = /^[OoDQIlLiSsZzBbGgTt]$/;
+
+/**
+ * One word as read by Paddle (`p`) and by tesseract (`t`, with its 0..100 confidence). Paddle's
+ * characters win unless:
+ * - tesseract reads an alphabetic word where Paddle mixed in digits ("Selango1" / "Selangor");
+ * - tesseract reads a number where Paddle mixed in look-alike letters ("433OO" / "43300");
+ * - Paddle's letters are tesseract's with one or two dropped ("STATONERY" / "STATIONERY").
+ */
+export function chooseWord(p: string, t: string, conf: number): string {
+  // Only words whose letters and digits are one run ("Selango1,") are respelled.
+  const pm = /^([^A-Za-z0-9]*)([A-Za-z0-9]+)([^A-Za-z0-9]*)$/.exec(p);
+  const ta = t.replace(/[^A-Za-z0-9]/g, '');
+  if (!pm || conf < 70 || ta.length < 2) return p;
+  const pa = pm[2];
+  if (pa.toLowerCase() === ta.toLowerCase()) return p;
+  const pLetters = pa.replace(/[^A-Za-z]/g, '').length;
+  const pDigits = pa.length - pLetters;
+  const lengthClose = Math.abs(pa.length - ta.length) <= 1;
+  const keepPunct = (core: string) => pm[1] + core + pm[3];
+  if (/^[A-Za-z]+$/.test(ta) && pDigits > 0 && pLetters >= pDigits && lengthClose) {
+    return keepPunct(caseLike(ta, pa));
+  }
+  if (
+    /^\d+$/.test(ta) && ta.length >= 4 && pLetters > 0 && pa.length === ta.length &&
+    [...pa].every((c) => /\d/.test(c) || CONFUSABLE_LETTERS.test(c))
+  ) {
+    return keepPunct(ta);
+  }
+  if (
+    /^[A-Za-z]+$/.test(pa) && /^[A-Za-z]+$/.test(ta) && ta.length - pa.length >= 1 &&
+    ta.length - pa.length <= 2 && pa.length >= 3 &&
+    isSubsequence(pa.toLowerCase(), ta.toLowerCase())
+  ) {
+    return keepPunct(caseLike(ta, pa));
+  }
+  return p;
+}
+
+function isSubsequence(short: string, long: string): boolean {
+  let i = 0;
+  for (const c of long) if (i < short.length && short[i] === c) i++;
+  return i === short.length;
+}
+
+/** `word` in the case style of `like` (all upper / all lower), else as it is. */
+function caseLike(word: string, like: string): string {
+  const letters = like.replace(/[^A-Za-z]/g, '');
+  if (letters && letters === letters.toUpperCase()) return word.toUpperCase();
+  if (letters && letters === letters.toLowerCase()) return word.toLowerCase();
+  return word;
+}
+
+/**
+ * Inserts spaces into `text` where the reference word sequence has word boundaries (characters
+ * stay the text's own). Kept for callers that only want the spacing.
+ */
+export function respace(text: string, refWords: string[]): string {
+  return mergeWords(text, refWords.map((w) => ({ text: w, confidence: 0 })));
 }
