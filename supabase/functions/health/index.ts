@@ -5,7 +5,11 @@ import { createDb } from '../_shared/db/client.ts';
 import { createHealthHandler } from '../_shared/health/handler.ts';
 import { connectRedis, redisEnv } from '../_shared/redis/connect.ts';
 
-const env = loadEnv({ ...platformEnv, ...redisEnv, HEALTH_TIMEOUT_MS: z.coerce.number().optional() });
+const env = loadEnv({
+  ...platformEnv,
+  ...redisEnv,
+  HEALTH_TIMEOUT_MS: z.coerce.number().optional(),
+});
 const sql = createDb(env.SUPABASE_DB_URL, { max: 2 });
 const redis = connectRedis(env);
 

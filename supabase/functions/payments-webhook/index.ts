@@ -7,10 +7,7 @@
 import { z } from 'npm:zod@^3.24.4';
 import { loadEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
-import { createRateLimit, LimiterHealthTracker } from '../_shared/ratelimit/middleware.ts';
-import { loadPolicies } from '../_shared/ratelimit/policy.ts';
-import { createSlidingWindowLimiter } from '../_shared/ratelimit/sliding-window.ts';
-import { connectRedis, redisEnv } from '../_shared/redis/connect.ts';
+import { rateLimitFromEnv } from '../_shared/ratelimit/from-env.ts';
 import {
   createPaymentsWebhookHandler,
   loadPaymentsWebhookEnv,
@@ -19,24 +16,13 @@ import { postgresWebhookStore } from '../_shared/webhooks/store.ts';
 
 const source = Deno.env.toObject();
 const env = {
-  ...loadEnv({ SUPABASE_DB_URL: z.string().min(1), ...redisEnv }, source),
+  ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
   ...loadPaymentsWebhookEnv(source),
 };
-const hasRedis = Boolean(
-  env.TALLYQ_REDIS_URL || (env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN),
-);
-if (!hasRedis) console.warn('payments-webhook: no Redis configured, the rate limit is off');
 
 Deno.serve(createPaymentsWebhookHandler({
   store: postgresWebhookStore(createDb(env.SUPABASE_DB_URL, { max: 4 })),
-  rateLimit: hasRedis
-    ? createRateLimit({
-      limiter: createSlidingWindowLimiter({ redis: connectRedis(env) }),
-      policies: loadPolicies(source),
-      health: new LimiterHealthTracker(),
-      ip: { xffTrustedHops: Number(source.RATE_LIMIT_XFF_TRUSTED_HOPS ?? 0) || 0 },
-    })
-    : undefined,
+  rateLimit: rateLimitFromEnv(source, 'payments-webhook'),
   stripeSecrets: env.STRIPE_WEBHOOK_SECRETS,
   toleranceSeconds: env.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
   maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,

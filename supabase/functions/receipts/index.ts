@@ -12,11 +12,7 @@ import { z } from 'npm:zod@^3.24.4';
 import { createJwtVerifier } from '../_shared/auth/jwt.ts';
 import { loadEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
-import { createRateLimit, LimiterHealthTracker } from '../_shared/ratelimit/middleware.ts';
-import { loadPolicies } from '../_shared/ratelimit/policy.ts';
-import { createTcpRedis } from '../_shared/ratelimit/redis-tcp.ts';
-import { createUpstashRedis } from '../_shared/ratelimit/redis-upstash.ts';
-import { createSlidingWindowLimiter } from '../_shared/ratelimit/sliding-window.ts';
+import { rateLimitFromEnv } from '../_shared/ratelimit/from-env.ts';
 import { createReceiptsHandler } from '../_shared/receipts/api.ts';
 import { DEFAULT_MAX_BYTES } from '../_shared/receipts/upload.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
@@ -33,9 +29,6 @@ const env = loadEnv({
   RECEIPTS_PUBLIC_URL: z.string().url().optional(),
   RECEIPT_UPLOAD_SECRET: z.string().min(32).optional(),
   RECEIPT_UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
-  TALLYQ_REDIS_URL: z.string().url().optional(),
-  UPSTASH_REDIS_REST_URL: z.string().url().optional(),
-  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
 }, source);
 
 const jwtSecret = env.SUPABASE_JWT_SECRET ?? env.JWT_SECRET;
@@ -55,30 +48,14 @@ if (!uploadSecret && !storage.signedUploads) {
   throw new Error('Missing env: RECEIPT_UPLOAD_SECRET (or a JWT secret) for local upload URLs');
 }
 
-function rateLimitFromEnv() {
-  const redis = env.TALLYQ_REDIS_URL
-    ? createTcpRedis(env.TALLYQ_REDIS_URL)
-    : env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN
-    ? createUpstashRedis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN })
-    : null;
-  if (!redis) {
-    console.warn('receipts: no Redis configured, the upload rate limit is off');
-    return undefined;
-  }
-  const limit = createRateLimit({
-    limiter: createSlidingWindowLimiter({ redis }),
-    policies: loadPolicies(source),
-    health: new LimiterHealthTracker(),
-  });
-  return (req: Request, userId: string) => limit('upload', req, { userId });
-}
+const limit = rateLimitFromEnv(source, 'receipts');
 
 Deno.serve(createReceiptsHandler({
   sql: createDb(env.SUPABASE_DB_URL, { max: 5 }),
   store: storage.store,
   signedUploads: storage.signedUploads,
   verifier,
-  rateLimit: rateLimitFromEnv(),
+  rateLimit: limit && ((req: Request, userId: string) => limit('upload', req, { userId })),
   config: {
     maxBytes: env.RECEIPT_MAX_BYTES,
     publicUrl: env.RECEIPTS_PUBLIC_URL ?? `${base}/functions/v1/receipts`,

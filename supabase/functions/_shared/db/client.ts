@@ -23,7 +23,9 @@ export type Claims = { sub?: string; role: string; [key: string]: unknown };
  * (transaction-local, like PostgREST), so policies see auth.uid() and auth.role().
  */
 export function asUser<T>(sql: Sql, claims: Claims, fn: (tx: TxSql) => Promise<T>): Promise<T> {
-  const role = claims.role === 'service_role' ? 'service_role' : claims.role === 'authenticated'
+  const role = claims.role === 'service_role'
+    ? 'service_role'
+    : claims.role === 'authenticated'
     ? 'authenticated'
     : 'anon';
   return sql.begin(async (tx) => {

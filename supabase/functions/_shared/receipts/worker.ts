@@ -8,6 +8,7 @@ import type { AnalyzeExpenseResponse, Block } from '../textract/types.ts';
 import type { TextractClient } from '../textract/client.ts';
 import { fromAnalyzeExpense, type ParsedReceipt } from './parse.ts';
 import { backoffSeconds } from './backoff.ts';
+import { drainQueue, type DrainSummary, mapConcurrent } from '../queue/drain.ts';
 
 export type ClaimedReceipt = {
   msg_id: number | bigint | string;
@@ -87,13 +88,7 @@ export interface WorkerDeps {
   log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
-export type WorkerSummary = {
-  batches: number;
-  claimed: number;
-  outcomes: Record<string, number>;
-  stopped: 'empty' | 'budget';
-  elapsed_ms: number;
-};
+export type WorkerSummary = DrainSummary;
 
 export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
   const now = deps.now ?? Date.now;
@@ -196,39 +191,26 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
   }
 
   /** Drains the queue until it is empty or the time budget is spent. */
-  async function run(): Promise<WorkerSummary> {
-    const started = now();
-    const summary: WorkerSummary = {
-      batches: 0,
-      claimed: 0,
-      outcomes: {},
-      stopped: 'empty',
-      elapsed_ms: 0,
-    };
-    while (true) {
-      if (now() - started >= config.budgetMs) {
-        summary.stopped = 'budget';
-        break;
-      }
-      const batch = await deps.queue.claim(config.batchSize, config.visibilitySeconds);
-      if (batch.length === 0) break;
-      summary.batches++;
-      summary.claimed += batch.length;
-      const results = await mapConcurrent(batch, config.concurrency, processOne);
-      const settled: SettledOutcome[] = results.map((o, i) => ({
-        ...o,
-        msg_id: String(batch[i].msg_id),
-        receipt_id: batch[i].receipt_id,
-        mode: batch[i].mode,
-        processor_version: config.processorVersion,
-      }));
-      const counts = await deps.queue.settle(settled, config.maxAttempts);
-      for (const [k, v] of Object.entries(counts)) {
-        summary.outcomes[k] = (summary.outcomes[k] ?? 0) + Number(v);
-      }
-    }
-    summary.elapsed_ms = now() - started;
-    return summary;
+  function run(): Promise<WorkerSummary> {
+    return drainQueue<ClaimedReceipt, ReceiptOutcome>(
+      {
+        claim: () => deps.queue.claim(config.batchSize, config.visibilitySeconds),
+        work: (batch) => mapConcurrent(batch, config.concurrency, processOne),
+        settle: (batch, results) =>
+          deps.queue.settle(
+            results.map((o, i) => ({
+              ...o,
+              msg_id: String(batch[i].msg_id),
+              receipt_id: batch[i].receipt_id,
+              mode: batch[i].mode,
+              processor_version: config.processorVersion,
+            })),
+            config.maxAttempts,
+          ),
+      },
+      config.budgetMs,
+      now,
+    );
   }
 
   return { run, processOne };
@@ -287,21 +269,4 @@ function toFieldRecord(p: ParsedReceipt, ocrConfidence: number | null): Record<s
     confidence: p.confidence,
     ocr_confidence: ocrConfidence,
   };
-}
-
-export async function mapConcurrent<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
 }

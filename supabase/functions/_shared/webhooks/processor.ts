@@ -5,6 +5,7 @@
 import { z } from 'npm:zod@^3.24.4';
 import { loadEnv } from '../config/env.ts';
 import { backoffSeconds } from '../receipts/backoff.ts';
+import { drainQueue, type DrainSummary, mapConcurrent } from '../queue/drain.ts';
 
 export type ClaimedWebhookEvent = {
   msg_id: number;
@@ -134,13 +135,7 @@ export interface ProcessorDeps {
   log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
-export type ProcessorSummary = {
-  batches: number;
-  claimed: number;
-  outcomes: Record<string, number>;
-  stopped: 'empty' | 'budget';
-  elapsed_ms: number;
-};
+export type ProcessorSummary = DrainSummary;
 
 export function createWebhookProcessor(config: ProcessorConfig, deps: ProcessorDeps) {
   const now = deps.now ?? Date.now;
@@ -169,35 +164,21 @@ export function createWebhookProcessor(config: ProcessorConfig, deps: ProcessorD
     }
   }
 
-  /** Drains until the queue is empty or the budget is spent. */
-  async function run(): Promise<ProcessorSummary> {
-    const started = now();
-    const summary: ProcessorSummary = {
-      batches: 0,
-      claimed: 0,
-      outcomes: {},
-      stopped: 'empty',
-      elapsed_ms: 0,
-    };
-    while (true) {
-      if (now() - started >= config.budgetMs) {
-        summary.stopped = 'budget';
-        break;
-      }
-      const claimed = await deps.queue.claim(config.batchSize, config.visibilitySeconds);
-      if (claimed.length === 0) break;
-      const outcomes: WebhookOutcome[] = [];
-      for (const event of claimed) outcomes.push(await outcomeFor(event));
-      const counts = await deps.queue.settle(outcomes, config.maxAttempts);
-      summary.batches += 1;
-      summary.claimed += claimed.length;
-      for (const [k, n] of Object.entries(counts)) {
-        summary.outcomes[k] = (summary.outcomes[k] ?? 0) + n;
-      }
-      log('webhook batch settled', { claimed: claimed.length, counts });
-    }
-    summary.elapsed_ms = now() - started;
-    return summary;
+  /** Drains until the queue is empty or the budget is spent. Events run one at a time. */
+  function run(): Promise<ProcessorSummary> {
+    return drainQueue<ClaimedWebhookEvent, WebhookOutcome>(
+      {
+        claim: () => deps.queue.claim(config.batchSize, config.visibilitySeconds),
+        work: (batch) => mapConcurrent(batch, 1, outcomeFor),
+        settle: async (batch, outcomes) => {
+          const counts = await deps.queue.settle(outcomes, config.maxAttempts);
+          log('webhook batch settled', { claimed: batch.length, counts });
+          return counts;
+        },
+      },
+      config.budgetMs,
+      now,
+    );
   }
 
   return { run, outcomeFor };
