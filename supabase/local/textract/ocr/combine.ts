@@ -14,21 +14,23 @@ const TESS_ONLY_MIN_CONF = 80;
 
 /** Paddle's lines re-spaced and repaired per word with tesseract's; both readings kept. */
 export function combinePages(paddle: OcrPage, tesseract: OcrPage): OcrPage {
-  const assigned: OcrWord[][] = paddle.lines.map(() => []);
+  // Per Paddle line, the candidate words grouped by the tesseract line they come from.
+  const assigned: { conf: number; words: OcrWord[] }[][] = paddle.lines.map(() => []);
   const tessOnly: OcrLine[] = [];
+  const dy = verticalOffset(paddle.lines, tesseract.lines);
   for (const tl of tesseract.lines) {
-    let any = false;
+    const byLine = new Map<number, OcrWord[]>();
     for (const w of tl.words) {
-      const k = bestLine(paddle.lines, w);
-      if (k >= 0) {
-        assigned[k].push(w);
-        any = true;
-      }
+      const k = bestLine(paddle.lines, { ...w, bbox: { ...w.bbox, top: w.bbox.top + dy } });
+      if (k >= 0) byLine.set(k, [...(byLine.get(k) ?? []), w]);
     }
-    if (!any && acceptTessOnly(tl)) tessOnly.push(tl);
+    for (const [k, words] of byLine) {
+      assigned[k].push({ conf: words.reduce((a, w) => a + w.confidence, 0) / words.length, words });
+    }
+    if (byLine.size === 0 && acceptTessOnly(tl)) tessOnly.push(tl);
   }
   const merged: OcrLine[] = paddle.lines.map((line, k) => {
-    const words = assigned[k].sort((x, y) => x.bbox.left - y.bbox.left);
+    const words = pickWords(assigned[k]).sort((x, y) => x.bbox.left - y.bbox.left);
     if (words.length === 0) return line;
     const text = mergeWords(
       line.text,
@@ -55,6 +57,33 @@ export function combinePages(paddle: OcrPage, tesseract: OcrPage): OcrPage {
   };
 }
 
+/**
+ * The two engines' boxes for the same text differ by a small, page-wide vertical shift (Paddle's
+ * detector pads its boxes, and the images may be scaled differently). Estimated as the median
+ * centre difference over tesseract words found verbatim in a Paddle line above or below them.
+ */
+export function verticalOffset(paddle: OcrLine[], tesseract: OcrLine[]): number {
+  const diffs: number[] = [];
+  for (const tl of tesseract) {
+    for (const w of tl.words) {
+      const core = w.text.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+      if (core.length < 4 || w.confidence < 80) continue;
+      const cx = w.bbox.left + w.bbox.width / 2, cy = w.bbox.top + w.bbox.height / 2;
+      const hits = paddle.filter((l) =>
+        cx >= l.bbox.left && cx <= l.bbox.left + l.bbox.width &&
+        Math.abs(l.bbox.top + l.bbox.height / 2 - cy) <
+          2 * Math.max(l.bbox.height, w.bbox.height) &&
+        l.text.replace(/[^A-Za-z0-9]/g, '').toUpperCase().includes(core)
+      );
+      if (hits.length !== 1) continue;
+      diffs.push(hits[0].bbox.top + hits[0].bbox.height / 2 - cy);
+    }
+  }
+  if (diffs.length < 3) return 0;
+  diffs.sort((a, b) => a - b);
+  return diffs[Math.floor(diffs.length / 2)];
+}
+
 /** Index of the Paddle line a tesseract word belongs to (most vertical overlap), or -1. */
 function bestLine(lines: OcrLine[], w: OcrWord): number {
   const wt = w.bbox.top, wb = w.bbox.top + w.bbox.height;
@@ -71,6 +100,25 @@ function bestLine(lines: OcrLine[], w: OcrWord): number {
     }
   }
   return best;
+}
+
+/**
+ * When two tesseract lines fall on one Paddle line (tesseract split it, or read noise over it),
+ * words from the more confident tesseract line win where they overlap horizontally.
+ */
+function pickWords(groups: { conf: number; words: OcrWord[] }[]): OcrWord[] {
+  const out: OcrWord[] = [];
+  for (const g of [...groups].sort((a, b) => b.conf - a.conf)) {
+    for (const w of g.words) {
+      const clash = out.some((o) => {
+        const overlap = Math.min(o.bbox.left + o.bbox.width, w.bbox.left + w.bbox.width) -
+          Math.max(o.bbox.left, w.bbox.left);
+        return overlap > 0.3 * Math.min(o.bbox.width, w.bbox.width);
+      });
+      if (!clash) out.push(w);
+    }
+  }
+  return out;
 }
 
 /** A line only tesseract read is kept when tesseract is sure of it and it reads as text. */
