@@ -571,7 +571,7 @@ export function fixOcrLetters(text: string): string {
 
 function cleanVendor(s: string): string {
   return fixOcrLetters(s)
-    .replace(/^\s*(?:OWNED|OWN|OPERATED|MANAGED)\s*BY\s*:?\s*/i, '')
+    .replace(/^\s*(?:(?:OWNED|OWN|OPERATED|MANAGED)\s*BY|DIMILIKI(?:\s*OLEH)?)\s*:?\s*/i, '')
     .replace(/\bS[O0]N\.?\s?(BHD|BERHAD)\b/gi, 'SDN $1')
     .replace(
       /(?<=[A-Z])(SDN\.?BHD|PTE\.?LTD|PTY\.?LTD)$/i,
@@ -600,37 +600,79 @@ function isAddressLine(l: Line): boolean {
     /^(NO|LOT|UNIT|BLK|BLOCK)\b\.?\s*\d|^\d+[A-Z]?(?:[-/,&]\s?\d+[A-Z]?)*[,\s]+[A-Z]/.test(l.upper);
 }
 
+/** Closing phrases printed at the foot of a receipt. */
+const RE_FOOTER =
+  /THANKYOU|THANKS|VISITUSAGAIN|VISITAGAIN|COMEAGAIN|SEEYOUAGAIN|HAVEANICEDAY|GOODSSOLD|NOTREFUNDABLE|NONREFUNDABLE|NOTRETURNABLE|NOTEXCHANGEABLE|RETURNABLEOREXCHANGEABLE|TERIMAKASIH|BARANGYANGTELAHDIBELI/;
+
+/**
+ * Where this receipt's header starts. A photo of a receipt cut from a roll often shows the foot of
+ * the previous receipt above the header ("THANK YOU", "GOODS SOLD ARE NOT RETURNABLE", cashier,
+ * date): the header starts after that tail.
+ */
+function headerStart(ls: Line[]): number {
+  let footer = -1;
+  for (let k = 0; k < Math.min(ls.length, 10); k++) {
+    if (RE_FOOTER.test(ls[k].compact)) footer = k;
+  }
+  if (footer < 0) return 0;
+  let k = footer + 1;
+  // The tail's own cashier/date/amount lines and scraps.
+  while (
+    k < ls.length && k <= footer + 4 &&
+    (findDates(ls[k]).length > 0 || ls[k].amounts.length > 0 || RE_NOT_VENDOR.test(ls[k].compact) ||
+      ls[k].compact.replace(/[^A-Z]/g, '').length < 3 || RE_FOOTER.test(ls[k].compact))
+  ) k++;
+  // Only when a header plausibly follows (a few lines of text).
+  const rest = ls.slice(k, k + 6).filter((l) => letterRatio(l.text) > 0.5).length;
+  return rest >= 3 ? k : 0;
+}
+
+/** A document title line ("TAX INVOICE", "SIMPLIFIED TAX INVOICE", "OFFICIAL RECEIPT"). */
+const RE_TITLE = /^(SIMPLIFIED)?(TAX|CASH|OFFICIAL|SALES?)?(INVOICE|RECEIPT|BILL)|^RESIT|^INVOIS/;
+
 /** The header: lines above the first line that carries a date, an amount or an invoice title. */
-function headerEnd(ls: Line[]): number {
-  const end = Math.min(ls.length, 14);
-  for (let k = 0; k < ls.length && k < end; k++) {
+function headerEnd(ls: Line[], start = 0): number {
+  const end = Math.min(ls.length, start + 14);
+  for (let k = start; k < end; k++) {
     const l = ls[k];
-    if (k >= 2 && (findDates(l).length > 0 || l.amounts.length > 0)) return k;
+    if (k >= start + 2 && (findDates(l).length > 0 || l.amounts.length > 0)) return k;
+    // Below the document title come customer ("bill to") and transaction details.
+    const letters = l.compact.replace(/[^A-Z]/g, '');
+    if (k >= start + 2 && letters.length <= 24 && RE_TITLE.test(letters)) return k;
   }
   return end;
 }
 
+/** Legal-entity suffixes: the line naming the company that issued the receipt. */
+const RE_LEGAL =
+  /\b(SDN\.?\s?BHD|S\/B|BHD|BERHAD|PTE\.?\s?LTD|PTY\.?\s?LTD|LTD|LIMITED|LLC|L\.L\.C|INC|CORP|CORPORATION|GMBH|PLC|ENTERPRISES?|TRADING)\b\.?/;
+
 function pickVendor(ls: Line[]): Choice<string> | null {
-  const end = headerEnd(ls);
-  if (end === 0) return null;
-  const heights = ls.slice(0, end).map((l) => l.bbox.height).filter((h) => h > 0).sort();
+  const start = headerStart(ls);
+  const end = headerEnd(ls, start);
+  if (end === start) return null;
+  const heights = ls.slice(start, end).map((l) => l.bbox.height).filter((h) => h > 0).sort();
   const medianH = heights[Math.floor(heights.length / 2)] || 0;
   let best: { l: Line; s: number } | null = null;
-  for (let k = 0; k < end; k++) {
+  for (let k = start; k < end; k++) {
     const l = ls[k];
     const letters = l.compact.replace(/[^A-Z]/g, '').length;
     if (letters < 3) continue;
     let s = 0;
+    const name = cleanVendor(l.text);
     const company = RE_COMPANY.test(l.upper) || RE_COMPANY_COMPACT.test(l.compact);
     if (company) s += 4;
+    // A legal name is what the receipt is issued by: preferred over a brand line beside it.
+    if (RE_LEGAL.test(name.toUpperCase())) s += 2;
     if (RE_NOT_VENDOR.test(l.compact)) s -= 6;
     if (isAddressLine(l) && !company) {
       s -= /\d|JALAN|JLN|ROAD|STREET|LOT\b|NO\./.test(l.upper) ? 3 : 1;
     }
-    s += (letterRatio(l.text) - 0.7) * 6;
+    // Judged on the name without its registration number ("(728515-H)").
+    s += (letterRatio(name || l.text) - 0.7) * 6;
     if (l.text === l.upper) s += 0.5;
     if (medianH > 0 && l.bbox.height > medianH * 1.25) s += 1.5;
-    s -= k * 0.6; // earlier is better
+    s -= (k - start) * 0.6; // earlier is better
     if (l.conf < 0.6) s -= 3;
     if (letters < 5) s -= 2;
     if (!best || s > best.s) best = { l, s };
@@ -657,9 +699,31 @@ function pickVendor(ls: Line[]): Choice<string> | null {
     text = cleanVendor(`${text} ${next.text}`);
     lines.push(next.i);
   }
+  // A brand line whose words begin a legal name in the header ("Banh Mi Cafe" / "Owned by: Banh
+  // Mi Cafe Sdn Bhd") is that legal name.
+  if (!RE_LEGAL.test(text.toUpperCase())) {
+    const words = normWords(text);
+    for (let k = start; k < end && words.length > 0; k++) {
+      if (k === best.l.i) continue;
+      const legal = cleanVendor(ls[k].text);
+      const lw = normWords(legal);
+      if (
+        RE_LEGAL.test(legal.toUpperCase()) && lw.length > words.length &&
+        words.every((w, j) => lw[j] === w) && RE_LEGAL.test(lw.slice(words.length).join(' '))
+      ) {
+        text = legal;
+        lines.push(k);
+        break;
+      }
+    }
+  }
   if (!text) return null;
   const confidence = Math.max(0.1, Math.min(0.95, 0.45 + best.s * 0.06)) * (0.5 + best.l.conf / 2);
   return { value: text, confidence, lines };
+}
+
+function normWords(s: string): string[] {
+  return s.toUpperCase().replace(/[^A-Z0-9/]+/g, ' ').trim().split(' ').filter(Boolean);
 }
 
 function pickAddress(ls: Line[], vendorLines: number[]): Choice<string> | null {
