@@ -272,7 +272,7 @@ describe('receipt pipeline - concurrency', () => {
 
     const ids = await storeReceipts(owners.map((owner) => ({ owner, bytes })));
     const drains = await Promise.all([drainWorker(), drainWorker(), drainWorker(), drainWorker()]);
-    await waitSettled(ids, 120_000);
+    await sweepUntilSettled(ids, 120_000);
 
     expect(drains.reduce((n, d) => n + Number(d.claimed), 0)).toBeLessThanOrEqual(500);
     expect((await textractCalls()).AnalyzeExpense).toBe(500);
