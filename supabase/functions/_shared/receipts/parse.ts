@@ -544,7 +544,7 @@ const RE_COMPANY_COMPACT =
 const RE_NOT_VENDOR =
   /TAXINVOICE|INVOICE|RECEIPT|RESIT|CASHSALE|CASHBILL|SIMPLIFIED|OFFICIALRECEIPT|WELCOME|THANKYOU|TEL|PHONE|FAX|EMAIL|E-MAIL|WWW\.|HTTP|\.COM|GSTID|GSTREG|GSTNO|SSTID|COREG|COMPANYREG|REG\.?NO|BRANCH|OUTLET|CASHIER|DATE|TABLE|ORDER|MEMBER|COPY|DUPLICATE|REPRINT|OPENINGHOURS|HOTLINE|CUSTOMER/;
 const RE_ADDRESS =
-  /\b(JALAN|JLN|LORONG|LRG|TAMAN|TMN|PERSIARAN|LEBUH|LEBUHRAYA|KAMPUNG|KG|BANDAR|BDR|PUSAT|KOMPLEKS|WISMA|MENARA|PLAZA|BLOK|BLOCK|BLK|LOT|UNIT|LEVEL|FLOOR|TINGKAT|ARAS|SEKSYEN|SECTION|SS\d+|USJ|PJU|PJS|ROAD|RD|STREET|ST|AVENUE|AVE|LANE|DRIVE|DR|BOULEVARD|BLVD|HIGHWAY|HWY|SUITE|STE|BUILDING|BLDG|CENTRE|CENTER|MALL|PARK|INDUSTRIAL|PERINDUSTRIAN|SQUARE|STRASSE|STRAßE|STR\.|PLATZ|RUE|AVENIDA|CALLE|VIA|KUALA\s?LUMPUR|SELANGOR|JOHOR|PENANG|PULAU\s?PINANG|PERAK|KEDAH|MELAKA|MALACCA|PAHANG|SABAH|SARAWAK|KELANTAN|TERENGGANU|NEGERI\s?SEMBILAN|PERLIS|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|DARUL\s?EHSAN|DARUL\s?TAKZIM|SHAH\s?ALAM|PETALING\s?JAYA|SUBANG|KLANG|PUCHONG|CHERAS|KAJANG|AMPANG|SERI\s?KEMBANGAN|SKUDAI|SETIA\s?ALAM|RAWANG|SEREMBAN)\b/;
+  /\b(JALAN|JLN|LORONG|LRG|TAMAN|TMN|PERSIARAN|BANGUNAN|KAWASAN|MUKIM|SIMPANG|LEBUH|LEBUHRAYA|KAMPUNG|KG|BANDAR|BDR|PUSAT|KOMPLEKS|WISMA|MENARA|PLAZA|BLOK|BLOCK|BLK|LOT|UNIT|LEVEL|FLOOR|TINGKAT|ARAS|SEKSYEN|SECTION|SS\d+|USJ|PJU|PJS|ROAD|RD|STREET|ST|AVENUE|AVE|LANE|DRIVE|DR|BOULEVARD|BLVD|HIGHWAY|HWY|SUITE|STE|BUILDING|BLDG|CENTRE|CENTER|MALL|PARK|INDUSTRIAL|PERINDUSTRIAN|SQUARE|STRASSE|STRAßE|STR\.|PLATZ|RUE|AVENIDA|CALLE|VIA|KUALA\s?LUMPUR|SELANGOR|JOHOR|PENANG|PULAU\s?PINANG|PERAK|KEDAH|MELAKA|MALACCA|PAHANG|SABAH|SARAWAK|KELANTAN|TERENGGANU|NEGERI\s?SEMBILAN|PERLIS|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|DARUL\s?EHSAN|DARUL\s?TAKZIM|SHAH\s?ALAM|PETALING\s?JAYA|SUBANG|KLANG|PUCHONG|CHERAS|KAJANG|AMPANG|SERI\s?KEMBANGAN|SKUDAI|SETIA\s?ALAM|RAWANG|SEREMBAN)\b/;
 const RE_POSTCODE =
   /(?<![\d-])\d{5}(?![\d-])|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|(?<!\d)\d{4}(?!\d)\s+[A-Z]{3,}/;
 const RE_ADDRESS_STOP =
@@ -591,6 +591,102 @@ function cleanVendor(s: string): string {
 
 const RE_REGISTRATION =
   /REG(ISTRATION)?\.?(NO|#|:)|CO\.?-?REG|CO\.?NO|COMPANYNO|ROC\b|\(?\d{5,}-[A-Z]\)?|BUSINESSNO|ABN|\bVAT\s?NO/;
+
+/**
+ * General address vocabulary (Malay and English street words, Malaysian states, federal
+ * territories and large towns, countries): OCR readings one or two letters away from one of these
+ * are read as that word. Shop names never go here.
+ */
+const ADDRESS_WORDS = new Set(
+  (
+    'JALAN LORONG TAMAN PERSIARAN LEBUH LEBUHRAYA LINGKARAN KAMPUNG BANDAR PUSAT KOMPLEKS WISMA ' +
+    'MENARA PLAZA BANGUNAN KAWASAN PERINDUSTRIAN PERUSAHAAN PERDAGANGAN SEKSYEN TINGKAT ARAS BLOK ' +
+    'MUKIM DAERAH SIMPANG BATU DESA INDAH UTAMA UTARA SELATAN TIMUR BARAT TENGAH BARU JAYA PERMAI ' +
+    'SERI BUKIT SUNGAI KUALA LUMPUR PETALING DAMANSARA SUBANG KLANG PUCHONG CHERAS KAJANG AMPANG ' +
+    'KEPONG SKUDAI BAHRU SERDANG KEMBANGAN RAWANG SEREMBAN IPOH BANGSAR SETAPAK SENTUL SEMENYIH ' +
+    'BANGI SEPANG CYBERJAYA GOMBAK SELAYANG MASAI PASIR GUDANG TEBRAU MUAR BATU PAHAT KLUANG ' +
+    'MELAKA MALACCA GEORGETOWN BUTTERWORTH KUANTAN KOTA KINABALU KUCHING MIRI ALOR SETAR SHAH ALAM ' +
+    'SELANGOR JOHOR KEDAH KELANTAN NEGERI SEMBILAN PAHANG PERAK PERLIS PENANG PINANG PULAU SABAH ' +
+    'SARAWAK TERENGGANU PUTRAJAYA LABUAN WILAYAH PERSEKUTUAN DARUL EHSAN TAKZIM MALAYSIA SINGAPORE ' +
+    'ROAD STREET AVENUE LANE DRIVE BOULEVARD HIGHWAY FLOOR GROUND LEVEL SUITE BUILDING CENTRE ' +
+    'CENTER INDUSTRIAL PARK SQUARE MALL BLOCK UNIT TOWER COMPLEX'
+  ).split(' '),
+);
+/** The last word of a complete address: a state or country. */
+const RE_ADDRESS_END =
+  /\b(SELANGOR|JOHOR|KEDAH|KELANTAN|MELAKA|MALACCA|SEMBILAN|PAHANG|PERAK|PERLIS|PENANG|PINANG|SABAH|SARAWAK|TERENGGANU|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|EHSAN|TAKZIM)\W*$/;
+
+/** Letter pairs OCR confuses on receipts (either direction). */
+const CONFUSABLE = new Set(
+  ['IL', 'IJ', 'LJ', 'IT', 'OD', 'OQ', 'DQ', 'OU', 'CG', 'CO', 'EF', 'MW', 'NH', 'UV', 'KR', 'BE']
+    .flatMap((p) => [p, p[1] + p[0]]),
+);
+
+/**
+ * Differences between an OCR token and a word when every difference is a plausible misreading:
+ * confusable letters, a digit inside letters, or one letter lost at either end (cut at the edge
+ * of the print). Infinity when some difference is not.
+ */
+function misreadDistance(tok: string, word: string): number {
+  const same = (a: string, b: string) => {
+    let d = 0;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] === b[i]) continue;
+      if (/\d/.test(a[i]) || CONFUSABLE.has(a[i] + b[i])) d++;
+      else return Infinity;
+    }
+    return d;
+  };
+  if (tok.length === word.length) return same(tok, word);
+  if (word.length === tok.length + 1) {
+    return 1 + Math.min(same(tok, word.slice(1)), same(tok, word.slice(0, -1)));
+  }
+  return Infinity;
+}
+
+const LETTER_AS_DIGIT: Record<string, string> = { O: '0', Q: '0', D: '0', I: '1', L: '1', S: '5' };
+
+/** The address word an OCR token stands for, or null ("JAIAN" → JALAN, "SELANGO1" → SELANGOR). */
+function addressWord(token: string): string | null {
+  const u = token.toUpperCase();
+  if (u.length < 4 || !/^[A-Z][A-Z0-9]*$|^[A-Z0-9]*[A-Z]$/.test(u) || ADDRESS_WORDS.has(u)) {
+    return null;
+  }
+  const maxD = u.length >= 7 ? 2 : 1;
+  let best: string | null = null, bestD = Infinity, ties = 0;
+  for (const w of ADDRESS_WORDS) {
+    const dist = misreadDistance(u, w);
+    if (dist < bestD) {
+      best = w;
+      bestD = dist;
+      ties = 0;
+    } else if (dist === bestD) ties++;
+  }
+  return best !== null && bestD <= maxD && ties === 0 ? best : null;
+}
+
+/**
+ * Repairs OCR letter/digit confusions in an address by context: tokens near a general address
+ * word become that word (in the token's case style), a five-character token of digits and
+ * digit-like letters is a postcode ("S02OO" → 50200).
+ */
+export function fixAddressText(text: string): string {
+  return text.replace(/[A-Za-z0-9]+/g, (tok) => {
+    const digits = tok.replace(/\D/g, '').length;
+    if (
+      tok.length === 5 && digits >= 2 && digits < 5 &&
+      [...tok.toUpperCase()].every((c) => /\d/.test(c) || c in LETTER_AS_DIGIT)
+    ) {
+      return [...tok.toUpperCase()].map((c) => LETTER_AS_DIGIT[c] ?? c).join('');
+    }
+    if (digits > 1 || digits * 4 > tok.length) return tok;
+    const w = addressWord(tok);
+    if (w === null) return tok;
+    if (tok === tok.toUpperCase()) return w;
+    if (tok === tok.toLowerCase()) return w.toLowerCase();
+    return w[0] + w.slice(1).toLowerCase();
+  });
+}
 
 function isAddressLine(l: Line): boolean {
   const u = l.upper.replace(/([A-Z])(?=JALAN|JLN|TAMAN)/g, '$1 ');
@@ -736,7 +832,9 @@ function pickAddress(ls: Line[], vendorLines: number[]): Choice<string> | null {
       if (first >= 0) break;
       continue;
     }
-    if (findDates(l).length > 0 || l.amounts.length > 0) continue;
+    // ("G.23 & G.22, Plaza …" reads as an amount, but is a unit number on an address line.)
+    const addressLike = isAddressLine(l) && letterRatio(l.text) >= 0.5;
+    if (findDates(l).length > 0 || (l.amounts.length > 0 && !addressLike)) continue;
     // Branch names in parentheses and registration numbers sit between name and address.
     if (/^[(（].*[)）]$/.test(l.text.trim()) || RE_REGISTRATION.test(l.compact)) continue;
     if (isAddressLine(l)) {
@@ -765,6 +863,11 @@ function pickAddress(ls: Line[], vendorLines: number[]): Choice<string> | null {
     if (parts.length > 0 && !isAddressLine(l) && letterRatio(l.text) < 0.5) break;
     parts.push(l);
     if (parts.length >= 5) break;
+    // A state or country after the postcode ends the address.
+    if (
+      parts.some((p) => RE_POSTCODE.test(fixAddressText(p.upper))) &&
+      RE_ADDRESS_END.test(fixAddressText(l.upper))
+    ) break;
     // A line with a postcode usually ends the address, unless the next line names a state/country.
     if (RE_POSTCODE.test(l.upper)) {
       const nx = ls[k + 1];
@@ -775,7 +878,7 @@ function pickAddress(ls: Line[], vendorLines: number[]): Choice<string> | null {
     }
   }
   if (parts.length === 0) return null;
-  const text = fixOcrLetters(parts.map((p) => p.text.trim()).join(' '))
+  const text = fixAddressText(fixOcrLetters(parts.map((p) => p.text.trim()).join(' ')))
     .replace(/\s+/g, ' ').replace(/[\s,]+$/, '').trim();
   const conf = parts.reduce((a, p) => a + p.conf, 0) / parts.length;
   const hasPost = parts.some((p) => RE_POSTCODE.test(p.upper));
