@@ -9,6 +9,9 @@
 import type { OcrLine, OcrPage, OcrWord } from '../../../functions/_shared/receipts/ocr-types.ts';
 import { splitWords } from './split-words.ts';
 
+/** Tesseract words below this confidence (0..100) are not used at all. */
+const MIN_WORD_CONF = 30;
+
 /** Minimum tesseract line confidence (0..100) for a line only tesseract read. */
 const TESS_ONLY_MIN_CONF = 80;
 
@@ -21,6 +24,7 @@ export function combinePages(paddle: OcrPage, tesseract: OcrPage): OcrPage {
   for (const tl of tesseract.lines) {
     const byLine = new Map<number, OcrWord[]>();
     for (const w of tl.words) {
+      if (w.confidence < MIN_WORD_CONF) continue; // noise: its breaks would land anywhere
       const k = bestLine(paddle.lines, { ...w, bbox: { ...w.bbox, top: w.bbox.top + dy } });
       if (k >= 0) byLine.set(k, [...(byLine.get(k) ?? []), w]);
     }
