@@ -13,6 +13,7 @@ import {
   cronSweep,
   drainWorker,
   env,
+  pgArray,
   readSample,
   resetTextractCalls,
   setFaults,
@@ -228,7 +229,7 @@ describe('receipt pipeline - crash', () => {
     );
     await waitFor('the batch in flight', async () => {
       const [{ n }] = await sql`select count(*)::int as n from public.receipts
-        where id = any(${sql.array(ids)}::uuid[]) and status = 'processing'`;
+        where id = any(${pgArray(ids)}::uuid[]) and status = 'processing'`;
       return n === ids.length;
     });
 
@@ -245,18 +246,16 @@ describe('receipt pipeline - crash', () => {
 
     for (const r of rows) expect(EXTRACTED).toContain(r.status);
     const artifacts = await sql`select receipt_id, count(*)::int as n from public.receipt_artifacts
-      where receipt_id = any(${sql.array(ids)}::uuid[]) group by receipt_id`;
+      where receipt_id = any(${pgArray(ids)}::uuid[]) group by receipt_id`;
     expect(artifacts).toHaveLength(ids.length);
     for (const a of artifacts) expect(a.n).toBe(1);
     const results = await sql`select receipt_id, count(*)::int as n from public.receipt_events
-      where receipt_id = any(${
-      sql.array(ids)
-    }::uuid[]) and event_type in ('ocr_done', 'needs_review')
+      where receipt_id = any(${pgArray(ids)}::uuid[]) and event_type in ('ocr_done', 'needs_review')
       group by receipt_id`;
     expect(results).toHaveLength(ids.length);
     for (const r of results) expect(r.n).toBe(1);
     const archived = await sql`select count(*)::int as n from pgmq.a_receipt_ocr
-      where message ->> 'receipt_id' = any(${sql.array(ids)}::text[])`;
+      where message ->> 'receipt_id' = any(${pgArray(ids)}::text[])`;
     expect(archived[0].n).toBe(ids.length);
   });
 });
@@ -279,24 +278,24 @@ describe('receipt pipeline - concurrency', () => {
     const [counts] = await sql`
       select
         (select count(*)::int from public.receipt_events where receipt_id = any(${
-      sql.array(ids)
+      pgArray(ids)
     }::uuid[])
            and event_type = 'processing') as processing,
         (select count(*)::int from public.receipt_events where receipt_id = any(${
-      sql.array(ids)
+      pgArray(ids)
     }::uuid[])
            and event_type in ('ocr_done', 'needs_review')) as results,
         (select count(distinct receipt_id)::int from public.receipt_events
            where receipt_id = any(${
-      sql.array(ids)
+      pgArray(ids)
     }::uuid[]) and event_type in ('ocr_done', 'needs_review'))
            as receipts_with_result,
         (select count(*)::int from public.receipt_artifacts where receipt_id = any(${
-      sql.array(ids)
+      pgArray(ids)
     }::uuid[]))
            as artifacts,
         (select count(*)::int from pgmq.a_receipt_ocr
-           where message ->> 'receipt_id' = any(${sql.array(ids)}::text[])) as archived`;
+           where message ->> 'receipt_id' = any(${pgArray(ids)}::text[])) as archived`;
     expect(counts).toEqual({
       processing: 500,
       results: 500,

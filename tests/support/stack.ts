@@ -18,6 +18,9 @@ export const SAMPLE_DIR =
 export const sampleFile = (id: string) => join(SAMPLE_DIR, `${id}.jpg`);
 export const readSample = (id: string) => readFile(sampleFile(id));
 
+/** A Postgres array literal, for `${pgArray(ids)}::uuid[]` (ids are uuids or plain tokens). */
+export const pgArray = (items: string[]) => `{${items.join(',')}}`;
+
 export const sql = postgres(env('SUPABASE_DB_URL'), { max: 4, onnotice: () => {} });
 
 export type TestUser = { id: string; email: string; orgId: string; jwt: string };
@@ -37,9 +40,9 @@ export async function createUsers(count: number): Promise<{ id: string; orgId: s
   const ids = Array.from({ length: count }, () => randomUUID());
   await sql`insert into auth.users (id, email, role, aud)
     select u, 'bulk-' || u || '@test.tallyq.local', 'authenticated', 'authenticated'
-    from unnest(${sql.array(ids)}::uuid[]) as u`;
+    from unnest(${pgArray(ids)}::uuid[]) as u`;
   const rows = await sql`select user_id as id, organisation_id as "orgId" from public.memberships
-    where user_id = any(${sql.array(ids)}::uuid[]) and role = 'owner'`;
+    where user_id = any(${pgArray(ids)}::uuid[]) and role = 'owner'`;
   return rows as unknown as { id: string; orgId: string }[];
 }
 
@@ -103,7 +106,7 @@ const SETTLED = ['ocr_done', 'needs_review', 'failed'];
 /** Waits until every receipt reached a settled status; returns their rows. */
 export function waitSettled(ids: string[], timeoutMs = 60_000) {
   return waitFor(`receipts ${ids.length} settled`, async () => {
-    const rows = await sql`select * from public.receipts where id = any(${sql.array(ids)}::uuid[])`;
+    const rows = await sql`select * from public.receipts where id = any(${pgArray(ids)}::uuid[])`;
     return rows.length === ids.length && rows.every((r) => SETTLED.includes(r.status))
       ? rows
       : null;
