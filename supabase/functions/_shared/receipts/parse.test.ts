@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import type { OcrLine } from './ocr-types.ts';
-import { fixOcrLetters, fromAnalyzeExpense, parseReceipt, toExpenseDocument } from './parse.ts';
+import {
+  fixAddressText,
+  fixOcrLetters,
+  fromAnalyzeExpense,
+  parseReceipt,
+  toExpenseDocument,
+} from './parse.ts';
 import type { AnalyzeExpenseResponse } from '../textract/types.ts';
 
 /** One OcrLine per text line, stacked top to bottom, 95% confident. */
@@ -148,6 +154,102 @@ Deno.test('vendor - a bare company suffix line joins the name above it', () => {
   assert.equal(r.vendor, "Nando's Chickenland Malaysia Sdn Bhd");
 });
 
+Deno.test("vendor - the previous receipt's tail above the header is skipped", () => {
+  const r = parseReceipt(lines(`
+CHANGE 4.00
+THANK YOU AND PLEASE COME AGAIN
+Cashier: 02 Terminal 3
+12/01/2018 10:11
+GOLDEN LEAF TRADING
+LOT 5, JALAN MERANTI 2,
+43000 KAJANG, SELANGOR
+TAX INVOICE
+Date: 14/01/2018
+TOTAL 9.00
+`));
+  assert.equal(r.vendor, 'GOLDEN LEAF TRADING');
+  assert.equal(r.address, 'LOT 5, JALAN MERANTI 2, 43000 KAJANG, SELANGOR');
+});
+
+Deno.test('vendor - a legal company name is preferred to a brand line beside it', () => {
+  const r = parseReceipt(lines(`
+FRESHCO
+ORCHID RETAIL SDN BHD (123456-A)
+FRESHCO MART TAMAN ORKID
+12, JALAN ORKID 3, 81100 JOHOR BAHRU
+Date: 01/02/2018
+TOTAL 5.00
+`));
+  assert.equal(r.vendor, 'ORCHID RETAIL SDN BHD');
+});
+
+Deno.test("vendor - a brand that begins the owner's legal name becomes that name", () => {
+  const r = parseReceipt(lines(`
+Kopi Corner
+Owned by: kopi corner sdn bhd 1234567-W
+No.1 Jalan Puteri 7/10
+47100 Puchong, Selangor
+Date: 29-10-2017
+TOTAL 12.00
+`));
+  assert.equal(r.vendor?.toUpperCase(), 'KOPI CORNER SDN BHD');
+});
+
+Deno.test('vendor - a customer company printed below the document title is not the vendor', () => {
+  const r = parseReceipt(lines(`
+LIM BROTHERS HARDWARE
+NO.9 JALAN PERMAI 2
+81750 MASAI, JOHOR
+SIMPLIFIED TAX INVOICE
+ACME ENGINEERING (M) SDN BHD
+Receipt#: CS0001
+Date: 03/04/2018
+TOTAL 20.00
+`));
+  assert.equal(r.vendor, 'LIM BROTHERS HARDWARE');
+});
+
+Deno.test('address - a unit number that reads like an amount still starts the address', () => {
+  const r = parseReceipt(lines(`
+STAR CASH & CARRY
+(1234567-P)
+G.23 & G.22, Plaza Setia
+No.1 Jalan SS 9/1, 47300 PJ, Selangor.
+Tel: 03-7877 9712
+Date: 19/06/2017
+TOTAL 45.00
+`));
+  assert.equal(r.address, 'G.23 & G.22, Plaza Setia No.1 Jalan SS 9/1, 47300 PJ, Selangor.');
+});
+
+Deno.test('address - ends at the state after the postcode', () => {
+  const r = parseReceipt(lines(`
+PETROL STATION SUBANG
+Jalan Lapangan Terbang Subang
+47200 Subang
+Selangor
+Kiosk Operator Enterprise
+CO. REG. NO: 000948487-V
+Date: 18-01-2018
+TOTAL 50.00
+`));
+  assert.equal(r.address, 'Jalan Lapangan Terbang Subang 47200 Subang Selangor');
+});
+
+Deno.test('fixAddressText - misread address words and postcodes are repaired by context', () => {
+  assert.equal(fixAddressText('Jaian Meranti 3'), 'Jalan Meranti 3');
+  assert.equal(fixAddressText('43200 Chera9, Selango1'), '43200 Cheras, Selangor');
+  assert.equal(fixAddressText('S02oo Kuala Lumpur'), '50200 Kuala Lumpur');
+  assert.equal(fixAddressText('EVEL 6, BANGUNAN TH'), 'LEVEL 6, BANGUNAN TH');
+});
+
+Deno.test('fixAddressText - place names near an address word are left alone', () => {
+  // PERMAS/PERMAI, JASA/JAYA, PERDANA/SERDANG differ by letters OCR does not confuse.
+  const s = 'JALAN PERMAS 4/3 TAMAN PERDANA SUBANG JASA 3';
+  assert.equal(fixAddressText(s), s);
+  assert.equal(fixAddressText('U1/48 SS21 KP3 81750'), 'U1/48 SS21 KP3 81750');
+});
+
 Deno.test('fixOcrLetters - digits inside words become letters, codes stay', () => {
   assert.equal(fixOcrLetters('Ja1an Peta1ing SH0PP1NG L0T'), 'Jalan Petaling SHOPPING LOT');
   assert.equal(fixOcrLetters('U1/48 SS21/39 KP36'), 'U1/48 SS21/39 KP36');
@@ -268,6 +370,17 @@ Deno.test('fromAnalyzeExpense - falls back to the LINE blocks where Textract is 
   assert.equal(r.total, '3.00', 'unsure TOTAL is replaced by the parsed total');
   assert.equal(r.date, '2017-08-12', 'missing date comes from the lines');
   assert.equal(r.vendor, 'SANYU STATIONERY SHOP');
+});
+
+Deno.test("fromAnalyzeExpense - Textract's address gets the same misreading repair", () => {
+  const r = fromAnalyzeExpense(awsResponse([
+    {
+      type: 'ADDRESS',
+      text: 'NO. 31G&33G, Jaian SETIA INDAH\n40170 SETIA ALAM, Selango1',
+      conf: 92,
+    },
+  ]));
+  assert.equal(r.address, 'NO. 31G&33G, Jalan SETIA INDAH 40170 SETIA ALAM, Selangor');
 });
 
 Deno.test('toExpenseDocument - answers in Textract ExpenseDocument shape with geometry', () => {

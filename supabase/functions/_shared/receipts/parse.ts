@@ -1255,7 +1255,10 @@ export function fromAnalyzeExpense(
   };
   const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ').replace(/\s+/g, ' ').trim() || null;
   take('vendor', best('VENDOR_NAME', 'NAME'), oneLine);
-  take('address', best('VENDOR_ADDRESS', 'ADDRESS', 'ADDRESS_BLOCK'), oneLine);
+  take('address', best('VENDOR_ADDRESS', 'ADDRESS', 'ADDRESS_BLOCK'), (s) => {
+    const v = oneLine(s);
+    return v === null ? null : fixAddressText(v);
+  });
   take('date', best('INVOICE_RECEIPT_DATE', 'ORDER_DATE'), (s) => {
     const d = pickDate(
       toLines([{ text: s, confidence: 100, bbox: bboxOf(undefined), words: [] }]),
