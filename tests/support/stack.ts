@@ -13,8 +13,7 @@ export function env(name: string): string {
   return value;
 }
 
-export const SAMPLE_DIR =
-  new URL('../../../shared/data/receipts/sample/', import.meta.url).pathname;
+export const SAMPLE_DIR = new URL('../fixtures/receipts/', import.meta.url).pathname;
 export const sampleFile = (id: string) => join(SAMPLE_DIR, `${id}.jpg`);
 export const readSample = (id: string) => readFile(sampleFile(id));
 
