@@ -95,10 +95,12 @@ declare
 begin
   -- A late retry/fail/wait for an OCR message whose receipt is already settled (a redelivered
   -- message that another worker settled first) or gone is stale: archive it, change nothing.
-  -- Retries past the attempt budget become failures.
+  -- A re-derivation that fails leaves the receipt's current result alone (stale too; running
+  -- rederive_receipts again retries it). Retries past the attempt budget become failures.
   select coalesce(array_agg(case
-    when o.outcome in ('retry', 'fail', 'wait') and coalesce(o.mode, 'ocr') = 'ocr'
-         and (r.id is null or r.status in ('ocr_done', 'needs_review', 'failed'))
+    when o.outcome in ('retry', 'fail', 'wait')
+         and (r.id is null or o.mode = 'rederive'
+              or r.status in ('ocr_done', 'needs_review', 'failed'))
       then row(o.msg_id, o.receipt_id, 'stale', o.mode, o.processor_version, o.status, o.fields,
                o.artifact, o.error, o.delay_seconds, o.textract_job_id)::private.receipt_outcome
     when o.outcome = 'retry' and r.attempts + 1 >= p_max_attempts
@@ -148,8 +150,9 @@ begin
   )
   insert into public.receipt_events
     (receipt_id, organisation_id, event_type, from_status, to_status, processor_version, metadata)
-  select a.id, a.organisation_id, a.status::text, 'processing', a.status, a.processor_version,
-         jsonb_build_object('mode', a.mode)
+  select a.id, a.organisation_id,
+         case when a.mode = 'rederive' then 'rederived' else a.status::text end,
+         'processing', a.status, a.processor_version, jsonb_build_object('mode', a.mode)
   from applied as a
   on conflict (receipt_id, processor_version) where event_type in ('ocr_done', 'needs_review')
   do nothing;

@@ -14,10 +14,20 @@ declare
   v_ids uuid[];
   v_msg_ids bigint[];
 begin
-  select array_agg(distinct (d.message ->> 'receipt_id')::uuid), array_agg(d.msg_id)
-  into v_ids, v_msg_ids
+  select array_agg(d.msg_id) into v_msg_ids
   from pgmq.q_receipt_ocr_dlq as d
   where p_receipt_ids is null or (d.message ->> 'receipt_id')::uuid = any (p_receipt_ids);
+  if v_msg_ids is null then
+    return 0;
+  end if;
+  -- Only receipts still failed come back; a dead letter whose receipt was since completed or
+  -- erased is just archived.
+  select array_agg(r.id) into v_ids
+  from public.receipts as r
+  where r.status = 'failed'
+    and r.id in (select (d.message ->> 'receipt_id')::uuid
+                 from pgmq.q_receipt_ocr_dlq as d where d.msg_id = any (v_msg_ids));
+  perform pgmq.archive('receipt_ocr_dlq', v_msg_ids);
   if v_ids is null then
     return 0;
   end if;
@@ -31,17 +41,16 @@ begin
   where r.id = any (v_ids);
 
   perform pgmq.send_batch('receipt_ocr', array(
-    select jsonb_build_object('receipt_id', r.id) from public.receipts as r where r.id = any (v_ids)));
-  -- archived, not deleted: the dead-letter history stays in pgmq.a_receipt_ocr_dlq
-  perform pgmq.archive('receipt_ocr_dlq', v_msg_ids);
+    select jsonb_build_object('receipt_id', u.id) from unnest(v_ids) as u(id)));
   perform private.kick_receipt_worker('replay');
   return cardinality(v_ids);
 end;
 $$;
 
 comment on function public.replay_dead_letters(uuid[]) is
-  'Moves dead-lettered receipts (all, or those in p_receipt_ids) back to pending with a fresh '
-  'attempt budget and re-enqueues them. Returns how many receipts were replayed.';
+  'Moves dead-lettered receipts (all, or those in p_receipt_ids) that are still failed back to '
+  'pending with a fresh attempt budget and re-enqueues them; their dead letters are archived '
+  '(history in pgmq.a_receipt_ocr_dlq). Returns how many receipts were replayed.';
 
 create function public.rederive_receipts(p_processor_version text, p_receipt_ids uuid[] default null)
 returns integer
