@@ -209,6 +209,32 @@ TOTAL 20.00
   assert.equal(r.vendor, 'LIM BROTHERS HARDWARE');
 });
 
+Deno.test("vendor - a closing phrase under the shop's own name is not a previous tail", () => {
+  const r = parseReceipt(lines(`
+MAJU JAYA MINI MARKET
+THANK YOU FOR SHOPPING WITH US
+NO 3, JALAN MERBAU 1,
+TAMAN MERBAU INDAH
+43000 KAJANG, SELANGOR
+Date: 14/01/2018
+TOTAL 9.00
+`));
+  assert.equal(r.vendor, 'MAJU JAYA MINI MARKET');
+});
+
+Deno.test('vendor - a title above the name ends the header only once a name was seen', () => {
+  const r = parseReceipt(lines(`
+~~ ..
+12
+TAX INVOICE
+GOLDEN LEAF TRADING
+LOT 5, JALAN MERANTI 2, 43000 KAJANG
+Date: 14/01/2018
+TOTAL 9.00
+`));
+  assert.equal(r.vendor, 'GOLDEN LEAF TRADING');
+});
+
 Deno.test('address - a unit number that reads like an amount still starts the address', () => {
   const r = parseReceipt(lines(`
 STAR CASH & CARRY

@@ -711,6 +711,11 @@ function headerStart(ls: Line[]): number {
     if (RE_FOOTER.test(ls[k].compact)) footer = k;
   }
   if (footer < 0) return 0;
+  // A company name above the closing phrase means this is the header itself ("ABC MART / THANK
+  // YOU FOR SHOPPING"), not a previous receipt's tail.
+  if (ls.slice(0, footer).some((l) => RE_COMPANY.test(l.upper) && letterRatio(l.text) > 0.6)) {
+    return 0;
+  }
   let k = footer + 1;
   // The tail's own cashier/date/amount lines and scraps.
   while (
@@ -726,6 +731,12 @@ function headerStart(ls: Line[]): number {
 /** A document title line ("TAX INVOICE", "SIMPLIFIED TAX INVOICE", "OFFICIAL RECEIPT"). */
 const RE_TITLE = /^(SIMPLIFIED)?(TAX|CASH|OFFICIAL|SALES?)?(INVOICE|RECEIPT|BILL)|^RESIT|^INVOIS/;
 
+/** A line that could be a business name: mostly letters, not a label or contact line. */
+function plausibleName(l: Line): boolean {
+  return l.compact.replace(/[^A-Z]/g, '').length >= 5 && letterRatio(l.text) > 0.6 &&
+    !RE_NOT_VENDOR.test(l.compact);
+}
+
 /** The header: lines above the first line that carries a date, an amount or an invoice title. */
 function headerEnd(ls: Line[], start = 0): number {
   const end = Math.min(ls.length, start + 14);
@@ -734,7 +745,10 @@ function headerEnd(ls: Line[], start = 0): number {
     if (k >= start + 2 && (findDates(l).length > 0 || l.amounts.length > 0)) return k;
     // Below the document title come customer ("bill to") and transaction details.
     const letters = l.compact.replace(/[^A-Z]/g, '');
-    if (k >= start + 2 && letters.length <= 24 && RE_TITLE.test(letters)) return k;
+    if (
+      k >= start + 2 && letters.length <= 24 && RE_TITLE.test(letters) &&
+      ls.slice(start, k).some(plausibleName)
+    ) return k;
   }
   return end;
 }
