@@ -56,7 +56,13 @@ begin
   )::private.claimed_receipt_message order by m.msg_id), '{}')
   into v_claimed
   from pgmq.read('receipt_ocr', p_vt_seconds, p_qty) as m
-  left join public.receipts as r on r.id = (m.message ->> 'receipt_id')::uuid;
+  -- lateral + limit 1: one index probe per message. A plain join lets the planner trust
+  -- pgmq.read's default estimate of 1000 rows and hash-join a sequential scan of all receipts.
+  left join lateral (
+    select r.id, r.status from public.receipts as r
+    where r.id = (m.message ->> 'receipt_id')::uuid
+    limit 1
+  ) as r on true;
 
   perform pgmq.archive('receipt_ocr', array(select c.msg_id from unnest(v_claimed) as c where c.settled));
 
