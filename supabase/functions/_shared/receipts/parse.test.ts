@@ -248,6 +248,16 @@ TOTAL 45.00
   assert.equal(r.address, 'G.23 & G.22, Plaza Setia No.1 Jalan SS 9/1, 47300 PJ, Selangor.');
 });
 
+Deno.test('address - an item line with an amount is not taken for the address', () => {
+  const r = parseReceipt(lines(`
+WARUNG PAK ALI
+2 NASI LEMAK 5.00
+1 TEH TARIK 1.50
+TOTAL 6.50
+`));
+  assert.equal(r.address, null);
+});
+
 Deno.test('address - ends at the state after the postcode', () => {
   const r = parseReceipt(lines(`
 PETROL STATION SUBANG

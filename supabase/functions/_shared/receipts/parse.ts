@@ -847,7 +847,8 @@ function pickAddress(ls: Line[], vendorLines: number[]): Choice<string> | null {
       continue;
     }
     // ("G.23 & G.22, Plaza …" reads as an amount, but is a unit number on an address line.)
-    const addressLike = isAddressLine(l) && letterRatio(l.text) >= 0.5;
+    const addressLike = RE_ADDRESS.test(l.upper.replace(/[,.]/g, ' ')) &&
+      !RE_REGISTRATION.test(l.compact) && letterRatio(l.text) >= 0.5;
     if (findDates(l).length > 0 || (l.amounts.length > 0 && !addressLike)) continue;
     // Branch names in parentheses and registration numbers sit between name and address.
     if (/^[(（].*[)）]$/.test(l.text.trim()) || RE_REGISTRATION.test(l.compact)) continue;
