@@ -17,7 +17,9 @@ const ttl = role === 'authenticated' ? 7 * 24 * 3600 : 10 * 365 * 24 * 3600;
 const jwt = await new SignJWT(claims)
   .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
   // User tokens carry GoTrue's issuer (<project URL>/auth/v1); API keys carry 'supabase'.
-  .setIssuer(role === 'authenticated' ? `${Deno.env.get('SUPABASE_URL') ?? ''}/auth/v1` : 'supabase')
+  .setIssuer(
+    role === 'authenticated' ? `${Deno.env.get('SUPABASE_URL') ?? ''}/auth/v1` : 'supabase',
+  )
   .setIssuedAt(now)
   .setExpirationTime(now + ttl)
   .sign(new TextEncoder().encode(secret));

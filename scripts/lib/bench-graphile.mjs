@@ -11,7 +11,9 @@ import { Logger, run, runMigrations } from 'graphile-worker';
 
 const [url, jobsArg, concurrencyArg, runsArg] = process.argv.slice(2);
 if (!url) {
-  console.error('usage: node scripts/lib/bench-graphile.mjs <database-url> [jobs] [concurrency] [runs]');
+  console.error(
+    'usage: node scripts/lib/bench-graphile.mjs <database-url> [jobs] [concurrency] [runs]',
+  );
   process.exit(2);
 }
 const jobs = Number(jobsArg ?? 10000);
