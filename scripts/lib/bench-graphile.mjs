@@ -42,7 +42,7 @@ for (let i = 0; i < runs; i++) {
     logger,
     noHandleSignals: true,
     taskList: {
-      noop: async () => {
+      noop: () => {
         done++;
       },
     },
