@@ -2,7 +2,7 @@
 // suppression, unique image bytes, and small statistics. Bench-only; nothing here is deployed.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { SignJWT } from 'npm:jose@^6.0.11';
 import type postgres from 'npm:postgres@^3.4.5';
 
@@ -139,10 +139,6 @@ export function uniqueJpeg(bytes: Uint8Array): Uint8Array {
   out.set(seg, 2);
   out.set(bytes.subarray(2), 2 + seg.length);
   return out;
-}
-
-export async function ensureDir(path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
 }
 
 export const median = (xs: number[]) => percentile(xs, 50);
