@@ -47,7 +47,13 @@ log() { echo "[tallyq:$PROFILE] $*" >&2; }
 
 pg_is_up() { "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$DB_PORT" 2>/dev/null; }
 psql_db() { PGPASSWORD=postgres psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$DB_PORT" -U postgres -d postgres "$@"; }
-pid_alive() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+# Alive = exists and is not a zombie (a process killed a moment ago can linger as one).
+pid_alive() {
+  local pid
+  [ -f "$RUN/$1.pid" ] || return 1
+  pid=$(cat "$RUN/$1.pid")
+  kill -0 "$pid" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]
+}
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Secrets are generated once per profile and kept in its state dir, never in code.

@@ -236,6 +236,14 @@ describe('receipt pipeline - crash', () => {
     const runDir = join(process.cwd(), '.tallyq', env('TALLYQ_PROFILE'), 'run');
     const pid = Number(readFileSync(join(runDir, 'functions.pid'), 'utf8'));
     process.kill(pid, 'SIGKILL');
+    await waitFor('the killed server to be gone', () => {
+      try {
+        process.kill(pid, 0);
+        return Promise.resolve(readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z');
+      } catch {
+        return Promise.resolve(true);
+      }
+    });
     await clearFaults();
     execFileSync('bash', ['scripts/stack.sh', 'start', '--profile', env('TALLYQ_PROFILE')], {
       stdio: 'ignore',
