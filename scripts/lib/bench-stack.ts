@@ -116,7 +116,7 @@ const PARKED = `${URL_SECRET}__bench_parked`;
 
 /**
  * Turns the enqueue trigger's (and the cron sweep's) pg_net kick off or on, by parking the Vault
- * secret that holds the functions URL: without it kick_receipt_worker only warns.
+ * secret that holds the functions URL: without it private.kick_function only warns.
  */
 export async function setKick(sql: postgres.Sql, on: boolean): Promise<void> {
   if (on) {

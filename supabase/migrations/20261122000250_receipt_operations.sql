@@ -42,7 +42,7 @@ begin
 
   perform pgmq.send_batch('receipt_ocr', array(
     select jsonb_build_object('receipt_id', u.id) from unnest(v_ids) as u(id)));
-  perform private.kick_receipt_worker('replay');
+  perform private.kick_function('receipt-worker', 'replay');
   return cardinality(v_ids);
 end;
 $$;
@@ -72,7 +72,7 @@ begin
   from targets as t
   cross join lateral pgmq.send('receipt_ocr', jsonb_build_object('receipt_id', t.id, 'mode', 'rederive'));
   if v_count > 0 then
-    perform private.kick_receipt_worker('rederive');
+    perform private.kick_function('receipt-worker', 'rederive');
   end if;
   return v_count;
 end;
@@ -109,7 +109,7 @@ begin
   update public.receipts as r set status = 'pending' where r.id = any (v_ids);
   perform pgmq.send_batch('receipt_ocr', array(
     select jsonb_build_object('receipt_id', u.id) from unnest(v_ids) as u(id)));
-  perform private.kick_receipt_worker('recover');
+  perform private.kick_function('receipt-worker', 'recover');
   return cardinality(v_ids);
 end;
 $$;

@@ -1,7 +1,7 @@
--- Webhook processing queue: pgmq queues (work + dead letters), a generic pg_net "kick a function"
--- helper, and the enqueue trigger on webhook_events (one message per newly stored event; a
+-- Webhook processing queue: pgmq queues (work + dead letters) and the enqueue trigger on
+-- webhook_events (one message per newly stored event; a
 -- duplicate delivery inserts no row, so it sends nothing). The sweep job picks up retries.
--- The functions URL and bearer secret come from Vault (tallyq_functions_url, tallyq_worker_secret).
+-- The processor is woken through private.kick_function (see …0230_receipt_queue.sql).
 
 create extension if not exists pgmq;
 create extension if not exists pg_net with schema extensions;
@@ -17,44 +17,6 @@ select pgmq.create('webhook_events_dlq');
 -- ============================================================================
 -- functions
 -- ============================================================================
-create function private.kick_function(p_name text, p_reason text)
-returns bigint
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_url text;
-  v_secret text;
-begin
-  if p_name is null or p_name !~ '^[a-z0-9][a-z0-9-]{0,62}$' then
-    raise exception 'kick_function: invalid function name %', p_name using errcode = '22023';
-  end if;
-  select s.decrypted_secret into v_url
-  from vault.decrypted_secrets as s where s.name = 'tallyq_functions_url';
-  select s.decrypted_secret into v_secret
-  from vault.decrypted_secrets as s where s.name = 'tallyq_worker_secret';
-  if v_url is null or v_secret is null then
-    raise warning '% not kicked: vault secrets tallyq_functions_url/tallyq_worker_secret are missing', p_name;
-    return null;
-  end if;
-  -- pg_net sends after commit, so the function never looks before the message is visible.
-  return net.http_post(
-    url := v_url || '/' || p_name,
-    body := jsonb_build_object('reason', p_reason),
-    headers := jsonb_build_object(
-      'Content-Type', 'application/json',
-      'Authorization', 'Bearer ' || v_secret
-    ),
-    timeout_milliseconds := 5000
-  );
-end;
-$$;
-
-comment on function private.kick_function(text, text) is
-  'Asks the edge function p_name (a queue processor authenticated with the shared worker secret) '
-  'to drain its queue: pg_net POST to <tallyq_functions_url>/<p_name> with the Vault secret.';
-
 create function private.enqueue_new_webhook_events()
 returns trigger
 language plpgsql
@@ -112,7 +74,6 @@ revoke all on public.webhook_queue_health from public, anon, authenticated;
 grant select on public.webhook_queue_health to service_role;
 grant usage on schema pgmq to service_role;
 grant select on pgmq.q_webhook_events, pgmq.a_webhook_events, pgmq.q_webhook_events_dlq to service_role;
-revoke all on function private.kick_function(text, text) from public, anon, authenticated;
 revoke all on function private.enqueue_new_webhook_events() from public, anon, authenticated;
 
 -- ============================================================================

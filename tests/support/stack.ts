@@ -114,7 +114,7 @@ export function waitSettled(ids: string[], timeoutMs = 60_000) {
 
 /** The pg_cron sweep's own command: asks the worker to drain through pg_net. */
 export async function cronSweep(): Promise<void> {
-  await sql`select private.kick_receipt_worker('cron')`;
+  await sql`select private.kick_function('receipt-worker', 'cron')`;
 }
 
 /** One synchronous drain of the worker (what several hosted instances would each do). */
