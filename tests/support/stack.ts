@@ -49,6 +49,7 @@ export function mintUserJwt(sub: string, email: string, ttlSeconds = 3600): Prom
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ sub, email, role: 'authenticated', aud: 'authenticated' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(`${env('SUPABASE_URL')}/auth/v1`)
     .setIssuedAt(now)
     .setExpirationTime(now + ttlSeconds)
     .sign(new TextEncoder().encode(env('JWT_SECRET')));

@@ -1,7 +1,7 @@
 // Receipts API: wiring only (handler in _shared/receipts/api.ts). Env:
 //   SUPABASE_DB_URL, SUPABASE_URL, STORAGE_DRIVER (+ its variables, see _shared/storage/from-env.ts)
-//   SUPABASE_JWT_SECRET or JWT_SECRET (HS256) / SUPABASE_JWKS_URL; SUPABASE_JWT_ISSUER (optional,
-//   comma list; checked only when set)
+//   SUPABASE_JWT_SECRET or JWT_SECRET (HS256) / SUPABASE_JWKS_URL, SUPABASE_JWT_ISSUER (default
+//   $SUPABASE_URL/auth/v1), SUPABASE_JWT_AUDIENCE (default authenticated): see _shared/auth/jwt.ts
 //   RECEIPT_MAX_BYTES (default 50 MiB), RECEIPTS_PUBLIC_URL (default $SUPABASE_URL/functions/v1/
 //   receipts), RECEIPT_UPLOAD_SECRET (local upload URLs; default derived from the JWT secret),
 //   RECEIPT_UPLOAD_URL_TTL_SECONDS (default 900)
@@ -9,7 +9,7 @@
 //   RATE_LIMIT_UPLOAD_* overrides); without Redis the limit is off (logged once).
 import { createHash } from 'node:crypto';
 import { z } from 'npm:zod@^3.24.4';
-import { createJwtVerifier } from '../_shared/auth/jwt.ts';
+import { jwtVerifierFromEnv } from '../_shared/auth/jwt.ts';
 import { loadEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
 import { rateLimitFromEnv } from '../_shared/ratelimit/from-env.ts';
@@ -23,8 +23,6 @@ const env = loadEnv({
   SUPABASE_URL: z.string().url(),
   SUPABASE_JWT_SECRET: z.string().min(32).optional(),
   JWT_SECRET: z.string().min(32).optional(),
-  SUPABASE_JWKS_URL: z.string().url().optional(),
-  SUPABASE_JWT_ISSUER: z.string().min(1).optional(),
   RECEIPT_MAX_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BYTES),
   RECEIPTS_PUBLIC_URL: z.string().url().optional(),
   RECEIPT_UPLOAD_SECRET: z.string().min(32).optional(),
@@ -33,11 +31,7 @@ const env = loadEnv({
 
 const jwtSecret = env.SUPABASE_JWT_SECRET ?? env.JWT_SECRET;
 const base = env.SUPABASE_URL.replace(/\/$/, '');
-const verifier = createJwtVerifier({
-  secret: jwtSecret,
-  jwks: env.SUPABASE_JWKS_URL ?? `${base}/auth/v1/.well-known/jwks.json`,
-  issuer: env.SUPABASE_JWT_ISSUER?.split(',').map((s) => s.trim()),
-});
+const verifier = jwtVerifierFromEnv(source);
 
 const uploadSecret = env.RECEIPT_UPLOAD_SECRET ??
   (jwtSecret
