@@ -73,8 +73,10 @@ async function messagesFor(receiptId: string): Promise<number> {
 async function footprint(user: TestUser) {
   const [{ receipts }] = await sql`
     select count(*)::int as receipts from public.receipts where owner_id = ${user.id}`;
+  // Only what an upload writes: the live worker adds processing/ocr_done events at its own pace.
   const [{ events }] = await sql`
-    select count(*)::int as events from public.receipt_events where organisation_id = ${user.orgId}`;
+    select count(*)::int as events from public.receipt_events
+    where organisation_id = ${user.orgId} and event_type = 'uploaded'`;
   const [{ last_msg }] = await sql`
     select last_value::bigint::text as last_msg from pgmq.q_receipt_ocr_msg_id_seq`;
   const dir = join(STORAGE, user.orgId, user.id);
