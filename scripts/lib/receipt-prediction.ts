@@ -14,11 +14,6 @@ import type {
 import { parseReceiptPage } from '../../supabase/functions/_shared/receipts/parse.ts';
 import type { ParsedReceipt } from '../../supabase/functions/_shared/receipts/parse.ts';
 import {
-  combineWithHeader,
-  headerPassEnabled,
-  type HeaderReader,
-  recognizeHeaderPaddle,
-  recognizeHeaderTesseract,
   type RecognizeOptions,
   recognizePaddle,
   recognizeTesseract,
@@ -89,41 +84,7 @@ export async function ocrPage(
     cached(sha, 'tesseract', image, cacheDir, ocr),
     cached(sha, 'paddle', image, cacheDir, ocr),
   ]);
-  if (!headerPassEnabled()) {
-    return { page: combinePages(p.page, t.page), seconds: t.seconds + p.seconds };
-  }
-  // The header re-reads (engine.ts combineWithHeader), cached under their own keys: each depends on
-  // the band and the crop scale: <sha>-<engine>.header-<top>-<bottom>-x<scale>.json.
-  let headerSeconds = 0;
-  const cachedReader =
-    (name: 'paddle' | 'tesseract', read: HeaderReader): HeaderReader => async (img, region) => {
-      const band = `${region.top.toFixed(4)}-${region.bottom.toFixed(4)}`;
-      const scale = Deno.env.get(`TALLYQ_OCR_HEADER_SCALE_${name.toUpperCase()}`) ?? 'd';
-      const file = cacheDir ? join(cacheDir, `${sha}-${name}.header-${band}-x${scale}.json`) : null;
-      if (file) {
-        try {
-          return JSON.parse(await readFile(file, 'utf8')) as OcrPage | null;
-        } catch {
-          // not cached yet
-        }
-      }
-      const t0 = performance.now();
-      const page = await read(img, region);
-      headerSeconds += (performance.now() - t0) / 1000;
-      if (file) {
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(file, JSON.stringify(page));
-      }
-      return page;
-    };
-  const page = await combineWithHeader(image, p.page, t.page, {
-    paddle: cachedReader('paddle', recognizeHeaderPaddle),
-    tesseract: cachedReader('tesseract', recognizeHeaderTesseract),
-  });
-  return {
-    page,
-    seconds: t.seconds + p.seconds + headerSeconds,
-  };
+  return { page: combinePages(p.page, t.page), seconds: t.seconds + p.seconds };
 }
 
 /** Recognises and parses one receipt image file. */

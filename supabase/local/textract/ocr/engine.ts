@@ -4,8 +4,7 @@
 //
 // Env: TESSERACT_BIN (default `tesseract`), NODE_BIN (default `node`), PADDLE_WORKERS (sidecar
 // processes, default 2), TALLYQ_OCR_ENGINE (default engine when opts.engine is absent, default
-// `combined`), TALLYQ_OCR_HEADER (`0` turns the header re-read off; see header.ts),
-// TALLYQ_OCR_HEADER_SCALE_PADDLE / _TESSERACT (upscale factors of the header crop, default 2 / 1).
+// `combined`).
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -21,7 +20,6 @@ import {
   unionBBox,
 } from '../../../functions/_shared/receipts/ocr-types.ts';
 import { combinePages } from './combine.ts';
-import { fromCrop, type HeaderRegion, headerRegion, withHeader } from './header.ts';
 import { splitWords } from './split-words.ts';
 
 export type { OcrEngineName, OcrLine, OcrPage, OcrWord };
@@ -54,128 +52,8 @@ export async function recognize(image: Uint8Array, opts: RecognizeOptions = {}):
     recognizeTesseract(image, opts),
     recognizePaddle(image, opts),
   ]);
-  return await combineWithHeader(image, p, t);
+  return combinePages(p, t);
 }
-
-/** Whether the header re-read is on (TALLYQ_OCR_HEADER, default on). */
-export function headerPassEnabled(): boolean {
-  return Deno.env.get('TALLYQ_OCR_HEADER') !== '0';
-}
-
-/**
- * Reads the header band of an image again, cropped alone; coordinates as fractions of the crop
- * (null when it cannot be cropped).
- */
-export type HeaderReader = (image: Uint8Array, region: HeaderRegion) => Promise<OcrPage | null>;
-
-export interface HeaderReaders {
-  paddle: HeaderReader;
-  tesseract: HeaderReader;
-}
-
-const DEFAULT_READERS: HeaderReaders = {
-  paddle: recognizeHeaderPaddle,
-  tesseract: recognizeHeaderTesseract,
-};
-
-/**
- * Paddle's and tesseract's pages combined (combine.ts), with the header band read again
- * (header.ts). The band comes from Paddle's page, whose line boxes and digits are the more
- * reliable.
- */
-export async function combineWithHeader(
-  image: Uint8Array,
-  paddle: OcrPage,
-  tesseract: OcrPage,
-  readers: HeaderReaders = DEFAULT_READERS,
-): Promise<OcrPage> {
-  const region = headerPassEnabled() ? headerRegion(paddle) : null;
-  if (!region) return combinePages(paddle, tesseract);
-  const mode = Deno.env.get('TALLYQ_OCR_HEADER_MODE') ?? 'replace-t';
-  const [p, t] = await Promise.all([
-    (mode.split('-')[1] ?? '').includes('p') ? readers.paddle(image, region) : null,
-    readers.tesseract(image, region),
-  ]);
-  const rp = p ? withHeader(paddle, fromCrop(p, region, paddle), region) : paddle;
-  const rt = t ? withHeader(tesseract, fromCrop(t, region, tesseract), region) : tesseract;
-  if (mode.startsWith('replace')) return combinePages(rp, rt);
-  const base = combinePages(paddle, tesseract);
-  const extra = [rp, rt].filter((x) => x !== paddle && x !== tesseract);
-  if (mode.startsWith('vote2')) extra.push(combinePages(rp, rt));
-  return { ...base, alternatives: [...(base.alternatives ?? []), ...extra] };
-}
-
-/** The band [top, bottom) of the image as PNG, scaled by `scale` (ImageMagick), or null. */
-async function cropBand(
-  image: Uint8Array,
-  region: HeaderRegion,
-  scale: number,
-): Promise<{ png: Uint8Array; width: number; height: number } | null> {
-  const size = imageSize(image);
-  if (!size) return null;
-  const y = Math.floor(region.top * size.height);
-  const h = Math.ceil(region.bottom * size.height) - y;
-  if (h < 8) return null;
-  const res = await runProcess('convert', [
-    '-',
-    '-crop',
-    `${size.width}x${h}+0+${y}`,
-    '+repage',
-    ...(scale !== 1 ? ['-resize', `${Math.round(scale * 100)}%`] : []),
-    'png:-',
-  ], image);
-  if (res.code !== 0 || res.stdout.length === 0) return null;
-  return { png: res.stdout, width: Math.round(size.width * scale), height: Math.round(h * scale) };
-}
-
-function envScale(name: string, dflt: number): number {
-  const v = Number(Deno.env.get(name) ?? '');
-  return v > 0 ? v : dflt;
-}
-
-/**
- * Tesseract (psm 6) on the header band at its own size (TALLYQ_OCR_HEADER_SCALE_TESSERACT,
- * default 1: measured, upscaling changed no field).
- */
-export async function recognizeHeaderTesseract(
-  image: Uint8Array,
-  region: HeaderRegion,
-): Promise<OcrPage | null> {
-  const crop = await cropBand(image, region, envScale('TALLYQ_OCR_HEADER_SCALE_TESSERACT', 1));
-  if (!crop) return null;
-  const bin = Deno.env.get('TESSERACT_BIN') || 'tesseract';
-  const out = await runProcess(
-    bin,
-    ['stdin', 'stdout', '--psm', '6', '-l', 'eng', 'tsv'],
-    crop.png,
-    { OMP_THREAD_LIMIT: '1' },
-  );
-  if (out.code !== 0) return null;
-  return parseTesseractTsv(new TextDecoder().decode(out.stdout), 1, crop);
-}
-
-/**
- * Paddle on the header band upscaled (TALLYQ_OCR_HEADER_SCALE_PADDLE, default 2) to at most
- * HEADER_PADDLE_MAX_WIDTH pixels wide: the full-page pass sees the page downscaled to 1200 px,
- * where small or faint header type loses letters.
- */
-export async function recognizeHeaderPaddle(
-  image: Uint8Array,
-  region: HeaderRegion,
-): Promise<OcrPage | null> {
-  const size = imageSize(image);
-  if (!size) return null;
-  const scale = Math.min(
-    envScale('TALLYQ_OCR_HEADER_SCALE_PADDLE', 2),
-    HEADER_PADDLE_MAX_WIDTH / size.width,
-  );
-  const crop = await cropBand(image, region, scale);
-  if (!crop) return null;
-  return await recognizePaddle(crop.png, { maxWidth: crop.width + 1 });
-}
-
-/** Widest header crop handed to Paddle (pixels). */
-const HEADER_PADDLE_MAX_WIDTH = 1600;
 
 // ---------------------------------------------------------------- helpers
 
