@@ -235,6 +235,26 @@ TOTAL 9.00
   assert.equal(r.vendor, 'GOLDEN LEAF TRADING');
 });
 
+Deno.test('vendor - a parenthesis in the name stays, a registration number goes', () => {
+  const vendorOf = (name: string) =>
+    parseReceipt(lines(`${name}\nLOT 5, JALAN MERANTI 2, 43000 KAJANG\nTOTAL 9.00`)).vendor;
+  assert.equal(vendorOf('TESCO STORES (MALAYSIA) SDN BHD'), 'TESCO STORES (MALAYSIA) SDN BHD');
+  assert.equal(vendorOf('MR. D.I.Y. (KUCHAI) SDN BHD (750441-W)'), 'MR. D.I.Y. (KUCHAI) SDN BHD');
+  assert.equal(vendorOf('ABC TRADING (CO.REG:AS0123456-X)'), 'ABC TRADING');
+  assert.equal(vendorOf('AEON CO. (M) BHD (126926-H)'), 'AEON CO. (M) BHD');
+});
+
+Deno.test('vendor - a legal suffix split or misread by OCR is repaired, speckle after it dropped', () => {
+  const vendorOf = (name: string) =>
+    parseReceipt(lines(`${name}\nLOT 5, JALAN MERANTI 2, 43000 KAJANG\nTOTAL 9.00`)).vendor;
+  assert.equal(vendorOf('SKCA HARDWARE & TIMBER SDN. B HD. L'), 'SKCA HARDWARE & TIMBER SDN. BHD');
+  assert.equal(vendorOf('GARDENIA BAKERIES (KL) SDN BIID (I'), 'GARDENIA BAKERIES (KL) SDN BHD');
+  assert.equal(vendorOf('KEDAI BUKU MAJU S DN BHD'), 'KEDAI BUKU MAJU SDN BHD');
+  // A word that merely ends the name is not speckle.
+  assert.equal(vendorOf('SYARIKAT SINAR JAYA BERHAD'), 'SYARIKAT SINAR JAYA BERHAD');
+  assert.equal(vendorOf('SINAR JAYA ENTERPRISE SB'), 'SINAR JAYA ENTERPRISE SB');
+});
+
 Deno.test('address - a unit number that reads like an amount still starts the address', () => {
   const r = parseReceipt(lines(`
 STAR CASH & CARRY

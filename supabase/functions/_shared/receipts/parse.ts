@@ -577,10 +577,17 @@ function cleanVendor(s: string): string {
       /(?<=[A-Z])(SDN\.?BHD|PTE\.?LTD|PTY\.?LTD)$/i,
       (m) => ` ${m.slice(0, 3)} ${m.slice(-3)}`,
     )
-    .replace(/\bBH\s+D\b/g, 'BHD')
+    // A legal suffix split or misread by OCR: "B HD", "BH D", "S DN", "BIID" (H read as II).
+    .replace(/\b(?:B\s+HD|BH\s+D)\b/g, 'BHD')
+    .replace(/\bS\s+DN\b/g, 'SDN')
+    .replace(/\b(SDN\.?\s?)[B8](?:H|II|IH|HI)[D0O]\b/g, '$1BHD')
     .replace(/\s*[(（][^()（）]*\d{4,}[^()（）]*(?:[)）]|$)/g, '') // (1135772-K), （759705-H）
     .replace(/\s+\S*\d{5,}-?[A-Z]?\)?\s*$/i, '') // unbalanced "S19537-X)"
-    .replace(/\((?:CO\.?\s*)?(?:REG\.?\s*)?(?:NO\.?)?\s*:?\s*[\dA-Z-]{5,}\)/gi, '') // (1135772-K)
+    // "(CO. REG. NO: 1135772-K)"; a parenthesis without digits is part of the name
+    // ("TESCO STORES (MALAYSIA) SDN BHD", "MR. D.I.Y. (KUCHAI) SDN BHD").
+    .replace(/\((?:CO\.?\s*)?(?:REG\.?\s*)?(?:NO\.?)?\s*:?\s*(?=[A-Z-]*\d)[\dA-Z-]{5,}\)/gi, '')
+    // Speckle read after the legal suffix ("SDN. BHD. L", "SDN BHD (I"): the suffix ends the name.
+    .replace(/\b((?:SDN\.?\s?)?(?:BHD|BERHAD))(\.?)\s+[(（]?[A-Z]{1,2}$/i, '$1$2')
     .replace(/\b(?:CO\.?\s*REG\.?\s*NO\.?|COMPANY\s*NO\.?|ROC)\s*:?\s*[\dA-Z-]+$/i, '')
     .replace(/^\W*(?:WELCOME\s+TO\s+)?/i, '')
     .replace(/[\s.,:;|*_~-]+$/g, '')
