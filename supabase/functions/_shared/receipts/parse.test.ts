@@ -244,6 +244,25 @@ Deno.test('vendor - a parenthesis in the name stays, a registration number goes'
   assert.equal(vendorOf('AEON CO. (M) BHD (126926-H)'), 'AEON CO. (M) BHD');
 });
 
+Deno.test('vendor - a suffix line with a place in parentheses finishes the name above', () => {
+  const r = parseReceipt(lines(`
+AIK HUAT HARDWARE ENTERPRISE
+(SETIA ALAM) SDN BHD
+(822737-X)
+NO. 17, JALAN SETIA PRIMA R U13/R, 40170 SHAH ALAM
+TOTAL 9.00
+`));
+  assert.equal(r.vendor, 'AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD');
+  // A full name is not extended by a branch line below it.
+  const full = parseReceipt(lines(`
+SINAR HARDWARE SDN BHD
+(TAMAN DAYA) BHD
+NO. 17, JALAN SETIA PRIMA R U13/R, 40170 SHAH ALAM
+TOTAL 9.00
+`));
+  assert.equal(full.vendor, 'SINAR HARDWARE SDN BHD');
+});
+
 Deno.test('vendor - a legal suffix split or misread by OCR is repaired, speckle after it dropped', () => {
   const vendorOf = (name: string) =>
     parseReceipt(lines(`${name}\nLOT 5, JALAN MERANTI 2, 43000 KAJANG\nTOTAL 9.00`)).vendor;

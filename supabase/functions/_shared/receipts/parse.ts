@@ -764,6 +764,10 @@ function headerEnd(ls: Line[], start = 0): number {
 const RE_LEGAL =
   /\b(SDN\.?\s?BHD|S\/B|BHD|BERHAD|PTE\.?\s?LTD|PTY\.?\s?LTD|LTD|LIMITED|LLC|L\.L\.C|INC|CORP|CORPORATION|GMBH|PLC|ENTERPRISES?|TRADING)\b\.?/;
 
+/** A line that only finishes a company name: an optional place or "(M)" and the legal suffix. */
+const RE_SUFFIX_LINE =
+  /^(?:[(（][^()（）\d]{1,30}[)）]\s*)?(SDN\.?\s?BHD|BHD|BERHAD|PTE\.?\s?LTD|LTD|LIMITED|INC|LLC)\b/;
+
 function pickVendor(ls: Line[]): Choice<string> | null {
   const start = headerStart(ls);
   const end = headerEnd(ls, start);
@@ -800,18 +804,18 @@ function pickVendor(ls: Line[]): Choice<string> | null {
   // A bare company suffix ("Sdn Bhd") continues the name on the line above.
   const above = ls[best.l.i - 1];
   if (
-    above && /^\(?M?\)?\s*(SDN\.?\s?BHD|BHD|BERHAD|PTE\.?\s?LTD|LTD|LIMITED|INC|LLC)\.?$/.test(
-      best.l.upper.trim(),
-    ) && above.amounts.length === 0 && letterRatio(above.text) > 0.6
+    above && new RegExp(`^${RE_SUFFIX_LINE.source}\\.?$`).test(best.l.upper.trim()) &&
+    above.amounts.length === 0 && letterRatio(above.text) > 0.6
   ) {
     text = cleanVendor(`${above.text} ${best.l.text}`);
     lines.unshift(above.i);
   }
-  // A company suffix printed alone on the next line ("SDN BHD", "(M) SDN BHD") belongs to the name.
+  // A company suffix printed alone on the next line ("SDN BHD", "(M) SDN BHD", "(SETIA ALAM) SDN
+  // BHD") belongs to the name.
   const next = ls[best.l.i + 1];
   if (
-    next &&
-    /^\(?M?\)?\s*(SDN\.?\s?BHD|BHD|BERHAD|PTE\.?\s?LTD|LTD|LIMITED|INC|LLC)\b/.test(next.upper)
+    next && RE_SUFFIX_LINE.test(next.upper) &&
+    !/\b(BHD|BERHAD|LTD|LIMITED|INC|LLC)\.?$/.test(text.toUpperCase())
   ) {
     text = cleanVendor(`${text} ${next.text}`);
     lines.push(next.i);
