@@ -63,6 +63,94 @@ Deno.test('date - invalid dates are not reported', () => {
   assert.equal(parseReceipt(lines('SHOP\nDate: 31/02/2018\nTOTAL 1.00')).date, null);
 });
 
+/** The date parsed from a shop line and the given text lines. */
+const dateOf = (text: string, locale?: string) =>
+  parseReceipt(lines(`SHOP\n${text}\nTOTAL 3.00`), { locale }).date;
+
+Deno.test('date - separators OCR dropped or read as digits are put back next to a date label', () => {
+  // "25/04/2017": the first "/" lost, the second read as "1" (or "7", "l", "|").
+  assert.equal(dateOf('RECEIPT #:CS00633800 DATE:250412017'), '2017-04-25');
+  assert.equal(dateOf('Date: 25704/2017'), '2017-04-25');
+  assert.equal(dateOf('Date: 25/04l2017'), '2017-04-25');
+  assert.equal(dateOf('Date: 25/042017'), '2017-04-25');
+  assert.equal(dateOf('Date: 25042017'), '2017-04-25');
+  assert.equal(dateOf('Date: 25 04 2017'), '2017-04-25');
+  assert.equal(dateOf('Tarikh: 2504 2017 10:30'), '2017-04-25');
+  // ... with the time glued on.
+  assert.equal(dateOf('DATE:25041201710:30:15'), '2017-04-25');
+});
+
+Deno.test('date - a separator repair does not fire on ids, ambiguous runs or unpadded fields', () => {
+  // No date label: an invoice or receipt number.
+  assert.equal(dateOf('RECEIPT #:250412017'), null);
+  assert.equal(dateOf('250412017 10:30'), null);
+  // "25/10/2017" or "25/01/2017": two readings, none is taken.
+  assert.equal(dateOf('Date: 251012017'), null);
+  // "23/10/2017" misread beyond repair: "23/6/2017" would need an unpadded month.
+  assert.equal(dateOf('Date: 2316/2017'), null);
+  // No plausible year.
+  assert.equal(dateOf('Date: 3076472078'), null);
+  // A date after a label's id is not the labelled value.
+  assert.equal(dateOf('DATE/NO: CS25041201'), null);
+});
+
+Deno.test('date - a lost separator is put back before a clock time when one separator is left', () => {
+  assert.equal(dateOf('DD: 2707/2017 11:54'), '2017-07-27');
+  assert.equal(dateOf('V2.60 2907/201612:13:52'), '2016-07-29');
+});
+
+Deno.test('date - a labelled repair ranks below a clean labelled date, above an unlabelled one', () => {
+  assert.equal(dateOf('Date: 250412017\nPaid Date: 26/04/2017'), '2017-04-26');
+  assert.equal(dateOf('26/04/2017 10:30\nDate: 250412017'), '2017-04-25');
+});
+
+Deno.test('date - comma separators, L for 1 and named months glued to a time', () => {
+  assert.equal(dateOf('Date: 25,04,2017'), '2017-04-25');
+  assert.equal(dateOf('Date: 25.04,2017'), '2017-04-25');
+  assert.equal(dateOf('Date: 25-04-20l7'), '2017-04-25');
+  assert.equal(dateOf('11 Apr 201818:13'), '2018-04-11');
+  assert.equal(dateOf('Oct 3, 201612:16:25'), '2016-10-03');
+  // Comma-separated two-digit "years" are prices, not dates.
+  assert.equal(dateOf('2 X 1,05,18'), null);
+});
+
+Deno.test('date - one misread letter in a month name is repaired only when one month fits', () => {
+  assert.equal(dateOf('01-NOY-2017 11:20:04AM'), '2017-11-01');
+  assert.equal(dateOf('3 JUI 2018'), '2018-07-03');
+  assert.equal(dateOf('01-NOX-2017'), null);
+  assert.equal(dateOf('12 PCS 2018'), null);
+});
+
+Deno.test("date - a word's last letter next to an amount is not read as a date field", () => {
+  // "S. 25.85" is not 5/25/2085, which would have voted for month-first order.
+  assert.equal(dateOf('Date 02/06/18\nSERVICE CHARGES. 25.85'), '2018-06-02');
+  assert.equal(dateOf('Date 02/06/18\nTOTAL. 25.85'), '2018-06-02');
+});
+
+Deno.test('date - the sale date wins over due, expiry and print dates', () => {
+  assert.equal(dateOf('DUE DATE: 30/05/2018\nINVOICE DATE: 25/04/2018'), '2018-04-25');
+  assert.equal(dateOf('Due: 25/05/2018 Date: 25/04/2018'), '2018-04-25');
+  assert.equal(dateOf('Expiry Date: 31/12/2018\n25/04/2018 10:30'), '2018-04-25');
+  assert.equal(dateOf('Reprint Date: 01/05/2018\nDate: 25/04/2018'), '2018-04-25');
+  // A till number is not a qualifier; an expiry date is still a date when it is all there is.
+  assert.equal(dateOf('Till 3 Date: 25/04/2018'), '2018-04-25');
+  assert.equal(dateOf('Points expire 31/12/2018'), '2018-12-31');
+});
+
+Deno.test("date - the previous receipt's tail above the header does not give the date", () => {
+  const r = parseReceipt(lines(`
+CHANGE 4.00
+THANK YOU AND PLEASE COME AGAIN
+12/01/2018 10:11
+GOLDEN LEAF TRADING
+LOT 5, JALAN MERANTI 2,
+43000 KAJANG, SELANGOR
+14/01/2018 15:20
+TOTAL 9.00
+`));
+  assert.equal(r.date, '2018-01-14');
+});
+
 Deno.test('currency - RM and MYR map to MYR, € to EUR, £ to GBP', () => {
   assert.equal(parseReceipt(lines(`${SHOP}\nTOTAL RM 10.00`)).currency, 'MYR');
   assert.equal(parseReceipt(lines('CAFE\nSumme 12,30 €')).currency, 'EUR');
