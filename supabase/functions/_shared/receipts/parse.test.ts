@@ -330,6 +330,7 @@ Deno.test('vendor - a parenthesis in the name stays, a registration number goes'
   assert.equal(vendorOf('MR. D.I.Y. (KUCHAI) SDN BHD (750441-W)'), 'MR. D.I.Y. (KUCHAI) SDN BHD');
   assert.equal(vendorOf('ABC TRADING (CO.REG:AS0123456-X)'), 'ABC TRADING');
   assert.equal(vendorOf('AEON CO. (M) BHD (126926-H)'), 'AEON CO. (M) BHD');
+  assert.equal(vendorOf('| OWN BY: CHEF LEE SDN BHD'), 'CHEF LEE SDN BHD');
 });
 
 Deno.test('vendor - a suffix line with a place in parentheses finishes the name above', () => {

@@ -741,6 +741,7 @@ export function fixOcrLetters(text: string): string {
 
 function cleanVendor(s: string): string {
   return fixOcrLetters(s)
+    .replace(/^[\s|!.,:;*_~=-]+/, '') // the paper's edge read as "|" ahead of the name
     .replace(/^\s*(?:(?:OWNED|OWN|OPERATED|MANAGED)\s*BY|DIMILIKI(?:\s*OLEH)?)\s*:?\s*/i, '')
     .replace(/\bS[O0]N\.?\s?(BHD|BERHAD)\b/gi, 'SDN $1')
     .replace(
