@@ -6,6 +6,7 @@
 import type { BBox, OcrLine, OcrPage } from './ocr-types.ts';
 import { unionBBox } from './ocr-types.ts';
 import { type Cents, detectCurrencies, fixOcrDigits, formatCents, parseMoney } from './money.ts';
+import { fixAddressText, fixVendorWords } from './vocabulary.ts';
 import type {
   AnalyzeExpenseResponse,
   ExpenseDetection,
@@ -707,6 +708,8 @@ function pickTime(ls: Line[]): Choice<string> | null {
 
 // ---------------------------------------------------------------- vendor and address
 
+export { fixAddressText };
+
 const RE_COMPANY =
   /\b(SDN\.?\s?BHD|BHD|BERHAD|ENTERPRISE|ENTERPRISES|TRADING|PTE\.?\s?LTD|PTY\.?\s?LTD|LTD|LIMITED|LLC|L\.L\.C|INC|CORP|CORPORATION|CO\.|COMPANY|GMBH|AG|S\.?A\.?R\.?L|SARL|S\.?A\.?|B\.?V\.?|PLC|RESTAURANT|RESTORAN|CAFE|KEDAI|MART|MARKET|SUPERMARKET|HYPERMARKET|STORE|STORES|SHOP|BOOKSTORE|BAKERY|PHARMACY|FARMASI|HARDWARE|STATIONERY|FOOD|TRADING|HOLDINGS|INDUSTRIES|SERVICES|CENTRE|CENTER|HOTEL|STATION|MINI\s?MARKET|ELECTRICAL|MACHINERY|GROCER|GROCERY|KITCHEN|BISTRO|BAR|GRILL|PIZZA|SUSHI|BURGER|COFFEE|TEA|NASI|MAMAK)\b/;
 const RE_COMPANY_COMPACT =
@@ -770,101 +773,9 @@ function cleanVendor(s: string): string {
 const RE_REGISTRATION =
   /REG(ISTRATION)?\.?(NO|#|:)|CO\.?-?REG|CO\.?NO|COMPANYNO|ROC\b|\(?\d{5,}-[A-Z]\)?|BUSINESSNO|ABN|\bVAT\s?NO/;
 
-/**
- * General address vocabulary (Malay and English street words, Malaysian states, federal
- * territories and large towns, countries): OCR readings one or two letters away from one of these
- * are read as that word. Shop names never go here.
- */
-const ADDRESS_WORDS = new Set(
-  (
-    'JALAN LORONG TAMAN PERSIARAN LEBUH LEBUHRAYA LINGKARAN KAMPUNG BANDAR PUSAT KOMPLEKS WISMA ' +
-    'MENARA PLAZA BANGUNAN KAWASAN PERINDUSTRIAN PERUSAHAAN PERDAGANGAN SEKSYEN TINGKAT ARAS BLOK ' +
-    'MUKIM DAERAH SIMPANG BATU DESA INDAH UTAMA UTARA SELATAN TIMUR BARAT TENGAH BARU JAYA PERMAI ' +
-    'SERI BUKIT SUNGAI KUALA LUMPUR PETALING DAMANSARA SUBANG KLANG PUCHONG CHERAS KAJANG AMPANG ' +
-    'KEPONG SKUDAI BAHRU SERDANG KEMBANGAN RAWANG SEREMBAN IPOH BANGSAR SETAPAK SENTUL SEMENYIH ' +
-    'BANGI SEPANG CYBERJAYA GOMBAK SELAYANG MASAI PASIR GUDANG TEBRAU MUAR BATU PAHAT KLUANG ' +
-    'MELAKA MALACCA GEORGETOWN BUTTERWORTH KUANTAN KOTA KINABALU KUCHING MIRI ALOR SETAR SHAH ALAM ' +
-    'SELANGOR JOHOR KEDAH KELANTAN NEGERI SEMBILAN PAHANG PERAK PERLIS PENANG PINANG PULAU SABAH ' +
-    'SARAWAK TERENGGANU PUTRAJAYA LABUAN WILAYAH PERSEKUTUAN DARUL EHSAN TAKZIM MALAYSIA SINGAPORE ' +
-    'ROAD STREET AVENUE LANE DRIVE BOULEVARD HIGHWAY FLOOR GROUND LEVEL SUITE BUILDING CENTRE ' +
-    'CENTER INDUSTRIAL PARK SQUARE MALL BLOCK UNIT TOWER COMPLEX'
-  ).split(' '),
-);
 /** The last word of a complete address: a state or country. */
 const RE_ADDRESS_END =
   /\b(SELANGOR|JOHOR|KEDAH|KELANTAN|MELAKA|MALACCA|SEMBILAN|PAHANG|PERAK|PERLIS|PENANG|PINANG|SABAH|SARAWAK|TERENGGANU|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|EHSAN|TAKZIM)\W*$/;
-
-/** Letter pairs OCR confuses on receipts (either direction). */
-const CONFUSABLE = new Set(
-  ['IL', 'IJ', 'LJ', 'IT', 'OD', 'OQ', 'DQ', 'OU', 'CG', 'CO', 'EF', 'MW', 'NH', 'UV', 'KR', 'BE']
-    .flatMap((p) => [p, p[1] + p[0]]),
-);
-
-/**
- * Differences between an OCR token and a word when every difference is a plausible misreading:
- * confusable letters, a digit inside letters, or one letter lost at either end (cut at the edge
- * of the print). Infinity when some difference is not.
- */
-function misreadDistance(tok: string, word: string): number {
-  const same = (a: string, b: string) => {
-    let d = 0;
-    for (let i = 0; i < a.length; i++) {
-      if (a[i] === b[i]) continue;
-      if (/\d/.test(a[i]) || CONFUSABLE.has(a[i] + b[i])) d++;
-      else return Infinity;
-    }
-    return d;
-  };
-  if (tok.length === word.length) return same(tok, word);
-  if (word.length === tok.length + 1) {
-    return 1 + Math.min(same(tok, word.slice(1)), same(tok, word.slice(0, -1)));
-  }
-  return Infinity;
-}
-
-const LETTER_AS_DIGIT: Record<string, string> = { O: '0', Q: '0', D: '0', I: '1', L: '1', S: '5' };
-
-/** The address word an OCR token stands for, or null ("JAIAN" → JALAN, "SELANGO1" → SELANGOR). */
-function addressWord(token: string): string | null {
-  const u = token.toUpperCase();
-  if (u.length < 4 || !/^[A-Z][A-Z0-9]*$|^[A-Z0-9]*[A-Z]$/.test(u) || ADDRESS_WORDS.has(u)) {
-    return null;
-  }
-  const maxD = u.length >= 7 ? 2 : 1;
-  let best: string | null = null, bestD = Infinity, ties = 0;
-  for (const w of ADDRESS_WORDS) {
-    const dist = misreadDistance(u, w);
-    if (dist < bestD) {
-      best = w;
-      bestD = dist;
-      ties = 0;
-    } else if (dist === bestD) ties++;
-  }
-  return best !== null && bestD <= maxD && ties === 0 ? best : null;
-}
-
-/**
- * Repairs OCR letter/digit confusions in an address by context: tokens near a general address
- * word become that word (in the token's case style), a five-character token of digits and
- * digit-like letters is a postcode ("S02OO" → 50200).
- */
-export function fixAddressText(text: string): string {
-  return text.replace(/[A-Za-z0-9]+/g, (tok) => {
-    const digits = tok.replace(/\D/g, '').length;
-    if (
-      tok.length === 5 && digits >= 2 && digits < 5 &&
-      [...tok.toUpperCase()].every((c) => /\d/.test(c) || c in LETTER_AS_DIGIT)
-    ) {
-      return [...tok.toUpperCase()].map((c) => LETTER_AS_DIGIT[c] ?? c).join('');
-    }
-    if (digits > 1 || digits * 4 > tok.length) return tok;
-    const w = addressWord(tok);
-    if (w === null) return tok;
-    if (tok === tok.toUpperCase()) return w;
-    if (tok === tok.toLowerCase()) return w.toLowerCase();
-    return w[0] + w.slice(1).toLowerCase();
-  });
-}
 
 function isAddressLine(l: Line): boolean {
   const u = l.upper.replace(/([A-Z])(?=JALAN|JLN|TAMAN)/g, '$1 ');
@@ -1010,6 +921,7 @@ function pickVendor(ls: Line[]): Choice<string> | null {
     }
   }
   if (!text) return null;
+  text = fixVendorWords(text);
   const confidence = Math.max(0.1, Math.min(0.95, 0.45 + best.s * 0.06)) * (0.5 + best.l.conf / 2);
   return { value: text, confidence, lines };
 }
