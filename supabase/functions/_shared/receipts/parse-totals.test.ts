@@ -1,8 +1,8 @@
-// Total, subtotal and tax extraction: label reading and layouts. Each rule has the case it fixes
-// and a near miss it must leave alone.
+// Total, subtotal and tax extraction: label reading, layouts and arithmetic repairs. Each rule has
+// the case it fixes and a near miss it must leave alone.
 import assert from 'node:assert/strict';
-import type { OcrLine } from './ocr-types.ts';
-import { parseReceipt } from './parse.ts';
+import type { OcrLine, OcrPage } from './ocr-types.ts';
+import { parseReceipt, parseReceiptPage } from './parse.ts';
 
 /** One OcrLine per text line, stacked top to bottom, 95% confident. */
 function lines(text: string, conf = 95): OcrLine[] {
@@ -23,6 +23,19 @@ function placed(rows: [number, string][]): OcrLine[] {
     bbox: { left: 0.1, top, width: 0.8, height: 0.012 },
     words: [],
   }));
+}
+
+function page(merged: string, paddle: string, tess: string): OcrPage {
+  return {
+    width: 800,
+    height: 1600,
+    lines: lines(merged),
+    engine: 'combined',
+    alternatives: [
+      { width: 800, height: 1600, lines: lines(paddle), engine: 'paddle' },
+      { width: 800, height: 1600, lines: lines(tess, 70), engine: 'tesseract' },
+    ],
+  };
 }
 
 const SHOP = `
@@ -169,4 +182,99 @@ TOTAL: 62.80`));
   assert.equal(r.tax, '3.49');
   assert.equal(r.subtotal, '59.31');
   assert.equal(r.total, '62.80');
+});
+
+// Printed: excl. GST 73.87, GST 4.43 (6 %), incl. GST 78.30; the font's 8 is read as 6.
+const MISREAD_INCL = `${SHOP}
+PM BATHROOM CLEANER 26.70
+BG HYDRATING SPA MASK 51.60
+AMT PAID InCI. GST: RM76.30
+Amt Pald excl. G5T RM 73.87
+GST AMT: RM4.43
+PAID BY: CC*7186: RM76.30
+TOTAL QTY: 10
+GST Summary AMT(RM) TAX(RM)
+SR(6%) 73.87 4.43
+TOTAL 73.87 4.43`;
+
+Deno.test('total - one look-alike digit is repaired from subtotal + tax at the printed rate', () => {
+  const r = parseReceipt(lines(MISREAD_INCL));
+  assert.equal(r.total, '78.30');
+  assert.equal(r.subtotal, '73.87');
+  assert.equal(r.tax, '4.43');
+});
+
+Deno.test('total - no repair when tax is not the rate of the subtotal', () => {
+  // 73.80 + 4.50 = 78.30 is one digit from 76.30, but 4.50 is not 6 % of 73.80: one of them, not
+  // the total, may be the misread figure.
+  const r = parseReceipt(lines(MISREAD_INCL.replace(/73\.87/g, '73.80').replace(/4\.43/g, '4.50')));
+  assert.equal(r.total, '76.30');
+});
+
+Deno.test('total - no repair when something else printed among them explains the gap', () => {
+  const r = parseReceipt(lines(`${SHOP}
+Amt Paid excl. GST RM 73.87
+GST AMT: RM4.43
+VOUCHER RM2.00
+AMT PAID incl. GST: RM76.30
+PAID BY: CC*7186: RM76.30`));
+  assert.equal(r.total, '76.30');
+});
+
+Deno.test('total - no repair of the last digit (5-sen rounding lives there)', () => {
+  const r = parseReceipt(lines(`${SHOP}
+AMT PAID incl. GST: RM78.38
+Amt Paid excl. GST RM 73.87
+GST AMT: RM4.43
+PAID BY: CC*7186: RM78.38`));
+  assert.equal(r.total, '78.38');
+});
+
+// Printed: items 25.00 + 25.00 + 42.50, SUB-TOTAL 92.50, GST 1.50, TOTAL 94.00; the font's 9 is
+// read as 8 in the subtotal, total and cash lines.
+const MISREAD_NINES = `${SHOP}
+CASH
+RECEIPT #: CS00633800
+ITEM QTY U/P AMOUNT
+2411882040 100 0.25 25.00
+ZRL:IKAN BILIS KOPEK A++ 10G
+24116823030 1 25.00 25.00
+SR:TEPUNG JAGUNG CAP BINTANG 20X40
+2411882303 1 42.50 42.50
+ZRL:VITAMAS CARTON
+TOTAL QUANTITY 102
+SUB-TOTAL 82.50
+DISC 0.00
+GST 1.50
+TAX 0.00
+ROUNDING 0.00
+TOTAL 84.00
+CASH 84.00
+CHANGE 0.00`;
+const TESS_NINES = `${SHOP}
+SUB-TOTAL 92.80
+GST 4.80
+TO 24.00
+CASH 4.00`;
+
+Deno.test('total - subtotal and total repaired from the line items when another engine agrees', () => {
+  const r = parseReceiptPage(page(MISREAD_NINES, MISREAD_NINES, TESS_NINES));
+  assert.equal(r.total, '94.00');
+  assert.equal(r.subtotal, '92.50');
+});
+
+Deno.test('total - no item-sum repair without another engine reading the digit that way', () => {
+  const tess = TESS_NINES.replace('92.80', '82.80');
+  assert.equal(parseReceiptPage(page(MISREAD_NINES, MISREAD_NINES, tess)).total, '84.00');
+  assert.equal(parseReceipt(lines(MISREAD_NINES)).total, '84.00');
+});
+
+Deno.test('total - no item-sum repair when a discount between items and subtotal explains it', () => {
+  const merged = MISREAD_NINES.replace('TOTAL QUANTITY 102', 'TOTAL QUANTITY 102\nDISCOUNT 10.00');
+  assert.equal(parseReceiptPage(page(merged, merged, TESS_NINES)).total, '84.00');
+});
+
+Deno.test('total - no item-sum repair when an item line does not add up', () => {
+  const merged = MISREAD_NINES.replace('2411882040 100 0.25 25.00', '2411882040 100 0.20 25.00');
+  assert.equal(parseReceiptPage(page(merged, merged, TESS_NINES)).total, '84.00');
 });

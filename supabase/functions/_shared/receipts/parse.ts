@@ -6,7 +6,15 @@
 import type { BBox, OcrLine, OcrPage } from './ocr-types.ts';
 import { unionBBox } from './ocr-types.ts';
 import { labelKey } from './label-key.ts';
-import { type Cents, detectCurrencies, fixOcrDigits, formatCents, parseMoney } from './money.ts';
+import {
+  type Cents,
+  detectCurrencies,
+  fixOcrDigits,
+  formatCents,
+  multiplyMoney,
+  parseMoney,
+} from './money.ts';
+import { confusableSwap, digitAt, sameSwap, taxAtRate } from './misread-digits.ts';
 import type {
   AnalyzeExpenseResponse,
   ExpenseDetection,
@@ -1102,10 +1110,19 @@ function pickPayment(ls: Line[]): Choice<string> | null {
   return null;
 }
 
-function pickLineItems(ls: Line[], stopAt: number): { items: ParsedLineItem[]; lines: number[] } {
+interface LineItems {
+  items: ParsedLineItem[];
+  /** every line used (descriptions too) */
+  lines: number[];
+  /** the line each item's amount was read from */
+  amountLines: number[];
+}
+
+function pickLineItems(ls: Line[], stopAt: number): LineItems {
   const start = headerEnd(ls);
   const items: ParsedLineItem[] = [];
   const used: number[] = [];
+  const amountLines: number[] = [];
   for (let k = start; k < stopAt; k++) {
     const l = ls[k];
     if (l.amounts.length === 0) continue;
@@ -1142,8 +1159,186 @@ function pickLineItems(ls: Line[], stopAt: number): { items: ParsedLineItem[]; l
     }
     items.push({ description: desc, quantity, unit_price: unit, amount: formatCents(last.cents) });
     used.push(l.i);
+    amountLines.push(l.i);
   }
-  return { items, lines: used };
+  return { items, lines: used, amountLines };
+}
+
+// ---------------------------------------------------------------- misread totals
+
+/** Tax rates (percent) printed on the receipt ("GST @6%", "SR(6%)"); 6 % where GST/SST is named. */
+function printedRates(ls: Line[]): number[] {
+  const rates = new Set<number>();
+  for (const l of ls) {
+    for (const m of fixOcrDigits(l.text).matchAll(/(\d{1,2}(?:\.\d{1,2})?)\s?%/g)) {
+      const r = Number(m[1]);
+      if (r > 0 && r <= 25) rates.add(r);
+    }
+    if (/GST|SST/.test(l.key)) rates.add(6);
+  }
+  return [...rates];
+}
+
+/** Signed rounding adjustment printed on lines from..to, or 0. */
+function roundingBetween(ls: Line[], from: number, to: number): Cents {
+  const adj = roundingAdjustments(labelledAmounts(ls.slice(from, to + 1)));
+  return adj.at(-1)?.cents ?? 0n;
+}
+
+/** True when every non-zero amount on lines from..to is one of `allowed` (nothing else is added). */
+function onlyAmounts(ls: Line[], from: number, to: number, allowed: Cents[]): boolean {
+  for (let k = from; k <= to; k++) {
+    for (const a of ls[k].amounts) {
+      const abs = a.cents < 0n ? -a.cents : a.cents;
+      if (a.cents !== 0n && !allowed.includes(a.cents) && !allowed.includes(abs)) return false;
+    }
+  }
+  return true;
+}
+
+/** Tendered − change, when a non-zero change is printed: what the till says was due. */
+function paidLessChange(ls: Line[]): Cents[] {
+  const items = labelledAmounts(ls);
+  const tendered = items.filter(({ label }) => RE_CASH.test(label) && !RE_CHANGE.test(label));
+  const changes = items.filter(({ label, amount }) => RE_CHANGE.test(label) && amount.cents !== 0n);
+  return tendered.flatMap((t) =>
+    changes.map((c) => t.amount.cents - (c.amount.cents < 0n ? -c.amount.cents : c.amount.cents))
+  );
+}
+
+/** The line of `c` nearest to line `near`. */
+function nearestLine(c: Choice<Cents>, near: number): number {
+  return c.lines.reduce((a, b) => (Math.abs(b - near) < Math.abs(a - near) ? b : a));
+}
+
+interface Repair {
+  total: Cents;
+  subtotal: Cents | null;
+  rule: 'taxed-subtotal' | 'item-sum';
+}
+
+/**
+ * The total read with one digit wrong where the subtotal and the tax, which agree with each other
+ * at a printed tax rate, add up to the same figure with that digit right ("Amt Paid excl. GST 73.87",
+ * "GST AMT 4.43" = 6 % of it, "AMT PAID incl. GST 76.30" printed 78.30). Not when anything else is
+ * printed among them (a discount, voucher or charge would explain the difference), the change
+ * given confirms the reading, or the differing digit is the last one (cash rounding).
+ */
+function repairFromTaxedSubtotal(
+  ls: Line[],
+  total: Choice<Cents>,
+  subtotal: Choice<Cents>,
+  tax: Choice<Cents>,
+  itemSum: Cents | null,
+): Repair | null {
+  const sub = subtotal.value, vat = tax.value, read = total.value;
+  if (!taxAtRate(sub, vat, printedRates(ls))) return null;
+  const at = [subtotal.lines[0], tax.lines[0]];
+  const totalLine = nearestLine(total, Math.min(...at));
+  const from = Math.min(...at, totalLine), to = Math.max(...at, totalLine);
+  const due = sub + vat + roundingBetween(ls, from, to);
+  if (read === due || itemSum === read) return null;
+  const swap = confusableSwap(read, due);
+  if (!swap || swap.place === 0) return null;
+  if (!onlyAmounts(ls, from, to, [sub, vat, read, due, due - sub - vat])) return null;
+  const paid = paidLessChange(ls);
+  if (paid.includes(read) || (paid.length > 0 && !paid.includes(due))) return null;
+  return { total: due, subtotal: null, rule: 'taxed-subtotal' };
+}
+
+/**
+ * Subtotal and total read with the same digit wrong, where several line items, each read
+ * consistently, add up to the subtotal with that digit right, and the total is the misread
+ * subtotal plus tax (the misreading carried through: items 25.00 + 25.00 + 42.50 = 92.50,
+ * "SUB-TOTAL 82.50", "GST 1.50", total "84.00" printed 94.00). Only when another engine read that
+ * digit of the subtotal or total as the items say, nothing but items is printed above the
+ * subtotal, and the change given does not confirm the reading.
+ */
+function repairFromItemSum(
+  ls: Line[],
+  total: Choice<Cents>,
+  subtotal: Choice<Cents>,
+  tax: Choice<Cents> | null,
+  items: LineItems,
+  alternatives: Line[][],
+): Repair | null {
+  if (items.items.length < 3) return null;
+  let itemSum = 0n;
+  for (const [k, it] of items.items.entries()) {
+    const amount = parseMoney(it.amount ?? '') ?? 0n;
+    const line = ls[items.amountLines[k]];
+    if (amount <= 0n || line.conf < 0.85 || !itemAddsUp(line, it, amount)) return null;
+    itemSum += amount;
+  }
+  const subLine = subtotal.lines[0];
+  if (subLine <= (items.amountLines.at(-1) ?? 0)) return null;
+  // Every amount between the header and the subtotal belongs to an item line.
+  for (let k = headerEnd(ls); k < subLine; k++) {
+    if (!items.amountLines.includes(k) && ls[k].amounts.some((a) => a.cents !== 0n)) return null;
+  }
+  const subSwap = confusableSwap(subtotal.value, itemSum);
+  if (!subSwap || subSwap.place === 0) return null;
+  const vat = tax?.value ?? 0n;
+  const totalLine = nearestLine(total, subLine);
+  const rounding = roundingBetween(ls, subLine, totalLine);
+  if (total.value !== subtotal.value + vat + rounding) return null;
+  const due = itemSum + vat + rounding;
+  const totalSwap = confusableSwap(total.value, due);
+  if (!totalSwap || !sameSwap(subSwap, totalSwap)) return null;
+  const paid = paidLessChange(ls);
+  if (paid.includes(total.value) || (paid.length > 0 && !paid.includes(due))) return null;
+  if (!otherEngineReads(alternatives, [itemSum, due], subSwap.place)) return null;
+  return { total: due, subtotal: itemSum, rule: 'item-sum' };
+}
+
+/** Quantity × unit price is the amount, with the quantity printed on the item's line. */
+function itemAddsUp(line: Line, item: ParsedLineItem, amount: Cents): boolean {
+  const unit = item.unit_price === null ? null : parseMoney(item.unit_price);
+  if (unit === null || unit === amount) return true;
+  const q = item.quantity;
+  if (q === null || multiplyMoney(unit, q) !== amount) return false;
+  const printed = new RegExp(`(?<![\\d.,])${q.replace('.', '\\.')}(?![.,]?\\d)`);
+  return printed.test(fixOcrDigits(line.text));
+}
+
+/**
+ * True when another engine's reading has, on a subtotal or total line, an amount that reads the
+ * digit at `place` as in one of `values` and otherwise differs from it in at most one digit (it is
+ * a reading of the same printed figure).
+ */
+function otherEngineReads(alternatives: Line[][], values: Cents[], place: number): boolean {
+  for (const alt of alternatives) {
+    for (const l of alt) {
+      if (!RE_SUBTOTAL.test(l.key) && !RE_TOTAL_WEAK.test(l.key)) continue;
+      for (const a of l.amounts) {
+        for (const v of values) {
+          const x = formatCents(a.cents), y = formatCents(v);
+          if (x.length !== y.length || digitAt(a.cents, place) !== digitAt(v, place)) continue;
+          let diff = 0;
+          for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) diff++;
+          if (diff <= 1) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/** Arithmetic repair of a total (and subtotal) read with one confusable digit wrong, or null. */
+function repairMisreadTotal(
+  ls: Line[],
+  total: Choice<Cents> | null,
+  subtotal: Choice<Cents> | null,
+  tax: Choice<Cents> | null,
+  items: LineItems,
+  alternatives: Line[][],
+): Repair | null {
+  if (!total || !subtotal) return null;
+  const itemSum = items.items.length > 0
+    ? items.items.reduce((a, it) => a + (parseMoney(it.amount ?? '0') ?? 0n), 0n)
+    : null;
+  return (tax && repairFromTaxedSubtotal(ls, total, subtotal, tax, itemSum)) ||
+    repairFromItemSum(ls, total, subtotal, tax, items, alternatives);
 }
 
 // ---------------------------------------------------------------- public API
@@ -1154,14 +1349,26 @@ function emptyConfidence(): Record<ReceiptField, number> {
 
 /** Parses OCR lines (reading order) of one receipt into normalised fields. */
 export function parseReceipt(lines: OcrLine[], opts: ParseOptions = {}): ParsedReceipt {
+  return parseLines(lines, opts, []).parsed;
+}
+
+/** Figures a reading repaired: what it read → what the arithmetic says was printed. */
+type Misreadings = Partial<Record<'total' | 'subtotal', { read: string; printed: string }>>;
+
+/** parseReceipt, with other engines' readings of the same page as evidence for digit repairs. */
+function parseLines(
+  lines: OcrLine[],
+  opts: ParseOptions,
+  alternatives: OcrLine[][],
+): { parsed: ParsedReceipt; misread: Misreadings } {
   const ls = toLines(lines);
   const sources: Partial<Record<ReceiptField, number[]>> = {};
   const confidence = emptyConfidence();
 
   const taxTable = taxTableLines(ls);
-  const subtotal = pickLabelled(ls, RE_SUBTOTAL, null, taxTable);
+  let subtotal = pickLabelled(ls, RE_SUBTOTAL, null, taxTable);
   const tax = pickTax(ls, taxTable);
-  const total = pickTotal(ls, subtotal?.value ?? null, tax?.value ?? null, taxTable);
+  let total = pickTotal(ls, subtotal?.value ?? null, tax?.value ?? null, taxTable);
   const date = pickDate(ls, opts.locale);
   const time = pickTime(ls);
   const vendor = pickVendor(ls);
@@ -1195,6 +1402,22 @@ export function parseReceipt(lines: OcrLine[], opts: ParseOptions = {}): ParsedR
       subConf = Math.min(0.95, subConf + 0.1);
     }
   }
+  const misread: Misreadings = {};
+  const repair = repairMisreadTotal(ls, total, subtotal, tax, items, alternatives.map(toLines));
+  if (repair && total) {
+    // Arithmetic, not the reading, supports the repaired figures: moderate confidence.
+    misread.total = { read: formatCents(total.value), printed: formatCents(repair.total) };
+    total = { ...total, value: repair.total };
+    totalConf = 0.6;
+    if (repair.subtotal !== null && subtotal) {
+      misread.subtotal = {
+        read: formatCents(subtotal.value),
+        printed: formatCents(repair.subtotal),
+      };
+      subtotal = { ...subtotal, value: repair.subtotal };
+      subConf = 0.55;
+    }
+  }
 
   const set = <T>(f: ReceiptField, c: Choice<T> | null, conf?: number) => {
     if (!c) return;
@@ -1215,7 +1438,7 @@ export function parseReceipt(lines: OcrLine[], opts: ParseOptions = {}): ParsedR
     sources.line_items = items.lines;
   }
 
-  return {
+  const parsed: ParsedReceipt = {
     vendor: vendor?.value ?? null,
     address: address?.value ?? null,
     date: date?.value ?? null,
@@ -1229,6 +1452,7 @@ export function parseReceipt(lines: OcrLine[], opts: ParseOptions = {}): ParsedR
     confidence,
     sources,
   };
+  return { parsed, misread };
 }
 
 const SCALAR_FIELDS: readonly Exclude<ReceiptField, 'line_items'>[] = [
@@ -1252,22 +1476,29 @@ function normKey(v: string): string {
  * every field by agreement and confidence across them.
  */
 export function parseReceiptPage(page: OcrPage, opts: ParseOptions = {}): ParsedReceipt {
-  const primary = parseReceipt(page.lines, opts);
   const alts = page.alternatives ?? [];
+  const first = parseLines(page.lines, opts, alts.map((p) => p.lines));
+  const primary = first.parsed;
   if (alts.length === 0) return primary;
-  const readings = [
-    { r: primary, w: 1 },
+  const parsed = [
+    { ...first, w: 1 },
     ...alts.map((p) => ({
-      r: parseReceipt(p.lines, opts),
+      ...parseLines(p.lines, opts, alts.filter((q) => q !== p).map((q) => q.lines)),
       w: p.engine === 'tesseract' ? 0.8 : 0.9,
     })),
   ];
+  const readings = parsed.map(({ parsed: r, w }) => ({ r, w }));
+  // A figure one reading showed to be misread counts, in every reading, for what was printed.
+  const printedFor = (f: ReceiptField, v: string) =>
+    parsed.find(({ misread }) => misread[f as keyof Misreadings]?.read === v)
+      ?.misread[f as keyof Misreadings]?.printed ?? v;
   const out: ParsedReceipt = { ...primary, confidence: { ...primary.confidence } };
   for (const f of SCALAR_FIELDS) {
     const votes = new Map<string, { value: string; score: number; best: number }>();
     for (const { r, w } of readings) {
-      const v = r[f];
-      if (v === null) continue;
+      const raw = r[f];
+      if (raw === null) continue;
+      const v = printedFor(f, raw);
       const key = normKey(v);
       const c = r.confidence[f] * w;
       const prev = votes.get(key);
