@@ -132,6 +132,26 @@ SR @6% 7.65 0.46`));
   assert.equal(card.total, '8.11');
 });
 
+Deno.test('total - a total after a printed discount is the final one', () => {
+  const r = parseReceipt(lines(`${SHOP}
+Nasi Goreng 8.30
+Teh Ais 4.00
+Total Sales (Incl GST) 12.30
+Discount 1.00
+Total After Discount 11.30
+Thank you`));
+  assert.equal(r.total, '11.30');
+  // Near miss: a smaller figure below that is not the total less the discount.
+  const other = parseReceipt(lines(`${SHOP}
+Nasi Goreng 8.30
+Teh Ais 4.00
+Total Sales (Incl GST) 12.30
+Discount 1.00
+Nett Amount 10.30
+Thank you`));
+  assert.equal(other.total, '12.30');
+});
+
 Deno.test('total - tendered minus change is the total, whichever cash line is the tender', () => {
   const r = parseReceipt(lines(`${SHOP}
 Hazelnut Coco -L 1 7.50 SR

@@ -144,7 +144,7 @@ function toLines(lines: OcrLine[]): Line[] {
 const RE_SUBTOTAL =
   /SUB-?TOTAL|SUBTTL|TOTAL(SALES)?\(?(EXCL|EXCLUDING|BEFORE|W\/OGST|WITHOUTGST|NETT?OFGST)|AMOUNTEXCL|EXCL(UDING|\.)?(GST|TAX|VAT|SST)|BEFORETAX|NETSALES|TOTALEXGST/;
 const RE_TOTAL_STRONG =
-  /GRANDTOTAL|NETTT?OTAL|NETTOTAL|TOTALAMOUNT|TOTALAMT|AMOUNTDUE|TOTALDUE|BALANCEDUE|TOTALPAYABLE|AMOUNTPAYABLE|PAYABLE|ROUNDEDTOTAL|TOTALROUNDED|AFTERROUNDING|TOTAL\(?INCL|TOTALSALES\(?INCL|INCL(USIVE|\.)?(OF)?(GST|TAX|VAT|SST)|JUMLAH|TOTALRM|TOTAL:?RM|TOTALMYR|TOTALSALE|TOTALTOPAY|AMOUNTTOPAY|BALANCETOPAY|TOTALINVOICE|INVOICETOTAL|GESAMT|SUMME|MONTANT|TOTALTTC/;
+  /GRANDTOTAL|NETTT?OTAL|NETTOTAL|TOTALAMOUNT|TOTALAMT|AMOUNTDUE|TOTALDUE|BALANCEDUE|TOTALPAYABLE|AMOUNTPAYABLE|PAYABLE|ROUNDEDTOTAL|TOTALROUNDED|AFTERROUNDING|AFTERDISC|AFTER(GST|TAX|SST)|TOTAL\(?INCL|TOTALSALES\(?INCL|INCL(USIVE|\.)?(OF)?(GST|TAX|VAT|SST)|JUMLAH|TOTALRM|TOTAL:?RM|TOTALMYR|TOTALSALE|TOTALTOPAY|AMOUNTTOPAY|BALANCETOPAY|TOTALINVOICE|INVOICETOTAL|GESAMT|SUMME|MONTANT|TOTALTTC/;
 const RE_TOTAL_WEAK = /TOTAL|TOTL|TTL|AMOUNT|AMT|BALANCE|NETT|\bNET\b|DUE|SUM|BAYAR/;
 const RE_NOT_TOTAL =
   /TOTAL(QTY|QUANTITY|ITEM|NO|UNIT|PCS|SAV|DISC|POINT|WEIGHT|TAX|GST|VAT|SST)|QTY|ITEMS?:|SAVING|DISCOUNT|DISC\b|POINTS?|GSTAMOUNT|TAXAMOUNT|VATAMOUNT|GSTSUMMARY|TAXSUMMARY|ANALYSIS|CHANGE|CHG|BAKI|KEMBALI|CASH|TUNAI|TENDER|ROUND(ING)?ADJ|ROUNDING|ADJUSTMENT|DEPOSIT|VOUCHER|PREVIOUS|TIPS?\b|GRATUITY/;
@@ -286,6 +286,13 @@ function pickTotal(
     else if (RE_CASH.test(c) && !RE_TOTAL_STRONG.test(c)) tendered.push(amount.cents);
   }
   const adjustments = roundingAdjustments(items);
+  // Discounts and vouchers taken off after a total ("Discount 1.00", "Voucher -5.00").
+  const deductions = items
+    .filter(({ label, amount }) => /DISC|VOUCHER|^LESS/.test(label) && amount.cents !== 0n)
+    .map(({ amount, line }) => ({
+      cents: amount.cents < 0n ? amount.cents : -amount.cents,
+      line: line.i,
+    }));
   const rounding = adjustments.at(-1)?.cents ?? null;
   let maxPlain: Cents = 0n;
   for (const { line, amount, label: c } of items) {
@@ -341,9 +348,10 @@ function pickTotal(
       v.score >= 7 && v.pos === lastLabelPos && cents >= maxLabelled - 10n &&
       v.pos > lastRoundingPos
     ) s += 3;
-    for (const r of adjustments) {
+    // A labelled total, then a rounding adjustment or a deduction, then this: the final figure.
+    for (const r of [...adjustments, ...deductions]) {
       const from = scores.get((cents - r.cents).toString());
-      if (from && from.score >= 7 && from.lines[0] < v.pos) {
+      if (from && from.score >= 7 && from.lines[0] < r.line && r.line < v.pos) {
         s += 5;
         break;
       }
