@@ -5,7 +5,16 @@
 
 import type { BBox, OcrLine, OcrPage } from './ocr-types.ts';
 import { unionBBox } from './ocr-types.ts';
-import { type Cents, detectCurrencies, fixOcrDigits, formatCents, parseMoney } from './money.ts';
+import { labelKey } from './label-key.ts';
+import {
+  type Cents,
+  detectCurrencies,
+  fixOcrDigits,
+  formatCents,
+  multiplyMoney,
+  parseMoney,
+} from './money.ts';
+import { confusableSwap, digitAt, sameSwap, taxAtRate } from './misread-digits.ts';
 import { fixAddressText, fixVendorWords } from './vocabulary.ts';
 import type {
   AnalyzeExpenseResponse,
@@ -90,6 +99,8 @@ interface Line {
   upper: string;
   /** upper-case with all whitespace removed (Paddle often drops spaces) */
   compact: string;
+  /** `compact` with OCR near-misses of total-section labels spelled right (labelKey) */
+  key: string;
   conf: number;
   bbox: BBox;
   amounts: Amount[];
@@ -121,6 +132,7 @@ function toLines(lines: OcrLine[]): Line[] {
       text,
       upper,
       compact: upper.replace(/\s+/g, ''),
+      key: labelKey(text),
       conf: Math.max(0, Math.min(1, (l.confidence ?? 80) / 100)),
       bbox: l.bbox ?? { left: 0, top: i / Math.max(1, lines.length), width: 1, height: 0 },
       amounts: findAmounts(text),
@@ -133,7 +145,7 @@ function toLines(lines: OcrLine[]): Line[] {
 const RE_SUBTOTAL =
   /SUB-?TOTAL|SUBTTL|TOTAL(SALES)?\(?(EXCL|EXCLUDING|BEFORE|W\/OGST|WITHOUTGST|NETT?OFGST)|AMOUNTEXCL|EXCL(UDING|\.)?(GST|TAX|VAT|SST)|BEFORETAX|NETSALES|TOTALEXGST/;
 const RE_TOTAL_STRONG =
-  /GRANDTOTAL|NETTT?OTAL|NETTOTAL|TOTALAMOUNT|TOTALAMT|AMOUNTDUE|TOTALDUE|BALANCEDUE|TOTALPAYABLE|AMOUNTPAYABLE|PAYABLE|ROUNDEDTOTAL|TOTALROUNDED|AFTERROUNDING|TOTAL\(?INCL|TOTALSALES\(?INCL|INCL(USIVE|\.)?(OF)?(GST|TAX|VAT|SST)|JUMLAH|TOTALRM|TOTAL:?RM|TOTALMYR|TOTALSALE|TOTALTOPAY|AMOUNTTOPAY|BALANCETOPAY|TOTALINVOICE|INVOICETOTAL|GESAMT|SUMME|MONTANT|TOTALTTC/;
+  /GRANDTOTAL|NETTT?OTAL|NETTOTAL|TOTALAMOUNT|TOTALAMT|AMOUNTDUE|TOTALDUE|BALANCEDUE|TOTALPAYABLE|AMOUNTPAYABLE|PAYABLE|ROUNDEDTOTAL|TOTALROUNDED|AFTERROUNDING|AFTERDISC|AFTER(GST|TAX|SST)|TOTAL\(?INCL|TOTALSALES\(?INCL|INCL(USIVE|\.)?(OF)?(GST|TAX|VAT|SST)|JUMLAH|TOTALRM|TOTAL:?RM|TOTALMYR|TOTALSALE|TOTALTOPAY|AMOUNTTOPAY|BALANCETOPAY|TOTALINVOICE|INVOICETOTAL|GESAMT|SUMME|MONTANT|TOTALTTC/;
 const RE_TOTAL_WEAK = /TOTAL|TOTL|TTL|AMOUNT|AMT|BALANCE|NETT|\bNET\b|DUE|SUM|BAYAR/;
 const RE_NOT_TOTAL =
   /TOTAL(QTY|QUANTITY|ITEM|NO|UNIT|PCS|SAV|DISC|POINT|WEIGHT|TAX|GST|VAT|SST)|QTY|ITEMS?:|SAVING|DISCOUNT|DISC\b|POINTS?|GSTAMOUNT|TAXAMOUNT|VATAMOUNT|GSTSUMMARY|TAXSUMMARY|ANALYSIS|CHANGE|CHG|BAKI|KEMBALI|CASH|TUNAI|TENDER|ROUND(ING)?ADJ|ROUNDING|ADJUSTMENT|DEPOSIT|VOUCHER|PREVIOUS|TIPS?\b|GRATUITY/;
@@ -151,55 +163,150 @@ interface Choice<T> {
   lines: number[];
 }
 
-/** Amounts with the label context of their own line (or the label line just above). */
-function labelledAmounts(ls: Line[]): { line: Line; amount: Amount; label: Line }[] {
-  const out: { line: Line; amount: Amount; label: Line }[] = [];
+/** "ROUNDED TOTAL 8.10" labels a total, not a rounding adjustment. */
+const RE_ROUNDED_TOTAL = /ROUNDEDTOTAL|TOTALROUNDED|AFTERROUNDING/;
+/** Header of a tax summary table ("GST Summary  Amount(RM)  Tax(RM)", "Code Amount Tax"). */
+const RE_TAX_TABLE_HEAD = /(?=.*(GST|TAX|VAT|SST))(?=.*(SUMMARY|ANALYSIS|AMOUNT|AMT|CODE|RATE))/;
+/** A tax rate in a table row: "SR 6%", "@6%", "S = 6%", "(0%)". */
+const RE_RATE = /%|@\s?\d|(^|[^A-Z])[SZ]\s?=/;
+/** Currency tokens are not label words ("RM 24.40" is a bare amount). */
+const RE_CURRENCY_TOKEN = /(?<![A-Z])(RM|MYR|SGD|USD)(?![A-Z])/g;
+
+function labelLetters(l: Line): number {
+  return l.upper.replace(RE_CURRENCY_TOKEN, '').replace(/[^A-Z]/g, '').length;
+}
+
+function centre(l: Line): number {
+  return l.bbox.top + l.bbox.height / 2;
+}
+
+interface LabelledAmount {
+  line: Line;
+  amount: Amount;
+  /** label key (labelKey) of this amount */
+  label: string;
+}
+
+/**
+ * Amounts with their label. On a line with several amounts each takes the words just before it
+ * ("TOTAL SAVING: 0.00  TOTAL 25.85"), or the whole line when those are not words ("SR 6% 73.87
+ * 4.43"). A line of only an amount takes its label from the label-only line (no amount) above or
+ * below it, whichever is nearer: label and value of one printed row are often separate OCR lines,
+ * and on a skewed scan the value's line may sort first.
+ */
+function labelledAmounts(ls: Line[]): LabelledAmount[] {
+  const out: LabelledAmount[] = [];
+  const labelOnly = (x: Line | undefined) => !!x && x.amounts.length === 0 && labelLetters(x) >= 2;
   for (const l of ls) {
-    const letters = l.compact.replace(/[^A-Z]/g, '');
-    // A line of only numbers takes its label from the line above when that one has none.
     let label = l;
-    if (letters.length < 2 && l.i > 0) {
+    if (labelLetters(l) < 2) {
       const prev = ls[l.i - 1];
-      if (prev && prev.amounts.length === 0) label = prev;
+      const next = ls[l.i + 1];
+      if (labelOnly(prev)) label = prev;
+      // The line below only when it sits level with the amount (same printed row).
+      const gap = next ? Math.abs(centre(next) - centre(l)) : Infinity;
+      if (
+        labelOnly(next) && gap < Math.max(l.bbox.height, next.bbox.height) &&
+        (label === l || gap < Math.abs(centre(prev) - centre(l)))
+      ) label = next;
     }
-    for (const a of l.amounts) out.push({ line: l, amount: a, label });
+    l.amounts.forEach((a, k) => {
+      let key = label.key;
+      if (label === l && l.amounts.length > 1) {
+        const from = k === 0 ? 0 : l.amounts[k - 1].index + l.amounts[k - 1].text.length;
+        const words = l.text.slice(from, a.index);
+        if (words.replace(RE_CURRENCY_TOKEN, '').replace(/[^A-Za-z]/g, '').length >= 2) {
+          key = labelKey(words);
+        }
+      }
+      out.push({ line: l, amount: a, label: key });
+    });
   }
-  // Label lines without amount whose value sits alone on the next line are covered above; also
-  // handle "TOTAL" label lines whose amount is on the line below next to other text.
   return out;
+}
+
+/**
+ * Lines of a tax summary table ("GST Summary / SR 6% 73.87 4.43 / TOTAL 73.87 4.43"): they repeat
+ * the amounts before tax, and their own "TOTAL" row is not the receipt's total.
+ */
+function taxTableLines(ls: Line[]): Set<number> {
+  const out = new Set<number>();
+  const numbers = (l: Line) => (fixOcrDigits(l.text).match(/\d+(?:[.,]\d+)?/g) ?? []).length;
+  for (const head of ls) {
+    if (head.amounts.length > 0 || !RE_TAX_TABLE_HEAD.test(head.key)) continue;
+    const rows: number[] = [];
+    let rated = false;
+    for (let k = head.i + 1; k < Math.min(ls.length, head.i + 8); k++) {
+      const l = ls[k];
+      if (RE_TOTAL_STRONG.test(l.key.replace(/INCL\.?(GST|TAX)/, ''))) break;
+      // A table row has an amount and a second figure (its tax column); a caption line has none.
+      if (l.amounts.length > 0 && numbers(l) >= 2) rows.push(k);
+      else if (l.amounts.length > 0 || l.text.length > 24) break;
+      if (RE_RATE.test(l.upper)) rated = true;
+    }
+    // Rates in the rows tell a tax table from an item table with a tax-code column.
+    if (rated) rows.forEach((k) => out.add(k));
+  }
+  return out;
+}
+
+/** The amount rounded to the nearest 5 sen (Malaysian cash rounding). */
+function roundTo5(c: Cents): Cents {
+  const r = ((c % 5n) + 5n) % 5n;
+  return r <= 2n ? c - r : c + (5n - r);
+}
+
+/** Signed rounding adjustments ("Rounding Adj -0.01", "(0.02)", OCR "~0.01"). */
+function roundingAdjustments(items: LabelledAmount[]): { cents: Cents; line: number }[] {
+  return items
+    .filter(({ label, amount }) =>
+      RE_ROUNDING.test(label) && !RE_ROUNDED_TOTAL.test(label) && amount.cents !== 0n &&
+      (amount.cents < 0n ? -amount.cents : amount.cents) < 100n
+    )
+    .map(({ amount, line }) => ({
+      cents: /[-(~]\s*(RM)?\s*$/i.test(line.text.slice(0, amount.index)) && amount.cents > 0n
+        ? -amount.cents
+        : amount.cents,
+      line: line.i,
+    }));
 }
 
 function pickTotal(
   ls: Line[],
   subtotal: Cents | null,
   tax: Cents | null,
+  taxTable: Set<number>,
 ): Choice<Cents> | null {
   const items = labelledAmounts(ls);
   if (items.length === 0) return null;
   const scores = new Map<string, { score: number; lines: number[]; pos: number; hits: number }>();
-  let cash: Cents | null = null;
-  let change: Cents | null = null;
-  let rounding: Cents | null = null;
-  for (const { amount, label } of items) {
-    const c = label.compact;
-    if (RE_CHANGE.test(c) && amount.cents >= 0n) change = amount.cents;
-    else if (RE_CASH.test(c) && !RE_TOTAL_STRONG.test(c) && cash === null) cash = amount.cents;
-    if (RE_ROUNDING.test(c) && !/TOTAL/.test(c.replace(/ROUNDEDTOTAL|TOTALROUNDED/, ''))) {
-      rounding = amount.cents;
-    }
+  const tendered: Cents[] = [];
+  const changes: Cents[] = [];
+  for (const { amount, label: c } of items) {
+    if (RE_CHANGE.test(c)) changes.push(amount.cents < 0n ? -amount.cents : amount.cents);
+    else if (RE_CASH.test(c) && !RE_TOTAL_STRONG.test(c)) tendered.push(amount.cents);
   }
+  const adjustments = roundingAdjustments(items);
+  // Discounts and vouchers taken off after a total ("Discount 1.00", "Voucher -5.00").
+  const deductions = items
+    .filter(({ label, amount }) => /DISC|VOUCHER|^LESS/.test(label) && amount.cents !== 0n)
+    .map(({ amount, line }) => ({
+      cents: amount.cents < 0n ? amount.cents : -amount.cents,
+      line: line.i,
+    }));
+  const rounding = adjustments.at(-1)?.cents ?? null;
   let maxPlain: Cents = 0n;
-  for (const { amount, label } of items) {
-    const c = label.compact;
-    if (RE_CHANGE.test(c) || RE_CASH.test(c)) continue;
+  for (const { line, amount, label: c } of items) {
+    if (RE_CHANGE.test(c) || RE_CASH.test(c) || taxTable.has(line.i)) continue;
     if (amount.cents > maxPlain) maxPlain = amount.cents;
   }
-  for (const { line, amount, label } of items) {
-    const c = label.compact;
+  for (const { line, amount, label: c } of items) {
     let s = 0;
-    const strong = RE_TOTAL_STRONG.test(c);
+    // "GST included in total RM 0.70", "Total includes 6% GST 1.61" state the tax.
+    const taxIncluded = RE_TAX.test(c) && /INCLUDE[DS]/.test(c);
+    const strong = RE_TOTAL_STRONG.test(c) && !taxIncluded;
     // Tax lines ("GST AMT", "TAX 6%") are not totals unless they say the total includes tax.
-    const taxLine = RE_TAX.test(c) && !/INC/.test(c);
+    const taxLine = RE_TAX.test(c) && (!/INC/.test(c) || taxIncluded);
     const negative = RE_NOT_TOTAL.test(c) || RE_SUBTOTAL.test(c) || RE_CASH.test(c) || taxLine;
     if (strong && !RE_SUBTOTAL.test(c) && !/CHANGE|CASH|TENDER/.test(c)) s += 10;
     else if (RE_TOTAL_WEAK.test(c) && !negative) s += 7;
@@ -210,6 +317,7 @@ function pickTotal(
     }
     if (RE_CARD.test(c) && !RE_CASH.test(c)) s += 2;
     if (amount.cents <= 0n) s -= 20;
+    if (taxTable.has(line.i)) s = Math.min(s, 0) - 5;
     // Amounts to the far left of a line (e.g. quantities in tables) are rarely the total.
     if (line.amounts.length > 1 && amount !== line.amounts[line.amounts.length - 1]) s -= 1;
     const key = amount.cents.toString();
@@ -222,21 +330,11 @@ function pickTotal(
       if (s >= prev.score) prev.pos = Math.max(prev.pos, line.i);
     }
   }
-  // Rounding adjustments ("Rounding Adj -0.01") turn an earlier total into the final one.
-  const roundings: Cents[] = items
-    .filter(({ label, amount }) =>
-      RE_ROUNDING.test(label.compact) && !/ROUNDEDTOTAL|TOTALROUNDED/.test(label.compact) &&
-      amount.cents !== 0n && (amount.cents < 0n ? -amount.cents : amount.cents) < 100n
-    )
-    .map((
-      { amount, label },
-    ) => (/[-(]\s*$/.test(label.text.slice(0, amount.index)) && amount.cents > 0n
-      ? -amount.cents
-      : amount.cents)
-    );
   const lastRoundingPos = Math.max(
     -1,
-    ...items.filter(({ label }) => RE_ROUNDING.test(label.compact)).map(({ line }) => line.i),
+    ...items.filter(({ label }) => RE_ROUNDING.test(label) && !RE_ROUNDED_TOTAL.test(label)).map((
+      { line },
+    ) => line.i),
   );
   const labelledTotals = [...scores.entries()].filter(([, v]) => v.score >= 7);
   const lastLabelPos = Math.max(-1, ...labelledTotals.map(([, v]) => v.pos));
@@ -251,16 +349,20 @@ function pickTotal(
       v.score >= 7 && v.pos === lastLabelPos && cents >= maxLabelled - 10n &&
       v.pos > lastRoundingPos
     ) s += 3;
-    for (const r of roundings) {
-      const from = scores.get((cents - r).toString());
-      if (from && from.score >= 7 && from.lines[0] < v.pos) {
+    // A labelled total, then a rounding adjustment or a deduction, then this: the final figure.
+    for (const r of [...adjustments, ...deductions]) {
+      const from = scores.get((cents - r.cents).toString());
+      if (from && from.score >= 7 && from.lines[0] < r.line && r.line < v.pos) {
         s += 5;
         break;
       }
     }
-    if (cash !== null && change !== null && cash - change === cents && cents > 0n) s += 6;
+    // Tendered minus change is what was due.
+    if (cents > 0n && tendered.some((t) => changes.some((x) => t - x === cents))) s += 6;
     if (subtotal !== null && tax !== null && subtotal + tax === cents) s += 3;
     if (subtotal !== null && tax === null && subtotal === cents) s += 1;
+    // With no total labelled at all (its line lost or never printed), the subtotal is the total.
+    if (labelledTotals.length === 0 && subtotal === cents) s += 4;
     if (
       rounding !== null && subtotal !== null && tax !== null && subtotal + tax + rounding === cents
     ) {
@@ -273,6 +375,8 @@ function pickTotal(
     } else second = Math.max(second, s);
   }
   if (!best || best.score < 0) return null;
+  const rounded = roundedBelow(ls, scores, best);
+  if (rounded) best = rounded;
   const margin = best.score - (second === -Infinity ? 0 : second);
   const base = best.score >= 10 ? 0.75 : best.score >= 7 ? 0.6 : 0.35;
   const confLine = ls[best.lines[best.lines.length - 1]]?.conf ?? 0.8;
@@ -280,13 +384,40 @@ function pickTotal(
   return { value: best.cents, confidence, lines: best.lines };
 }
 
-function pickLabelled(ls: Line[], label: RegExp, exclude: RegExp | null): Choice<Cents> | null {
+/**
+ * A total that is not a multiple of 5 sen, followed within a few lines by the same total rounded
+ * to 5 sen: the rounded one is what was paid, whether or not OCR kept its label ("POTAL ROUNDED",
+ * "Fol Art Feyable") or the adjustment line between them.
+ */
+function roundedBelow(
+  ls: Line[],
+  scores: Map<string, { score: number; lines: number[]; pos: number }>,
+  best: { cents: Cents; score: number; lines: number[]; pos: number },
+): { cents: Cents; score: number; lines: number[]; pos: number } | null {
+  const target = roundTo5(best.cents);
+  if (target === best.cents || best.cents <= 0n) return null;
+  const v = scores.get(target.toString());
+  if (!v) return null;
+  const from = best.pos;
+  const below = v.lines.filter((i) => i > from && i <= from + 4 && !RE_CHANGE.test(ls[i].key));
+  if (below.length === 0) return null;
+  return { cents: target, score: Math.max(best.score, v.score), lines: v.lines, pos: v.pos };
+}
+
+function pickLabelled(
+  ls: Line[],
+  label: RegExp,
+  exclude: RegExp | null,
+  skip: Set<number> = new Set(),
+): Choice<Cents> | null {
   for (let k = ls.length - 1; k >= 0; k--) {
     const l = ls[k];
-    if (!label.test(l.compact) || (exclude && exclude.test(l.compact))) continue;
+    if (skip.has(k) || !label.test(l.key) || (exclude && exclude.test(l.key))) continue;
     let amounts = l.amounts;
-    if (amounts.length === 0 && ls[k + 1] && /[A-Z]{2}/.test(ls[k + 1].compact) === false) {
-      amounts = ls[k + 1].amounts;
+    // A label alone on its line takes a bare amount on the next line (not a table row below it).
+    const next = ls[k + 1];
+    if (amounts.length === 0 && next && next.amounts.length === 1 && labelLetters(next) < 2) {
+      amounts = next.amounts;
     }
     if (amounts.length === 0) continue;
     const a = amounts[amounts.length - 1];
@@ -295,20 +426,38 @@ function pickLabelled(ls: Line[], label: RegExp, exclude: RegExp | null): Choice
   return null;
 }
 
-function pickTax(ls: Line[]): Choice<Cents> | null {
-  // Prefer explicit tax totals ("TOTAL GST", "GST AMOUNT", "TAX"), from the bottom up.
-  const candidates = ls.filter((l) =>
-    RE_TAX.test(l.compact) && !RE_TAX_ID.test(l.compact) && l.amounts.length > 0 &&
-    !RE_TOTAL_STRONG.test(l.compact.replace(/INCL(USIVE|\.)?(OF)?(GST|TAX|VAT|SST)/, ''))
-  );
+/**
+ * "Total incl. GST 12.30", "Amt Paid excl. GST 73.87", "Nett of Tax 31.98": amounts before or
+ * after tax, not the tax ("Total includes 6% GST 1.61" and "GST included in total 0.70" are).
+ */
+const RE_NOT_TAX_AMOUNT =
+  /(TOTAL|AMT|AMOUNT|PAID|SALES|SUPPLIES|PRICE|NETT?)\W*.*(INCL|EXCL|INC\.|INC\(|INC\)|EXCLUDED|NETTOF|NETOF|BEFORE|WITHOUT)\W*(USIVE|UDING)?\W*(OF)?\W*(GST|TAX|SST|VAT)/;
+
+function pickTax(ls: Line[], taxTable: Set<number>): Choice<Cents> | null {
+  // Tax is a small part of what was paid; a "tax" line with nearly the largest amount is misread.
+  let largest: Cents = 0n;
+  for (const l of ls) {
+    if (RE_CASH.test(l.key) || RE_CHANGE.test(l.key)) continue;
+    for (const a of l.amounts) if (a.cents > largest) largest = a.cents;
+  }
+  const candidates = ls.filter((l) => {
+    if (l.amounts.length === 0) return false;
+    const a = l.amounts[l.amounts.length - 1];
+    if (a.cents < 0n || a.cents * 4n > largest) return false;
+    if (taxTable.has(l.i)) return true;
+    return RE_TAX.test(l.key) && !RE_TAX_ID.test(l.key) && !RE_SUBTOTAL.test(l.key) &&
+      !(RE_NOT_TAX_AMOUNT.test(l.key) && !/INCLUDE[DS]/.test(l.key));
+  });
   if (candidates.length === 0) return null;
+  // Prefer explicit tax totals ("TOTAL GST", "GST AMOUNT", "GST PAYABLE"), then from the bottom up.
   const scored = candidates.map((l) => {
     let s = 0;
-    if (/TOTAL(GST|TAX|VAT|SST)|(GST|TAX|VAT|SST)(AMOUNT|AMT|TOTAL|PAYABLE)/.test(l.compact)) {
+    if (/TOTAL(GST|TAX|VAT|SST)|(GST|TAX|VAT|SST)(AMOUNT|AMT|TOTAL|PAYABLE)/.test(l.key)) {
       s += 3;
     }
     if (/%/.test(l.upper)) s -= 1;
-    if (/EXCL|INCL|SUMMARY|ANALYSIS/.test(l.compact)) s -= 1;
+    if (/EXCL|INCL|SUMMARY|ANALYSIS/.test(l.key) || taxTable.has(l.i)) s -= 1;
+    if (l.amounts[l.amounts.length - 1].cents === 0n) s -= 2;
     return { l, s };
   });
   scored.sort((a, b) => b.s - a.s || b.l.i - a.l.i);
@@ -1063,17 +1212,26 @@ function pickPayment(ls: Line[]): Choice<string> | null {
   return null;
 }
 
-function pickLineItems(ls: Line[], stopAt: number): { items: ParsedLineItem[]; lines: number[] } {
+interface LineItems {
+  items: ParsedLineItem[];
+  /** every line used (descriptions too) */
+  lines: number[];
+  /** the line each item's amount was read from */
+  amountLines: number[];
+}
+
+function pickLineItems(ls: Line[], stopAt: number): LineItems {
   const start = headerEnd(ls);
   const items: ParsedLineItem[] = [];
   const used: number[] = [];
+  const amountLines: number[] = [];
   for (let k = start; k < stopAt; k++) {
     const l = ls[k];
     if (l.amounts.length === 0) continue;
-    if (RE_SUBTOTAL.test(l.compact) || RE_TOTAL_WEAK.test(l.compact) || RE_TAX.test(l.compact)) {
+    if (RE_SUBTOTAL.test(l.key) || RE_TOTAL_WEAK.test(l.key) || RE_TAX.test(l.key)) {
       continue;
     }
-    if (RE_NOT_TOTAL.test(l.compact)) continue;
+    if (RE_NOT_TOTAL.test(l.key)) continue;
     const last = l.amounts[l.amounts.length - 1];
     if (last.cents <= 0n) continue;
     let desc = l.text.slice(0, l.amounts[0].index).replace(/[\s:*xX@]+$/, '').trim();
@@ -1103,8 +1261,186 @@ function pickLineItems(ls: Line[], stopAt: number): { items: ParsedLineItem[]; l
     }
     items.push({ description: desc, quantity, unit_price: unit, amount: formatCents(last.cents) });
     used.push(l.i);
+    amountLines.push(l.i);
   }
-  return { items, lines: used };
+  return { items, lines: used, amountLines };
+}
+
+// ---------------------------------------------------------------- misread totals
+
+/** Tax rates (percent) printed on the receipt ("GST @6%", "SR(6%)"); 6 % where GST/SST is named. */
+function printedRates(ls: Line[]): number[] {
+  const rates = new Set<number>();
+  for (const l of ls) {
+    for (const m of fixOcrDigits(l.text).matchAll(/(\d{1,2}(?:\.\d{1,2})?)\s?%/g)) {
+      const r = Number(m[1]);
+      if (r > 0 && r <= 25) rates.add(r);
+    }
+    if (/GST|SST/.test(l.key)) rates.add(6);
+  }
+  return [...rates];
+}
+
+/** Signed rounding adjustment printed on lines from..to, or 0. */
+function roundingBetween(ls: Line[], from: number, to: number): Cents {
+  const adj = roundingAdjustments(labelledAmounts(ls.slice(from, to + 1)));
+  return adj.at(-1)?.cents ?? 0n;
+}
+
+/** True when every non-zero amount on lines from..to is one of `allowed` (nothing else is added). */
+function onlyAmounts(ls: Line[], from: number, to: number, allowed: Cents[]): boolean {
+  for (let k = from; k <= to; k++) {
+    for (const a of ls[k].amounts) {
+      const abs = a.cents < 0n ? -a.cents : a.cents;
+      if (a.cents !== 0n && !allowed.includes(a.cents) && !allowed.includes(abs)) return false;
+    }
+  }
+  return true;
+}
+
+/** Tendered − change, when a non-zero change is printed: what the till says was due. */
+function paidLessChange(ls: Line[]): Cents[] {
+  const items = labelledAmounts(ls);
+  const tendered = items.filter(({ label }) => RE_CASH.test(label) && !RE_CHANGE.test(label));
+  const changes = items.filter(({ label, amount }) => RE_CHANGE.test(label) && amount.cents !== 0n);
+  return tendered.flatMap((t) =>
+    changes.map((c) => t.amount.cents - (c.amount.cents < 0n ? -c.amount.cents : c.amount.cents))
+  );
+}
+
+/** The line of `c` nearest to line `near`. */
+function nearestLine(c: Choice<Cents>, near: number): number {
+  return c.lines.reduce((a, b) => (Math.abs(b - near) < Math.abs(a - near) ? b : a));
+}
+
+interface Repair {
+  total: Cents;
+  subtotal: Cents | null;
+  rule: 'taxed-subtotal' | 'item-sum';
+}
+
+/**
+ * The total read with one digit wrong where the subtotal and the tax, which agree with each other
+ * at a printed tax rate, add up to the same figure with that digit right ("Amt Paid excl. GST 73.87",
+ * "GST AMT 4.43" = 6 % of it, "AMT PAID incl. GST 76.30" printed 78.30). Not when anything else is
+ * printed among them (a discount, voucher or charge would explain the difference), the change
+ * given confirms the reading, or the differing digit is the last one (cash rounding).
+ */
+function repairFromTaxedSubtotal(
+  ls: Line[],
+  total: Choice<Cents>,
+  subtotal: Choice<Cents>,
+  tax: Choice<Cents>,
+  itemSum: Cents | null,
+): Repair | null {
+  const sub = subtotal.value, vat = tax.value, read = total.value;
+  if (!taxAtRate(sub, vat, printedRates(ls))) return null;
+  const at = [subtotal.lines[0], tax.lines[0]];
+  const totalLine = nearestLine(total, Math.min(...at));
+  const from = Math.min(...at, totalLine), to = Math.max(...at, totalLine);
+  const due = sub + vat + roundingBetween(ls, from, to);
+  if (read === due || itemSum === read) return null;
+  const swap = confusableSwap(read, due);
+  if (!swap || swap.place === 0) return null;
+  if (!onlyAmounts(ls, from, to, [sub, vat, read, due, due - sub - vat])) return null;
+  const paid = paidLessChange(ls);
+  if (paid.includes(read) || (paid.length > 0 && !paid.includes(due))) return null;
+  return { total: due, subtotal: null, rule: 'taxed-subtotal' };
+}
+
+/**
+ * Subtotal and total read with the same digit wrong, where several line items, each read
+ * consistently, add up to the subtotal with that digit right, and the total is the misread
+ * subtotal plus tax (the misreading carried through: items 25.00 + 25.00 + 42.50 = 92.50,
+ * "SUB-TOTAL 82.50", "GST 1.50", total "84.00" printed 94.00). Only when another engine read that
+ * digit of the subtotal or total as the items say, nothing but items is printed above the
+ * subtotal, and the change given does not confirm the reading.
+ */
+function repairFromItemSum(
+  ls: Line[],
+  total: Choice<Cents>,
+  subtotal: Choice<Cents>,
+  tax: Choice<Cents> | null,
+  items: LineItems,
+  alternatives: Line[][],
+): Repair | null {
+  if (items.items.length < 3) return null;
+  let itemSum = 0n;
+  for (const [k, it] of items.items.entries()) {
+    const amount = parseMoney(it.amount ?? '') ?? 0n;
+    const line = ls[items.amountLines[k]];
+    if (amount <= 0n || line.conf < 0.85 || !itemAddsUp(line, it, amount)) return null;
+    itemSum += amount;
+  }
+  const subLine = subtotal.lines[0];
+  if (subLine <= (items.amountLines.at(-1) ?? 0)) return null;
+  // Every amount between the header and the subtotal belongs to an item line.
+  for (let k = headerEnd(ls); k < subLine; k++) {
+    if (!items.amountLines.includes(k) && ls[k].amounts.some((a) => a.cents !== 0n)) return null;
+  }
+  const subSwap = confusableSwap(subtotal.value, itemSum);
+  if (!subSwap || subSwap.place === 0) return null;
+  const vat = tax?.value ?? 0n;
+  const totalLine = nearestLine(total, subLine);
+  const rounding = roundingBetween(ls, subLine, totalLine);
+  if (total.value !== subtotal.value + vat + rounding) return null;
+  const due = itemSum + vat + rounding;
+  const totalSwap = confusableSwap(total.value, due);
+  if (!totalSwap || !sameSwap(subSwap, totalSwap)) return null;
+  const paid = paidLessChange(ls);
+  if (paid.includes(total.value) || (paid.length > 0 && !paid.includes(due))) return null;
+  if (!otherEngineReads(alternatives, [itemSum, due], subSwap.place)) return null;
+  return { total: due, subtotal: itemSum, rule: 'item-sum' };
+}
+
+/** Quantity × unit price is the amount, with the quantity printed on the item's line. */
+function itemAddsUp(line: Line, item: ParsedLineItem, amount: Cents): boolean {
+  const unit = item.unit_price === null ? null : parseMoney(item.unit_price);
+  if (unit === null || unit === amount) return true;
+  const q = item.quantity;
+  if (q === null || multiplyMoney(unit, q) !== amount) return false;
+  const printed = new RegExp(`(?<![\\d.,])${q.replace('.', '\\.')}(?![.,]?\\d)`);
+  return printed.test(fixOcrDigits(line.text));
+}
+
+/**
+ * True when another engine's reading has, on a subtotal or total line, an amount that reads the
+ * digit at `place` as in one of `values` and otherwise differs from it in at most one digit (it is
+ * a reading of the same printed figure).
+ */
+function otherEngineReads(alternatives: Line[][], values: Cents[], place: number): boolean {
+  for (const alt of alternatives) {
+    for (const l of alt) {
+      if (!RE_SUBTOTAL.test(l.key) && !RE_TOTAL_WEAK.test(l.key)) continue;
+      for (const a of l.amounts) {
+        for (const v of values) {
+          const x = formatCents(a.cents), y = formatCents(v);
+          if (x.length !== y.length || digitAt(a.cents, place) !== digitAt(v, place)) continue;
+          let diff = 0;
+          for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) diff++;
+          if (diff <= 1) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/** Arithmetic repair of a total (and subtotal) read with one confusable digit wrong, or null. */
+function repairMisreadTotal(
+  ls: Line[],
+  total: Choice<Cents> | null,
+  subtotal: Choice<Cents> | null,
+  tax: Choice<Cents> | null,
+  items: LineItems,
+  alternatives: Line[][],
+): Repair | null {
+  if (!total || !subtotal) return null;
+  const itemSum = items.items.length > 0
+    ? items.items.reduce((a, it) => a + (parseMoney(it.amount ?? '0') ?? 0n), 0n)
+    : null;
+  return (tax && repairFromTaxedSubtotal(ls, total, subtotal, tax, itemSum)) ||
+    repairFromItemSum(ls, total, subtotal, tax, items, alternatives);
 }
 
 // ---------------------------------------------------------------- public API
@@ -1115,13 +1451,26 @@ function emptyConfidence(): Record<ReceiptField, number> {
 
 /** Parses OCR lines (reading order) of one receipt into normalised fields. */
 export function parseReceipt(lines: OcrLine[], opts: ParseOptions = {}): ParsedReceipt {
+  return parseLines(lines, opts, []).parsed;
+}
+
+/** Figures a reading repaired: what it read → what the arithmetic says was printed. */
+type Misreadings = Partial<Record<'total' | 'subtotal', { read: string; printed: string }>>;
+
+/** parseReceipt, with other engines' readings of the same page as evidence for digit repairs. */
+function parseLines(
+  lines: OcrLine[],
+  opts: ParseOptions,
+  alternatives: OcrLine[][],
+): { parsed: ParsedReceipt; misread: Misreadings } {
   const ls = toLines(lines);
   const sources: Partial<Record<ReceiptField, number[]>> = {};
   const confidence = emptyConfidence();
 
-  const subtotal = pickLabelled(ls, RE_SUBTOTAL, null);
-  const tax = pickTax(ls);
-  const total = pickTotal(ls, subtotal?.value ?? null, tax?.value ?? null);
+  const taxTable = taxTableLines(ls);
+  let subtotal = pickLabelled(ls, RE_SUBTOTAL, null, taxTable);
+  const tax = pickTax(ls, taxTable);
+  let total = pickTotal(ls, subtotal?.value ?? null, tax?.value ?? null, taxTable);
   const date = pickDate(ls, opts.locale);
   const time = pickTime(ls);
   const vendor = pickVendor(ls);
@@ -1155,6 +1504,22 @@ export function parseReceipt(lines: OcrLine[], opts: ParseOptions = {}): ParsedR
       subConf = Math.min(0.95, subConf + 0.1);
     }
   }
+  const misread: Misreadings = {};
+  const repair = repairMisreadTotal(ls, total, subtotal, tax, items, alternatives.map(toLines));
+  if (repair && total) {
+    // Arithmetic, not the reading, supports the repaired figures: moderate confidence.
+    misread.total = { read: formatCents(total.value), printed: formatCents(repair.total) };
+    total = { ...total, value: repair.total };
+    totalConf = 0.6;
+    if (repair.subtotal !== null && subtotal) {
+      misread.subtotal = {
+        read: formatCents(subtotal.value),
+        printed: formatCents(repair.subtotal),
+      };
+      subtotal = { ...subtotal, value: repair.subtotal };
+      subConf = 0.55;
+    }
+  }
 
   const set = <T>(f: ReceiptField, c: Choice<T> | null, conf?: number) => {
     if (!c) return;
@@ -1175,7 +1540,7 @@ export function parseReceipt(lines: OcrLine[], opts: ParseOptions = {}): ParsedR
     sources.line_items = items.lines;
   }
 
-  return {
+  const parsed: ParsedReceipt = {
     vendor: vendor?.value ?? null,
     address: address?.value ?? null,
     date: date?.value ?? null,
@@ -1189,6 +1554,7 @@ export function parseReceipt(lines: OcrLine[], opts: ParseOptions = {}): ParsedR
     confidence,
     sources,
   };
+  return { parsed, misread };
 }
 
 const SCALAR_FIELDS: readonly Exclude<ReceiptField, 'line_items'>[] = [
@@ -1212,22 +1578,29 @@ function normKey(v: string): string {
  * every field by agreement and confidence across them.
  */
 export function parseReceiptPage(page: OcrPage, opts: ParseOptions = {}): ParsedReceipt {
-  const primary = parseReceipt(page.lines, opts);
   const alts = page.alternatives ?? [];
+  const first = parseLines(page.lines, opts, alts.map((p) => p.lines));
+  const primary = first.parsed;
   if (alts.length === 0) return primary;
-  const readings = [
-    { r: primary, w: 1 },
+  const parsed = [
+    { ...first, w: 1 },
     ...alts.map((p) => ({
-      r: parseReceipt(p.lines, opts),
+      ...parseLines(p.lines, opts, alts.filter((q) => q !== p).map((q) => q.lines)),
       w: p.engine === 'tesseract' ? 0.8 : 0.9,
     })),
   ];
+  const readings = parsed.map(({ parsed: r, w }) => ({ r, w }));
+  // A figure one reading showed to be misread counts, in every reading, for what was printed.
+  const printedFor = (f: ReceiptField, v: string) =>
+    parsed.find(({ misread }) => misread[f as keyof Misreadings]?.read === v)
+      ?.misread[f as keyof Misreadings]?.printed ?? v;
   const out: ParsedReceipt = { ...primary, confidence: { ...primary.confidence } };
   for (const f of SCALAR_FIELDS) {
     const votes = new Map<string, { value: string; score: number; best: number }>();
     for (const { r, w } of readings) {
-      const v = r[f];
-      if (v === null) continue;
+      const raw = r[f];
+      if (raw === null) continue;
+      const v = printedFor(f, raw);
       const key = normKey(v);
       const c = r.confidence[f] * w;
       const prev = votes.get(key);
