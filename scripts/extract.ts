@@ -1,7 +1,7 @@
 // Usage: npm run --silent extract -- <file>...
 //
 // Prints one JSON line per input file, in input order:
-//   {"file","vendor","date","total","currency","address","subtotal","tax","line_items",
+//   {"file","vendor","date","total","currency","address","subtotal","tax","line_items","tax_id",
 //    "confidence":{field: 0..1}}                       (null where unknown)
 // or {"file", "error", …all fields null} when the file cannot be read or Textract refuses it; the
 // CLI then goes on with the next file (exit status 0; 2 for usage errors).
@@ -42,6 +42,7 @@ const FIELDS = [
   'subtotal',
   'tax',
   'line_items',
+  'tax_id',
 ] as const;
 type Field = (typeof FIELDS)[number];
 

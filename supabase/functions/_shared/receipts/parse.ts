@@ -15,6 +15,7 @@ import {
   parseMoney,
 } from './money.ts';
 import { confusableSwap, digitAt, sameSwap, taxAtRate } from './misread-digits.ts';
+import { findTaxId } from './tax-id.ts';
 import { fixAddressText, fixVendorWords } from './vocabulary.ts';
 import type {
   AnalyzeExpenseResponse,
@@ -42,6 +43,7 @@ export type ReceiptField =
   | 'tax'
   | 'currency'
   | 'payment_method'
+  | 'tax_id'
   | 'line_items';
 
 export const RECEIPT_FIELDS: readonly ReceiptField[] = [
@@ -54,6 +56,7 @@ export const RECEIPT_FIELDS: readonly ReceiptField[] = [
   'tax',
   'currency',
   'payment_method',
+  'tax_id',
   'line_items',
 ];
 
@@ -72,6 +75,8 @@ export interface ParsedReceipt {
   currency: string | null;
   /** cash | card | visa | mastercard | amex | debit | ewallet | cheque | voucher | … */
   payment_method: string | null;
+  /** The seller's tax/registration number, normalised ("GST:000381399040"); see tax-id.ts. */
+  tax_id: string | null;
   line_items: ParsedLineItem[];
   /** 0..1 per field; 0 where the field is null. */
   confidence: Record<ReceiptField, number>;
@@ -1477,6 +1482,9 @@ function parseLines(
   const address = pickAddress(ls, vendor?.lines ?? []);
   const currency = pickCurrency(ls, opts.locale);
   const payment = pickPayment(ls);
+  const taxIdHit = findTaxId(lines);
+  const taxId = taxIdHit &&
+    { value: taxIdHit.value, confidence: taxIdHit.confidence, lines: [taxIdHit.line] };
   const firstTotalLine = Math.min(
     ...[subtotal, total].filter((c): c is Choice<Cents> => c !== null).map((c) =>
       Math.min(...c.lines)
@@ -1535,6 +1543,7 @@ function parseLines(
   set('tax', tax, taxConf);
   set('currency', currency);
   set('payment_method', payment);
+  set('tax_id', taxId);
   if (items.items.length > 0) {
     confidence.line_items = itemsConf;
     sources.line_items = items.lines;
@@ -1550,6 +1559,7 @@ function parseLines(
     tax: tax ? formatCents(tax.value) : null,
     currency: currency?.value ?? null,
     payment_method: payment?.value ?? null,
+    tax_id: taxId?.value ?? null,
     line_items: items.items,
     confidence,
     sources,
@@ -1567,6 +1577,7 @@ const SCALAR_FIELDS: readonly Exclude<ReceiptField, 'line_items'>[] = [
   'tax',
   'currency',
   'payment_method',
+  'tax_id',
 ];
 
 function normKey(v: string): string {
@@ -1751,6 +1762,13 @@ export function fromAnalyzeExpense(
   take('total', best('TOTAL', 'AMOUNT_PAID', 'AMOUNT_DUE'), money);
   take('subtotal', best('SUBTOTAL'), money);
   take('tax', best('TAX'), money);
+  // Textract's TAX_PAYER_ID value is the number; its label names the scheme.
+  const payer = best('TAX_PAYER_ID');
+  take(
+    'tax_id',
+    payer && { ...payer, text: `${payer.field.LabelDetection?.Text ?? 'TIN'} ${payer.text}` },
+    (s) => findTaxId([{ text: s }])?.value ?? findTaxId([{ text: `TIN ${s}` }])?.value ?? null,
+  );
   const cur = summary.find((f) =>
     f.Currency?.Code && ['TOTAL', 'AMOUNT_PAID', 'SUBTOTAL'].includes(fieldType(f))
   );
@@ -1796,6 +1814,8 @@ const LABEL_RE: Partial<Record<ReceiptField, RegExp>> = {
   subtotal: /(SUB\s*-?\s*TOTAL|TOTAL[A-Za-z\s().]*EXCL[A-Za-z\s().]*)/i,
   tax: /(TOTAL\s*GST|GST[A-Za-z\s()]*|TAX[A-Za-z\s()]*|VAT[A-Za-z\s()]*|SST[A-Za-z\s()]*)/i,
   date: /(DATE|TARIKH)/i,
+  tax_id:
+    /(GST|SST|VAT|TIN|ABN|UEN|CO\.?\s*REG|REG(ISTRATION)?\.?\s*NO|COMPANY\s*NO)[A-Za-z\s.#]*/i,
 };
 
 const TEXTRACT_TYPE: Record<
@@ -1809,6 +1829,7 @@ const TEXTRACT_TYPE: Record<
   total: 'TOTAL',
   subtotal: 'SUBTOTAL',
   tax: 'TAX',
+  tax_id: 'TAX_PAYER_ID',
 };
 
 /**

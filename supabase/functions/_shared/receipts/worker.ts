@@ -265,6 +265,7 @@ function toFieldRecord(p: ParsedReceipt, ocrConfidence: number | null): Record<s
     tax: p.tax,
     total: p.total,
     payment_method: p.payment_method,
+    tax_id: p.tax_id,
     line_items: p.line_items,
     confidence: p.confidence,
     ocr_confidence: ocrConfidence,
