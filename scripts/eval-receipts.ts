@@ -3,10 +3,13 @@
 //
 // Usage: npx deno run -A scripts/eval-receipts.ts [--engine tesseract|paddle|combined]
 //          [--dir ../shared/data/receipts/sample] [--out .tallyq/eval/predictions.jsonl]
-//          [--no-cache] [--details] [--parallel 2] [--psm 6] [--max-width 1600] [--locale en-MY]
+//          [--no-cache] [--no-directory] [--details] [--parallel 2] [--psm 6] [--max-width 1600] [--locale en-MY]
 //          [--only <id substring>]
 // (npm run eval:receipts -- --engine paddle). --no-cache re-runs OCR from scratch, which is how the
-// reported figure is reproduced; the cache lives in .tallyq/cache/ocr/.
+// reported figure is reproduced; the cache lives in .tallyq/cache/ocr/. The folder is read as one
+// organisation's receipts, so the vendor directory applies across them as it does in the database
+// (a shop's receipts share the most confident reading of its name, keyed by tax id);
+// --no-directory scores each receipt on its own.
 
 import { spawnSync } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
@@ -16,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import type { OcrEngineName } from '../supabase/functions/_shared/receipts/ocr-types.ts';
 import { closeEngines } from '../supabase/local/textract/ocr/engine.ts';
 import { type Prediction, predictReceipt } from './lib/receipt-prediction.ts';
+import { applyVendorDirectory } from '../supabase/functions/_shared/receipts/vendor-directory.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -26,6 +30,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: join(root, '.tallyq/eval/predictions.jsonl') },
     'no-cache': { type: 'boolean', default: false },
     details: { type: 'boolean', default: false },
+    'no-directory': { type: 'boolean', default: false },
     parallel: { type: 'string', default: '2' },
     only: { type: 'string' },
     psm: { type: 'string' },
@@ -73,7 +78,15 @@ await Promise.all(Array.from({ length: parallel }, worker));
 const wall = (performance.now() - started) / 1000;
 closeEngines();
 
-const done = results.filter(Boolean);
+const read = results.filter(Boolean);
+const done = values['no-directory'] ? read : applyVendorDirectory(
+  read.map((p) => ({
+    ...p,
+    vendorConfidence: p.parsed.confidence.vendor,
+    taxId: p.parsed.tax_id,
+  })),
+);
+const renamed = done.filter((p, i) => p.vendor !== read[i].vendor).length;
 await mkdir(dirname(values.out), { recursive: true });
 await writeFile(
   values.out,
@@ -96,7 +109,8 @@ console.log(
       ? `ocr_s_per_receipt=${(ocrTotal / fresh).toFixed(2)} wall_s_per_receipt=${
         (wall / done.length).toFixed(2)
       } (parallel=${parallel}, ${fresh} OCRed)`
-      : '(all OCR from cache)'),
+      : '(all OCR from cache)') +
+    (values['no-directory'] ? ' directory=off' : ` directory=on (${renamed} renamed)`),
 );
 const scorer = join(root, '../shared/bench/score_receipts.mjs');
 const args = [scorer, join(dir, 'labels.jsonl'), values.out];

@@ -288,6 +288,7 @@ export type Database = {
           'updated_at': string;
           'vendor': string | null;
           'vendor_address': string | null;
+          'vendor_tax_id': string | null;
         };
         ComputedFields: never;
         Insert: {
@@ -321,6 +322,7 @@ export type Database = {
           'updated_at'?: string;
           'vendor'?: string | null;
           'vendor_address'?: string | null;
+          'vendor_tax_id'?: string | null;
         };
         Update: {
           'artifact_path'?: string | null;
@@ -353,6 +355,7 @@ export type Database = {
           'updated_at'?: string;
           'vendor'?: string | null;
           'vendor_address'?: string | null;
+          'vendor_tax_id'?: string | null;
         };
         Relationships: [
           {
@@ -360,6 +363,59 @@ export type Database = {
             columns: ['organisation_id'];
             isOneToOne: false;
             referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      'vendor_directory': {
+        Row: {
+          'confidence': number;
+          'created_at': string;
+          'organisation_id': string;
+          'source_receipt_id': string | null;
+          'tax_id': string;
+          'updated_at': string;
+          'vendor': string;
+        };
+        ComputedFields: never;
+        Insert: {
+          'confidence': number;
+          'created_at'?: string;
+          'organisation_id': string;
+          'source_receipt_id'?: string | null;
+          'tax_id': string;
+          'updated_at'?: string;
+          'vendor': string;
+        };
+        Update: {
+          'confidence'?: number;
+          'created_at'?: string;
+          'organisation_id'?: string;
+          'source_receipt_id'?: string | null;
+          'tax_id'?: string;
+          'updated_at'?: string;
+          'vendor'?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'vendor_directory_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'vendor_directory_source_receipt_id_fkey';
+            columns: ['source_receipt_id'];
+            isOneToOne: false;
+            referencedRelation: 'receipt_failures';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'vendor_directory_source_receipt_id_fkey';
+            columns: ['source_receipt_id'];
+            isOneToOne: false;
+            referencedRelation: 'receipts';
             referencedColumns: ['id'];
           },
         ];
