@@ -100,6 +100,22 @@ describe('receipt pipeline - golden path', () => {
     expect(kicks[0].n).toBeGreaterThan(0);
   });
 
+  it("the worker records the shop's tax id and the organisation's vendor directory learns it", async () => {
+    const user = await createUser('directory');
+    // PERNIAGAAN ZHENG HUI prints "GST ID: 000800589824" under its name.
+    const [id] = await storeReceipts([{ owner: user, bytes: await readSample('X51005433533') }]);
+    const [receipt] = await waitSettled([id]);
+    expect(EXTRACTED).toContain(receipt.status);
+    expect(receipt.vendor_tax_id).toBe('000800589824');
+    const entries = await sql`select tax_id, vendor, source_receipt_id from public.vendor_directory
+      where organisation_id = ${receipt.organisation_id}`;
+    expect(entries).toEqual([{
+      tax_id: '000800589824',
+      vendor: receipt.vendor,
+      source_receipt_id: id,
+    }]);
+  });
+
   it('a PDF goes through the async Textract path (job started, polled, extracted)', async () => {
     const user = await createUser('pdf');
     const pdf = pdfFromJpegs([await readSample('X51006311778')]);
