@@ -357,6 +357,7 @@ Deno.test('vendor - a legal suffix split or misread by OCR is repaired, speckle 
     parseReceipt(lines(`${name}\nLOT 5, JALAN MERANTI 2, 43000 KAJANG\nTOTAL 9.00`)).vendor;
   assert.equal(vendorOf('SKCA HARDWARE & TIMBER SDN. B HD. L'), 'SKCA HARDWARE & TIMBER SDN. BHD');
   assert.equal(vendorOf('GARDENIA BAKERIES (KL) SDN BIID (I'), 'GARDENIA BAKERIES (KL) SDN BHD');
+  assert.equal(vendorOf('GARDEI KERIES(KL)SDN BIID（I'), 'GARDEI KERIES(KL)SDN BHD');
   assert.equal(vendorOf('KEDAI BUKU MAJU S DN BHD'), 'KEDAI BUKU MAJU SDN BHD');
   // A word that merely ends the name is not speckle.
   assert.equal(vendorOf('SYARIKAT SINAR JAYA BERHAD'), 'SYARIKAT SINAR JAYA BERHAD');

@@ -27,8 +27,9 @@ function cleanVendor(s: string): string {
     // "(CO. REG. NO: 1135772-K)"; a parenthesis without digits is part of the name
     // ("TESCO STORES (MALAYSIA) SDN BHD", "MR. D.I.Y. (KUCHAI) SDN BHD").
     .replace(/\((?:CO\.?\s*)?(?:REG\.?\s*)?(?:NO\.?)?\s*:?\s*(?=[A-Z-]*\d)[\dA-Z-]{5,}\)/gi, '')
-    // Speckle read after the legal suffix ("SDN. BHD. L", "SDN BHD (I"): the suffix ends the name.
-    .replace(/\b((?:SDN\.?\s?)?(?:BHD|BERHAD))(\.?)\s+[(（]?[A-Z]{1,2}$/i, '$1$2')
+    // Speckle read after the legal suffix ("SDN. BHD. L", "SDN BHD (I", "SDN BHD（I"): the suffix
+    // ends the name.
+    .replace(/\b((?:SDN\.?\s?)?(?:BHD|BERHAD))(\.?)(?:\s+[(（]?|\s*[(（])[A-Z]{1,2}$/i, '$1$2')
     .replace(/\b(?:CO\.?\s*REG\.?\s*NO\.?|COMPANY\s*NO\.?|ROC)\s*:?\s*[\dA-Z-]+$/i, '')
     .replace(/^\W*(?:WELCOME\s+TO\s+)?/i, '')
     .replace(/[\s.,:;|*_~-]+$/g, '')
