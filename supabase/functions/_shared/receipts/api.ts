@@ -82,6 +82,7 @@ type ReceiptRow = {
   idempotency_key: string | null;
   vendor: string | null;
   vendor_address: string | null;
+  vendor_tax_id: string | null;
   receipt_date: string | null;
   receipt_time: string | null;
   currency: string | null;
@@ -105,7 +106,7 @@ type ReceiptRow = {
 const RECEIPT_COLUMNS = `
   r.id, r.organisation_id, r.owner_id, r.status::text as status, r.storage_path, r.sha256,
   r.content_type, r.size_bytes, r.original_filename, r.idempotency_key,
-  r.vendor, r.vendor_address, r.receipt_date::text as receipt_date,
+  r.vendor, r.vendor_address, r.vendor_tax_id, r.receipt_date::text as receipt_date,
   r.receipt_time::text as receipt_time, r.currency, r.subtotal::text as subtotal,
   r.tax::text as tax, r.total::text as total, r.payment_method, r.line_items, r.field_confidence,
   r.ocr_confidence::text as ocr_confidence, r.processor_version, r.attempts, r.last_error,
@@ -125,6 +126,7 @@ function present(row: ReceiptRow) {
     fields: {
       vendor: row.vendor,
       vendor_address: row.vendor_address,
+      vendor_tax_id: row.vendor_tax_id,
       receipt_date: row.receipt_date,
       receipt_time: row.receipt_time,
       currency: row.currency,
