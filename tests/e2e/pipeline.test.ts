@@ -114,6 +114,8 @@ describe('receipt pipeline - golden path', () => {
       vendor: receipt.vendor,
       source_receipt_id: id,
     }]);
+    const api = await getReceipt(user.jwt, id);
+    expect(api.body.fields.vendor_tax_id).toBe('000800589824');
   });
 
   it('a PDF goes through the async Textract path (job started, polled, extracted)', async () => {
