@@ -352,6 +352,29 @@ TOTAL 9.00
   assert.equal(full.vendor, 'SINAR HARDWARE SDN BHD');
 });
 
+Deno.test("vendor - generic words alone continue with the shop's own words below", () => {
+  const r = parseReceipt(lines(`
+SYARIKAT PERNIAGAAN
+GIN KEE
+NO 290, JALAN AIR PANAS, 53200 KUALA LUMPUR
+TOTAL 9.00
+`));
+  assert.equal(r.vendor, 'SYARIKAT PERNIAGAAN GIN KEE');
+  // Not when the line below is the address, or the name already has its own words.
+  const addressBelow = parseReceipt(lines(`
+RESTORAN
+NO 290, JALAN AIR PANAS, 53200 KUALA LUMPUR
+TOTAL 9.00
+`));
+  assert.equal(addressBelow.vendor, 'RESTORAN');
+  const named = parseReceipt(lines(`
+KEDAI PAPAN YEW CHUAN
+LOT 276 JALAN BANTING
+TOTAL 9.00
+`));
+  assert.equal(named.vendor, 'KEDAI PAPAN YEW CHUAN');
+});
+
 Deno.test('vendor - a legal suffix split or misread by OCR is repaired, speckle after it dropped', () => {
   const vendorOf = (name: string) =>
     parseReceipt(lines(`${name}\nLOT 5, JALAN MERANTI 2, 43000 KAJANG\nTOTAL 9.00`)).vendor;

@@ -136,3 +136,9 @@ export function fixVendorWords(text: string): string {
     return w === null ? tok : inCaseOf(tok, w);
   });
 }
+
+/** True when every word of a name is a general business word ("SYARIKAT PERNIAGAAN", "KEDAI"). */
+export function onlyBusinessWords(name: string): boolean {
+  const words = name.toUpperCase().match(/[A-Z]+/g) ?? [];
+  return words.length > 0 && words.every((w) => BUSINESS_WORDS.has(w));
+}

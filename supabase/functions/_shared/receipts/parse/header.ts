@@ -46,7 +46,7 @@ export function headerStart(ls: Line[]): number {
 const RE_TITLE = /^(SIMPLIFIED)?(TAX|CASH|OFFICIAL|SALES?)?(INVOICE|RECEIPT|BILL)|^RESIT|^INVOIS/;
 
 /** A line that could be a business name: mostly letters, not a label or contact line. */
-function plausibleName(l: Line): boolean {
+export function plausibleName(l: Line): boolean {
   return l.compact.replace(/[^A-Z]/g, '').length >= 5 && letterRatio(l.text) > 0.6 &&
     !RE_NOT_VENDOR.test(l.compact);
 }

@@ -1,9 +1,10 @@
 // The vendor: the header line that names the business, cleaned of registration numbers and OCR
 // slips, with a legal suffix printed on the line above or below.
 
-import { fixVendorWords } from '../vocabulary.ts';
+import { fixVendorWords, onlyBusinessWords } from '../vocabulary.ts';
 import { isAddressLine } from './address.ts';
-import { headerEnd, headerStart, RE_COMPANY, RE_NOT_VENDOR } from './header.ts';
+import { findDates } from './date-reading.ts';
+import { headerEnd, headerStart, plausibleName, RE_COMPANY, RE_NOT_VENDOR } from './header.ts';
 import { type Choice, fixOcrLetters, letterRatio, type Line } from './lines.ts';
 
 const RE_COMPANY_COMPACT =
@@ -97,6 +98,17 @@ export function pickVendor(ls: Line[]): Choice<string> | null {
   ) {
     text = cleanVendor(`${text} ${next.text}`);
     lines.push(next.i);
+  }
+  // Generic words alone ("SYARIKAT PERNIAGAAN", "KEDAI RUNCIT") are not yet a name: the shop's own
+  // words follow on the next line.
+  const following = ls[lines[lines.length - 1] + 1];
+  if (
+    following && onlyBusinessWords(text) && plausibleName(following) &&
+    !isAddressLine(following) && following.amounts.length === 0 &&
+    findDates(following).length === 0
+  ) {
+    text = cleanVendor(`${text} ${following.text}`);
+    lines.push(following.i);
   }
   // A brand line whose words begin a legal name in the header ("Banh Mi Cafe" / "Owned by: Banh
   // Mi Cafe Sdn Bhd") is that legal name.
