@@ -2,7 +2,7 @@
 -- registration number printed on its receipts (receipts.vendor_tax_id). OCR garbles a shop name
 -- now and then ("GARDEI KERIES"), the number far less often; so every receipt of a shop carries
 -- the most confident reading of its name seen so far, and a better reading arriving later
--- corrects the earlier receipts. Written only by the triggers below (as part of the worker's
+-- corrects the earlier receipts. Written only by the trigger below (as part of the worker's
 -- settle); members read their organisation's entries.
 --
 -- settle_receipt_batch (20261122000240) is redefined here, unchanged but for writing
@@ -55,89 +55,72 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
-declare
-  v_confidence numeric := coalesce((new.field_confidence ->> 'vendor')::numeric, 0);
-  v_entry public.vendor_directory;
-begin
-  if new.vendor is null or new.vendor_tax_id is null then
-    return new;
-  end if;
-
-  -- Learn: this reading becomes the shop's name if it is the most confident so far.
-  insert into public.vendor_directory as d
-    (organisation_id, tax_id, vendor, confidence, source_receipt_id)
-  values (new.organisation_id, new.vendor_tax_id, new.vendor, least(v_confidence, 1), new.id)
-  on conflict (organisation_id, tax_id) do update
-    set vendor = excluded.vendor, confidence = excluded.confidence,
-        source_receipt_id = excluded.source_receipt_id, updated_at = now()
-    where excluded.confidence > d.confidence;
-
-  select * into v_entry from public.vendor_directory as d
-  where d.organisation_id = new.organisation_id and d.tax_id = new.vendor_tax_id;
-
-  if v_entry.vendor is distinct from new.vendor and v_entry.confidence > v_confidence then
-    -- A better reading of this shop's name is known: use it.
-    insert into public.receipt_events
-      (receipt_id, organisation_id, event_type, from_status, to_status, metadata)
-    values (new.id, new.organisation_id, 'vendor_canonicalised', new.status, new.status,
-            jsonb_build_object('tax_id', new.vendor_tax_id, 'vendor', v_entry.vendor,
-                               'read', new.vendor, 'from_receipt_id', v_entry.source_receipt_id));
-    new.vendor := v_entry.vendor;
-    new.field_confidence := new.field_confidence
-      || jsonb_build_object('vendor', v_entry.confidence);
-  end if;
-  return new;
-end;
-$$;
-
-comment on function private.apply_vendor_directory() is
-  'before update of vendor, vendor_tax_id on receipts (depth 0): records the reading in '
-  'vendor_directory when it is the most confident for its tax id, else gives the receipt the '
-  'directory''s more confident name (a vendor_canonicalised event).';
-
-create function private.spread_vendor_directory()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
 begin
   -- Its own corrections fire this trigger again: nothing to do there.
   if pg_trigger_depth() > 1 then
     return null;
   end if;
-  -- Receipts that just became their shop's best reading correct the shop's earlier receipts.
-  -- (After the statement, not in the row trigger: a row trigger must not update rows its own
-  -- statement has still to visit.)
-  with best as (
-    select d.organisation_id, d.tax_id, d.vendor, d.confidence, d.source_receipt_id
-    from public.vendor_directory as d
-    join changed as c on c.id = d.source_receipt_id
-    where c.vendor = d.vendor
+
+  -- Learn: the statement's new readings (vendor, tax id or confidence changed) enter the
+  -- directory where they are the most confident so far. Keys are locked in one order, so
+  -- concurrent settles cannot deadlock on directory rows.
+  insert into public.vendor_directory as d
+    (organisation_id, tax_id, vendor, confidence, source_receipt_id)
+  select distinct on (c.organisation_id, c.vendor_tax_id)
+         c.organisation_id, c.vendor_tax_id, c.vendor,
+         least(coalesce((c.field_confidence ->> 'vendor')::numeric, 0), 1), c.id
+  from changed as c
+  join before_rows as b on b.id = c.id
+  where c.vendor is not null and c.vendor_tax_id is not null
+    and (c.vendor, c.vendor_tax_id, c.field_confidence -> 'vendor')
+        is distinct from (b.vendor, b.vendor_tax_id, b.field_confidence -> 'vendor')
+  order by c.organisation_id, c.vendor_tax_id,
+           coalesce((c.field_confidence ->> 'vendor')::numeric, 0) desc, c.id
+  on conflict (organisation_id, tax_id) do update
+    set vendor = excluded.vendor, confidence = excluded.confidence,
+        source_receipt_id = excluded.source_receipt_id, updated_at = now()
+    where excluded.confidence > d.confidence;
+
+  -- Apply: every receipt of those shops read less confidently than the directory takes its name,
+  -- the statement's own receipts and the organisation's earlier ones alike. Rows another
+  -- transaction is writing are skipped, not waited for: that transaction applies the directory
+  -- itself when its statement ends.
+  with touched as (
+    select distinct c.organisation_id, c.vendor_tax_id as tax_id
+    from changed as c
+    where c.vendor is not null and c.vendor_tax_id is not null
+  ), targets as (
+    select r.id, r.vendor as read, d.vendor, d.confidence, d.tax_id, d.source_receipt_id
+    from touched as t
+    join public.vendor_directory as d
+      on d.organisation_id = t.organisation_id and d.tax_id = t.tax_id
+    join public.receipts as r
+      on r.organisation_id = d.organisation_id and r.vendor_tax_id = d.tax_id
+    where r.vendor is distinct from d.vendor
+      and coalesce((r.field_confidence ->> 'vendor')::numeric, 0) < d.confidence
+    for update of r skip locked
   ), corrected as (
     update public.receipts as r
-    set vendor = b.vendor,
-        field_confidence = r.field_confidence || jsonb_build_object('vendor', b.confidence)
-    from best as b
-    where r.organisation_id = b.organisation_id and r.vendor_tax_id = b.tax_id
-      and r.id <> b.source_receipt_id and r.vendor is distinct from b.vendor
-      and coalesce((r.field_confidence ->> 'vendor')::numeric, 0) < b.confidence
-    returning r.id, r.organisation_id, r.status, b.tax_id, b.vendor, b.source_receipt_id
+    set vendor = t.vendor,
+        field_confidence = r.field_confidence || jsonb_build_object('vendor', t.confidence)
+    from targets as t
+    where r.id = t.id
+    returning r.id, r.organisation_id, r.status, t.read, t.vendor, t.tax_id, t.source_receipt_id
   )
   insert into public.receipt_events
     (receipt_id, organisation_id, event_type, from_status, to_status, metadata)
   select c.id, c.organisation_id, 'vendor_canonicalised', c.status, c.status,
-         jsonb_build_object('tax_id', c.tax_id, 'vendor', c.vendor,
+         jsonb_build_object('tax_id', c.tax_id, 'vendor', c.vendor, 'read', c.read,
                             'from_receipt_id', c.source_receipt_id)
   from corrected as c;
   return null;
 end;
 $$;
 
-comment on function private.spread_vendor_directory() is
-  'after update on receipts, per statement: receipts that became the directory''s reading for '
-  'their tax id give it to the organisation''s other receipts of that shop read less confidently '
-  '(a vendor_canonicalised event each).';
+comment on function private.apply_vendor_directory() is
+  'after update on receipts, per statement: the statement''s new vendor readings enter '
+  'vendor_directory where most confident for their tax id; then every receipt of those shops read '
+  'less confidently takes the directory''s name (a vendor_canonicalised event each).';
 
 create or replace function private.settle_receipt_batch(p_outcomes jsonb, p_max_attempts integer default 5)
 returns jsonb
@@ -283,16 +266,10 @@ $$;
 -- triggers
 -- ============================================================================
 create trigger tallyq_apply_vendor_directory
-  before update of vendor, vendor_tax_id on public.receipts
-  for each row
-  when (pg_trigger_depth() = 0)
-  execute function private.apply_vendor_directory();
-
-create trigger tallyq_spread_vendor_directory
   after update on public.receipts
-  referencing new table as changed
+  referencing old table as before_rows new table as changed
   for each statement
-  execute function private.spread_vendor_directory();
+  execute function private.apply_vendor_directory();
 
 select private.enable_audit('public.vendor_directory', 'organisation_id');
 
@@ -315,4 +292,3 @@ grant select on public.vendor_directory to authenticated;
 -- Operators (service_role) may correct or remove an entry; the next settle of the shop reads it.
 grant select, insert, update, delete on public.vendor_directory to service_role;
 revoke all on function private.apply_vendor_directory() from public, anon, authenticated;
-revoke all on function private.spread_vendor_directory() from public, anon, authenticated;
