@@ -40,13 +40,18 @@ function hammingAtMostOne(s: string, at: number, word: string): boolean {
   return true;
 }
 
+/**
+ * True when s, from `at`, reads `word` with one inner letter dropped (never the first or last).
+ * Without building strings: the prefix and suffix that match must meet at the dropped letter.
+ */
 function oneDropped(s: string, at: number, word: string): boolean {
-  const got = s.slice(at, at + word.length - 1);
-  if (got.length !== word.length - 1) return false;
-  for (let k = 1; k < word.length - 1; k++) {
-    if (word.slice(0, k) + word.slice(k + 1) === got) return true;
-  }
-  return false;
+  const n = word.length - 1;
+  if (at + n > s.length) return false;
+  let p = 0;
+  while (p < n && s[at + p] === word[p]) p++;
+  let q = n;
+  while (q > 0 && s[at + q - 1] === word[q]) q--;
+  return Math.max(1, q) <= Math.min(p, word.length - 2);
 }
 
 /** Replaces near-misses of `word` in a compact (space-free, upper-case) string by the word. */
@@ -92,7 +97,11 @@ export function labelKey(text: string): string {
     /(?<=^|[^A-Z]|INCL|EXCL|INCI|EXCI|OF|UDING|USIVE)GS[I1](?=$|[^A-Z]|RM)/g,
     'GST',
   );
-  for (const w of FUZZY_WORDS) s = fixWord(s, w);
+  for (const w of FUZZY_WORDS) {
+    // A near miss (one letter changed, or an inner one dropped) keeps the word's first or last
+    // two letters: without either, there is nothing to fix.
+    if (s.includes(w.slice(0, 2)) || s.includes(w.slice(-2))) s = fixWord(s, w);
+  }
   // "TOTAL OTY", "ITEM 0TY": the quantity column, not an amount.
   s = s.replace(/(?<=^|[^A-Z]|TOTAL|ITEM)[O0]TY/g, 'QTY');
   // "InCI. GST", "Ind GST", "Exci GST" — INCL/EXCL when a tax word follows.

@@ -95,7 +95,14 @@ function parseLines(
     }
   }
   const misread: Misreadings = {};
-  const repair = repairMisreadTotal(ls, total, subtotal, tax, items, alternatives.map(toLines));
+  const repair = repairMisreadTotal(
+    ls,
+    total,
+    subtotal,
+    tax,
+    items,
+    () => alternatives.map(toLines),
+  );
   if (repair && total) {
     // Arithmetic, not the reading, supports the repaired figures: moderate confidence.
     misread.total = { read: formatCents(total.value), printed: formatCents(repair.total) };

@@ -110,7 +110,7 @@ function repairFromItemSum(
   subtotal: Choice<Cents>,
   tax: Choice<Cents> | null,
   items: LineItems,
-  alternatives: Line[][],
+  alternatives: () => Line[][],
 ): Repair | null {
   if (items.items.length < 3) return null;
   let itemSum = 0n;
@@ -137,7 +137,7 @@ function repairFromItemSum(
   if (!totalSwap || !sameSwap(subSwap, totalSwap)) return null;
   const paid = paidLessChange(ls);
   if (paid.includes(total.value) || (paid.length > 0 && !paid.includes(due))) return null;
-  if (!otherEngineReads(alternatives, [itemSum, due], subSwap.place)) return null;
+  if (!otherEngineReads(alternatives(), [itemSum, due], subSwap.place)) return null;
   return { total: due, subtotal: itemSum, rule: 'item-sum' };
 }
 
@@ -181,7 +181,8 @@ export function repairMisreadTotal(
   subtotal: Choice<Cents> | null,
   tax: Choice<Cents> | null,
   items: LineItems,
-  alternatives: Line[][],
+  /** other engines' readings of the page; built only when a repair gets that far */
+  alternatives: () => Line[][],
 ): Repair | null {
   if (!total || !subtotal) return null;
   const itemSum = items.items.length > 0
