@@ -36,6 +36,7 @@ comment on table public.vendor_directory is
   'Per organisation and tax id: the most confident reading of the shop''s name so far '
   '(source_receipt_id is the receipt it was read from). Maintained by private.apply_vendor_directory.';
 
+-- (the first serves the foreign key's on delete set null; the second finds a shop's receipts)
 create index vendor_directory_source_receipt_id_idx on public.vendor_directory (source_receipt_id);
 create index receipts_organisation_id_vendor_tax_id_idx
   on public.receipts (organisation_id, vendor_tax_id) where vendor_tax_id is not null;
