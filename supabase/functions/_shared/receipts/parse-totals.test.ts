@@ -89,6 +89,24 @@ MEMBER POINTS 25`));
   assert.equal(r.total, '25.85');
 });
 
+Deno.test('total - a count and the total on one line: the words after the count label it', () => {
+  const r = parseReceipt(lines(`
+ABC TRADING
+Item A 12.20
+Item B 12.20
+TOTAL QTY: 2 TOTAL 24.40
+THANK YOU
+`));
+  assert.equal(r.total, '24.40');
+  // Near miss: a quantity line whose only words are its own label stays a quantity line.
+  const qty = parseReceipt(lines(`
+ABC TRADING
+TOTAL 24.40
+TOTAL QTY 2 30.00
+`));
+  assert.equal(qty.total, '24.40');
+});
+
 Deno.test('total - a bare amount takes the label level with it, above or below', () => {
   // Skewed scan: the amount's line sorts just above its own label line.
   const r = parseReceipt(placed([

@@ -69,6 +69,14 @@ export function labelledAmounts(ls: Line[]): LabelledAmount[] {
     }
     l.amounts.forEach((a, k) => {
       let key = label.key;
+      if (label === l && l.amounts.length === 1 && /QTY|QUANTITY|ITEM|PCS/.test(l.key)) {
+        // "TOTAL QTY: 2  TOTAL 24.40": the words after the count, not the count's label, name
+        // the amount.
+        const afterCount = /\d\s*([^\d]*)$/.exec(l.text.slice(0, a.index))?.[1] ?? '';
+        if (afterCount.replace(RE_CURRENCY_TOKEN, '').replace(/[^A-Za-z]/g, '').length >= 2) {
+          key = labelKey(afterCount);
+        }
+      }
       if (label === l && l.amounts.length > 1) {
         const from = k === 0 ? 0 : l.amounts[k - 1].index + l.amounts[k - 1].text.length;
         const words = l.text.slice(from, a.index);
