@@ -29,6 +29,9 @@ create table public.receipts (
   -- extracted fields (null where unknown); money as exact numerics, never floats
   vendor text,
   vendor_address text,
+  -- the seller's tax/registration number, digits and capitals (Textract TAX_PAYER_ID); keys the
+  -- vendor directory (20261122000340)
+  vendor_tax_id text,
   receipt_date date,
   receipt_time time,
   currency text,
@@ -60,7 +63,8 @@ create table public.receipts (
   constraint storage_path_is_under_org_and_owner check (
     storage_path like organisation_id::text || '/' || owner_id::text || '/%'
   ),
-  constraint processed_at_is_after_created_at check (processed_at >= created_at)
+  constraint processed_at_is_after_created_at check (processed_at >= created_at),
+  constraint vendor_tax_id_is_normalised check (vendor_tax_id ~ '^[0-9A-Z]{6,24}$')
 );
 
 comment on table public.receipts is

@@ -138,6 +138,8 @@ begin
       tax = (o.fields ->> 'tax')::numeric,
       total = (o.fields ->> 'total')::numeric,
       payment_method = o.fields ->> 'payment_method',
+      -- (a malformed id is dropped, not allowed to fail the batch)
+      vendor_tax_id = case when o.fields ->> 'tax_id' ~ '^[0-9A-Z]{6,24}$' then o.fields ->> 'tax_id' end,
       line_items = coalesce(o.fields -> 'line_items', '[]'),
       field_confidence = coalesce(o.fields -> 'confidence', '{}'),
       ocr_confidence = (o.fields ->> 'ocr_confidence')::numeric,
