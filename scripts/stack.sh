@@ -152,10 +152,26 @@ EOF
 }
 
 # ---- Postgres ----------------------------------------------------------------
+# Run as root, Postgres runs as the postgres user, who must be able to reach the data directory.
+# A checkout inside a private directory (mktemp -d makes it 0700) gets search permission for
+# others (o+x: pass through, not list) on each directory on the way that lacks it, top down.
+let_postgres_reach() {
+  local path=/ part
+  local IFS=/
+  for part in ${1#/}; do
+    path=${path%/}/$part
+    if ! runuser -u postgres -- test -x "$path"; then
+      chmod o+x "$path"
+      log "granted the postgres user search permission on $path"
+    fi
+  done
+}
+
 start_postgres() {
   if [ ! -f "$PGDATA/PG_VERSION" ]; then
     log "initdb $PGDATA"
     mkdir -p "$PGDATA"
+    [ "$(id -u)" -eq 0 ] && let_postgres_reach "$STATE"
     local pwfile
     pwfile=$(mktemp)
     echo postgres >"$pwfile"
