@@ -28,6 +28,17 @@ case "$PROFILE" in
   bench) BASE=56300 ;; # npm run bench:pipeline (scripts/bench-pipeline.ts)
   *) echo "unknown profile: $PROFILE (dev|test|bench)" >&2; exit 2 ;;
 esac
+# Several stacks side by side (two checkouts, parallel workers): TALLYQ_PORT_BASE moves every port
+# of this profile (API = base+21, DB = base+22, Redis = base+79, ...). State is per checkout already.
+if [ -n "${TALLYQ_PORT_BASE:-}" ]; then
+  case "$TALLYQ_PORT_BASE" in
+    *[!0-9]*) echo "TALLYQ_PORT_BASE must be a number, got: $TALLYQ_PORT_BASE" >&2; exit 2 ;;
+  esac
+  if [ "$TALLYQ_PORT_BASE" -lt 1024 ] || [ "$TALLYQ_PORT_BASE" -gt 65400 ]; then
+    echo "TALLYQ_PORT_BASE must be between 1024 and 65400" >&2; exit 2
+  fi
+  BASE=$TALLYQ_PORT_BASE
+fi
 API_PORT=$((BASE + 21))
 DB_PORT=$((BASE + 22))
 REDIS_PORT=$((BASE + 79))
