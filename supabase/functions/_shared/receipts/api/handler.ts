@@ -9,7 +9,6 @@
 //   GET  /receipts/<id>[?include=events]                                     200 | 404
 //   GET  /receipts?status=&limit=&cursor=&organisation_id=                   200 {data, next_cursor}
 
-import { createHash } from 'node:crypto';
 import { z } from 'npm:zod@^3.24.4';
 import type { UserClaims } from '../../auth/jwt.ts';
 import { asUser, type Claims, type Sql, type TxSql } from '../../db/client.ts';
@@ -29,13 +28,9 @@ import type { SignedUploadIssuer } from '../../storage/signed-upload.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { detectFileType, type ReceiptFileType, SNIFF_BYTES } from './file-type.ts';
 import { signUploadToken, verifyUploadToken } from './upload-token.ts';
-import {
-  assertContentLength,
-  readLimited,
-  readMultipartUpload,
-  sanitizeFilename,
-  tooLarge,
-} from './upload.ts';
+import { readMultipartUpload, sanitizeFilename, tooLarge } from './upload.ts';
+import { assertContentLength, readLimited } from '../../http/body-limit.ts';
+import { sha256Hex } from '../../crypto/sha256.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Dependencies
@@ -209,7 +204,9 @@ function requestedOrganisation(headers: Headers, fromBody: string | undefined): 
 }
 
 async function readJson<T>(req: Request, schema: z.ZodType<T>, allowEmpty: boolean): Promise<T> {
-  const text = new TextDecoder().decode(await readLimited(req.body, 16 * 1024));
+  const text = new TextDecoder().decode(
+    await readLimited(req.body, 16 * 1024, () => tooLarge(16 * 1024)),
+  );
   if (!text.trim()) {
     if (allowEmpty) return schema.parse({});
     throw new BadRequest('Request body must be JSON', 'invalid_body');
@@ -231,10 +228,6 @@ function unsupportedType(): HttpError {
     'unsupported_file_type',
     'File type is not supported: send a JPEG, PNG, WebP, TIFF, HEIC/HEIF image or a PDF',
   );
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -468,8 +461,8 @@ export function createReceiptsHandler(deps: ReceiptsApiDeps): (req: Request) => 
   async function putUpload(req: Request, token: string): Promise<Response> {
     if (deps.signedUploads) throw new NotFound('Not found');
     const grant = verifyUploadToken(token, uploadSecret(), now());
-    assertContentLength(req.headers, grant.maxBytes);
-    const bytes = await readLimited(req.body, grant.maxBytes);
+    assertContentLength(req.headers, grant.maxBytes, tooLarge(grant.maxBytes).message);
+    const bytes = await readLimited(req.body, grant.maxBytes, () => tooLarge(grant.maxBytes));
     if (bytes.length === 0) throw new BadRequest('File is empty', 'empty_file');
     await store.put(grant.path, bytes, 'application/octet-stream');
     return json({ path: grant.path, size_bytes: bytes.length }, 200, CORS);
