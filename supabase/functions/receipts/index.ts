@@ -13,6 +13,7 @@ import { loadEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
 import { rateLimitFromEnv } from '../_shared/ratelimit/from-env.ts';
 import { createReceiptsHandler } from '../_shared/receipts/api/handler.ts';
+import { postgresReceiptRepository } from '../_shared/receipts/api/repository.ts';
 import { DEFAULT_MAX_BYTES } from '../_shared/receipts/api/upload.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
 import { sha256Hex } from '../_shared/crypto/sha256.ts';
@@ -43,7 +44,7 @@ if (!uploadSecret && !storage.signedUploads) {
 const limit = rateLimitFromEnv(source, 'receipts');
 
 Deno.serve(createReceiptsHandler({
-  sql: createDb(env.SUPABASE_DB_URL, { max: 5 }),
+  repository: postgresReceiptRepository(createDb(env.SUPABASE_DB_URL, { max: 5 })),
   store: storage.store,
   signedUploads: storage.signedUploads,
   verifier,
