@@ -104,7 +104,11 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
       const response = await deps.textract.analyzeExpense(bytes);
       return await finish(r, response, 'analyze_expense');
     } catch (err) {
-      return classifyFailure(r, err);
+      return classifyFailure(
+        err,
+        () => delayFor(r),
+        (error) => log('unexpected worker error', { receipt_id: r.receipt_id, error }),
+      );
     }
   }
 
@@ -162,26 +166,6 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
     return { outcome: 'done' as const, status: status as 'ocr_done' | 'needs_review', fields };
   }
 
-  function classifyFailure(r: ClaimedReceipt, err: unknown): ReceiptOutcome {
-    if (err instanceof TextractError) {
-      if (err.code === 'RateLimited' && err.retryAfterMs !== undefined) {
-        // Our own governor said "not yet": not a failure, so no attempt is spent.
-        return { outcome: 'wait', delay_seconds: Math.ceil(err.retryAfterMs / 1000) };
-      }
-      const error = `${err.code}: ${err.message}`;
-      if (!err.retryable) return { outcome: 'fail', error };
-      return { outcome: 'retry', error, delay_seconds: delayFor(r) };
-    }
-    if (err instanceof BlobNotFound) return { outcome: 'fail', error: err.message };
-    if (err instanceof SyntaxError) {
-      return { outcome: 'fail', error: `Corrupt artifact: ${err.message}` };
-    }
-    // Unknown errors are treated as transient; the attempt budget bounds them.
-    const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    log('unexpected worker error', { receipt_id: r.receipt_id, error });
-    return { outcome: 'retry', error, delay_seconds: delayFor(r) };
-  }
-
   function delayFor(r: ClaimedReceipt): number {
     return backoffSeconds(
       r.attempts + 1,
@@ -215,6 +199,33 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
   }
 
   return { run, processOne };
+}
+
+/**
+ * What a receipt whose processing threw becomes: a wait when our own governor said "not yet" (no
+ * attempt spent), a failure when nothing will change on a retry, else a retry after `retryDelay`.
+ */
+export function classifyFailure(
+  err: unknown,
+  retryDelay: () => number,
+  onUnexpected: (error: string) => void,
+): ReceiptOutcome {
+  if (err instanceof TextractError) {
+    if (err.code === 'RateLimited' && err.retryAfterMs !== undefined) {
+      return { outcome: 'wait', delay_seconds: Math.ceil(err.retryAfterMs / 1000) };
+    }
+    const error = `${err.code}: ${err.message}`;
+    if (!err.retryable) return { outcome: 'fail', error };
+    return { outcome: 'retry', error, delay_seconds: retryDelay() };
+  }
+  if (err instanceof BlobNotFound) return { outcome: 'fail', error: err.message };
+  if (err instanceof SyntaxError) {
+    return { outcome: 'fail', error: `Corrupt artifact: ${err.message}` };
+  }
+  // Unknown errors are treated as transient; the attempt budget bounds them.
+  const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  onUnexpected(error);
+  return { outcome: 'retry', error, delay_seconds: retryDelay() };
 }
 
 export function isAsyncDocument(contentType: string): boolean {
