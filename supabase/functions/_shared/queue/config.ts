@@ -7,10 +7,15 @@ import { loadEnv } from '../config/env.ts';
 export type QueueConsumerConfig = {
   /** Bearer secret the database sends (Vault tallyq_worker_secret). */
   secret: string;
+  /** Messages claimed per round trip. */
   batchSize: number;
+  /** Seconds a claimed message stays invisible; a crashed run's messages reappear after it. */
   visibilitySeconds: number;
+  /** Failures before the dead-letter queue. */
   maxAttempts: number;
+  /** Stop taking new batches after this long (the platform's wall-clock limit). */
   budgetMs: number;
+  /** Exponential backoff with full jitter between retries (queue/backoff.ts). */
   backoffBaseSeconds: number;
   backoffMaxSeconds: number;
 };

@@ -8,6 +8,7 @@ import type { AnalyzeExpenseResponse, Block } from '../../textract/types.ts';
 import type { TextractClient } from '../../textract/client.ts';
 import { fromAnalyzeExpense, type ParsedReceipt } from '../parser/parse.ts';
 import { backoffSeconds } from '../../queue/backoff.ts';
+import type { QueueConsumerConfig } from '../../queue/config.ts';
 import { drainQueue, type DrainSummary, mapConcurrent } from '../../queue/drain.ts';
 import { sha256Hex } from '../../crypto/sha256.ts';
 
@@ -56,24 +57,17 @@ export interface WorkerQueue {
   settle(outcomes: SettledOutcome[], maxAttempts: number): Promise<Record<string, number>>;
 }
 
-export interface WorkerConfig {
+/** The queue consumer settings (queue/config.ts) and what only OCR needs. */
+export type WorkerConfig = Omit<QueueConsumerConfig, 'secret'> & {
   processorVersion: string;
-  batchSize: number;
-  /** Seconds a claimed message stays invisible; a crashed worker's messages reappear after it. */
-  visibilitySeconds: number;
-  maxAttempts: number;
   /** Receipts OCR'd at once within a batch. */
   concurrency: number;
-  /** Stop taking new batches this long before the platform's wall-clock limit. */
-  budgetMs: number;
   /** Seconds between polls of an async (PDF) Textract job. */
   asyncPollSeconds: number;
   /** Below this confidence (0..1) on vendor, date or total a receipt lands in needs_review. */
   reviewThreshold: number;
-  backoffBaseSeconds: number;
-  backoffMaxSeconds: number;
   locale?: string;
-}
+};
 
 export interface WorkerDeps {
   queue: WorkerQueue;

@@ -2,7 +2,7 @@
 // works out the projection change (pure: `projectEvent`), then settles the whole batch in one
 // database call, which applies projections order-safely (newest provider time wins; message
 // statuses only move forward), archives, schedules retries with backoff or dead-letters.
-import { loadQueueConsumerConfig } from '../../queue/config.ts';
+import { loadQueueConsumerConfig, type QueueConsumerConfig } from '../../queue/config.ts';
 import { backoffSeconds } from '../../queue/backoff.ts';
 import { drainQueue, type DrainSummary, mapConcurrent } from '../../queue/drain.ts';
 
@@ -114,16 +114,8 @@ export function projectEvent(event: ClaimedWebhookEvent): Projection | null {
 // Processor
 // ---------------------------------------------------------------------------------------------
 
-export interface ProcessorConfig {
-  batchSize: number;
-  /** Seconds a claimed message stays invisible; a crashed run's messages reappear after it. */
-  visibilitySeconds: number;
-  maxAttempts: number;
-  /** Stop taking new batches after this long (hosted wall-clock limits). */
-  budgetMs: number;
-  backoffBaseSeconds: number;
-  backoffMaxSeconds: number;
-}
+/** The queue consumer settings (queue/config.ts) without the secret the handler checks. */
+export type ProcessorConfig = Omit<QueueConsumerConfig, 'secret'>;
 
 export interface ProcessorDeps {
   queue: ProcessorQueue;
