@@ -181,7 +181,7 @@ async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 const timedQueue = (q: WorkerQueue): WorkerQueue => ({
-  claim: (a, b) => timed('claim (SQL)', () => q.claim(a, b)),
+  claim: (a, b, c) => timed('claim (SQL)', () => q.claim(a, b, c)),
   settle: (a, b) => timed('settle (SQL)', () => q.settle(a, b)),
 });
 const timedBlobs = (b: BlobStore): BlobStore => ({
@@ -296,7 +296,7 @@ async function partA() {
         await Promise.all(pools.map(async (pool) => {
           const q = postgresWorkerQueue(pool);
           while (true) {
-            const batch = await q.claim(10, 120);
+            const batch = await q.claim(10, 120, 5);
             if (batch.length === 0) break;
             await q.settle(batch.map((r) => cannedOutcome(r)), 5);
           }

@@ -57,13 +57,14 @@ export function postgresWebhookStore(sql: Sql): WebhookStore {
 
 export function postgresProcessorQueue(sql: Sql): ProcessorQueue {
   return {
-    async claim(qty, vtSeconds) {
+    async claim(qty, vtSeconds, maxDeliveries) {
       const [, rows] = await sql.begin((tx) => [
         tx`select set_config('role', 'service_role', true),
                   set_config('request.jwt.claims', ${SERVICE_CLAIMS}, true)`,
         tx`select msg_id::float8 as msg_id, read_ct, webhook_event_id::float8 as webhook_event_id,
                   provider, event_id, event_type, occurred_at, payload, attempts
-           from private.claim_webhook_batch(${qty}::integer, ${vtSeconds}::integer)`,
+           from private.claim_webhook_batch(${qty}::integer, ${vtSeconds}::integer,
+                                            ${maxDeliveries}::integer)`,
       ]);
       return (rows as unknown as ClaimedWebhookEvent[]).map((r) => ({
         ...r,

@@ -11,6 +11,9 @@ export const workerEnv = {
   WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   WORKER_VT_SECONDS: z.coerce.number().int().min(1).default(120),
   WORKER_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  // Deliveries without a settle (the worker crashed or ran out of time on it) before the claim
+  // dead-letters the message: every such delivery may have been OCR'd, and billed.
+  WORKER_MAX_DELIVERIES: z.coerce.number().int().min(1).default(5),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   // Hosted edge functions get 150 s (free) / 400 s (paid) of wall clock: stop well before.
   WORKER_BUDGET_MS: z.coerce.number().int().min(100).default(100_000),
@@ -27,6 +30,7 @@ export function workerConfigFrom(env: ReturnType<typeof loadWorkerEnv>): WorkerC
     batchSize: env.WORKER_BATCH_SIZE,
     visibilitySeconds: env.WORKER_VT_SECONDS,
     maxAttempts: env.WORKER_MAX_ATTEMPTS,
+    maxDeliveries: env.WORKER_MAX_DELIVERIES,
     concurrency: env.WORKER_CONCURRENCY,
     budgetMs: env.WORKER_BUDGET_MS,
     asyncPollSeconds: env.WORKER_ASYNC_POLL_SECONDS,

@@ -8,11 +8,12 @@ const SERVICE_CLAIMS = JSON.stringify({ role: 'service_role' });
 
 export function postgresWorkerQueue(sql: Sql): WorkerQueue {
   return {
-    async claim(qty, vtSeconds) {
+    async claim(qty, vtSeconds, maxDeliveries) {
       const [, rows] = await sql.begin((tx) => [
         tx`select set_config('role', 'service_role', true),
                   set_config('request.jwt.claims', ${SERVICE_CLAIMS}, true)`,
-        tx`select * from private.claim_receipt_batch(${qty}::integer, ${vtSeconds}::integer)`,
+        tx`select * from private.claim_receipt_batch(${qty}::integer, ${vtSeconds}::integer,
+                                                     ${maxDeliveries}::integer)`,
       ]);
       return rows as unknown as ClaimedReceipt[];
     },

@@ -49,7 +49,8 @@ export type WebhookOutcome = {
 
 /** The two database calls per batch (see 20261122000330_webhook_processor_api.sql). */
 export interface ProcessorQueue {
-  claim(qty: number, vtSeconds: number): Promise<ClaimedWebhookEvent[]>;
+  /** Messages delivered more than maxDeliveries times without a settle are dead-lettered. */
+  claim(qty: number, vtSeconds: number, maxDeliveries: number): Promise<ClaimedWebhookEvent[]>;
   settle(outcomes: WebhookOutcome[], maxAttempts: number): Promise<Record<string, number>>;
 }
 
@@ -120,6 +121,8 @@ export interface ProcessorConfig {
   /** Seconds a claimed message stays invisible; a crashed run's messages reappear after it. */
   visibilitySeconds: number;
   maxAttempts: number;
+  /** Deliveries without a settle (crash loops) before the claim dead-letters a message. */
+  maxDeliveries: number;
   /** Stop taking new batches after this long (hosted wall-clock limits). */
   budgetMs: number;
   backoffBaseSeconds: number;
@@ -168,7 +171,8 @@ export function createWebhookProcessor(config: ProcessorConfig, deps: ProcessorD
   function run(): Promise<ProcessorSummary> {
     return drainQueue<ClaimedWebhookEvent, WebhookOutcome>(
       {
-        claim: () => deps.queue.claim(config.batchSize, config.visibilitySeconds),
+        claim: () =>
+          deps.queue.claim(config.batchSize, config.visibilitySeconds, config.maxDeliveries),
         work: (batch) => mapConcurrent(batch, 1, outcomeFor),
         settle: async (batch, outcomes) => {
           const counts = await deps.queue.settle(outcomes, config.maxAttempts);
@@ -193,6 +197,7 @@ export const processorEnv = {
   WEBHOOK_PROCESSOR_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
   WEBHOOK_PROCESSOR_VT_SECONDS: z.coerce.number().int().min(1).default(30),
   WEBHOOK_PROCESSOR_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  WEBHOOK_PROCESSOR_MAX_DELIVERIES: z.coerce.number().int().min(1).default(5),
   WEBHOOK_PROCESSOR_BUDGET_MS: z.coerce.number().int().min(100).default(100_000),
   WEBHOOK_PROCESSOR_BACKOFF_BASE_SECONDS: z.coerce.number().min(0).default(2),
   WEBHOOK_PROCESSOR_BACKOFF_MAX_SECONDS: z.coerce.number().min(1).default(300),
@@ -207,6 +212,7 @@ export function processorConfigFrom(env: ReturnType<typeof loadProcessorEnv>): P
     batchSize: env.WEBHOOK_PROCESSOR_BATCH_SIZE,
     visibilitySeconds: env.WEBHOOK_PROCESSOR_VT_SECONDS,
     maxAttempts: env.WEBHOOK_PROCESSOR_MAX_ATTEMPTS,
+    maxDeliveries: env.WEBHOOK_PROCESSOR_MAX_DELIVERIES,
     budgetMs: env.WEBHOOK_PROCESSOR_BUDGET_MS,
     backoffBaseSeconds: env.WEBHOOK_PROCESSOR_BACKOFF_BASE_SECONDS,
     backoffMaxSeconds: env.WEBHOOK_PROCESSOR_BACKOFF_MAX_SECONDS,
