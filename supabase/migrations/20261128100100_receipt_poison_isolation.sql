@@ -154,13 +154,18 @@ begin
       processed_at = now()
     from unnest(p_outcomes) as o
     where o.outcome = 'done' and r.id = o.receipt_id
-    returning r.id, r.organisation_id, r.status, o.processor_version, o.mode
+    returning r.id, r.organisation_id, r.status, o.processor_version, o.mode,
+              o.fields -> 'dropped' as dropped
   )
   insert into public.receipt_events
     (receipt_id, organisation_id, event_type, from_status, to_status, processor_version, metadata)
   select a.id, a.organisation_id,
          case when a.mode = 'rederive' then 'rederived' else a.status::text end,
-         'processing', a.status, a.processor_version, jsonb_build_object('mode', a.mode)
+         'processing', a.status, a.processor_version,
+         -- fields the worker read but dropped because their column cannot hold them
+         jsonb_build_object('mode', a.mode) || case
+           when jsonb_typeof(a.dropped) = 'array' and jsonb_array_length(a.dropped) > 0
+             then jsonb_build_object('dropped', a.dropped) else '{}' end
   from applied as a
   on conflict (receipt_id, processor_version) where event_type in ('ocr_done', 'needs_review')
   do nothing;

@@ -1,6 +1,7 @@
-// The receipts API (issue 4): upload, signed upload + register, read one, list a page. Every
-// database statement runs AS THE CALLER (asUser), so RLS decides what they may see and insert;
-// the insert trigger enqueues the receipt for OCR in the same transaction.
+// The receipts API (issue 4): upload, signed upload + register, read one, list a page. Reads run
+// AS THE CALLER (asUser), so RLS decides what they see. The one write, a new receipt, runs as
+// service_role through private.create_receipt after this module's checks (clients cannot insert
+// receipts); its insert trigger enqueues the receipt for OCR in the same transaction.
 //
 //   POST /receipts                    multipart `file` (+ organisation_id)   201 new | 200 duplicate
 //   POST /receipts/uploads            {organisation_id?}                     201 {upload_url, …}
@@ -152,6 +153,7 @@ function present(row: ReceiptRow) {
 // ---------------------------------------------------------------------------------------------
 
 const uuid = z.string().uuid();
+const SERVICE_ROLE: Claims = { role: 'service_role' };
 const STATUSES = ['pending', 'processing', 'ocr_done', 'needs_review', 'failed'] as const;
 
 const listQuery = z.object({
@@ -338,7 +340,7 @@ export function createReceiptsHandler(deps: ReceiptsApiDeps): (req: Request) => 
     idempotencyKey: string | null;
   };
 
-  /** Stores the blob and inserts the receipt as the caller; a repeat returns the existing one. */
+  /** Stores the blob and creates the receipt; a repeat returns the existing one. */
   async function createReceipt(
     claims: UserClaims,
     input: NewReceipt,
@@ -354,26 +356,29 @@ export function createReceiptsHandler(deps: ReceiptsApiDeps): (req: Request) => 
     const storagePath = `${organisationId}/${claims.sub}/${sha256}.${input.type.ext}`;
     await store.put(storagePath, input.bytes, input.type.mime, { ifAbsent: true });
 
-    return await asUser(sql, dbClaims(claims), async (tx) => {
+    // Clients cannot insert receipts: this function does, as service_role, after its rate limit,
+    // file checks and name cleaning. private.create_receipt re-checks the membership.
+    const created = await asUser(sql, SERVICE_ROLE, async (tx) => {
+      const [{ id }] = await tx<{ id: string | null }[]>`
+        select private.create_receipt(
+          ${claims.sub}::uuid, ${organisationId}::uuid, ${storagePath}, ${sha256}, ${input.type.mime},
+          ${input.bytes.length}::bigint, ${input.filename}, ${input.idempotencyKey}) as id`;
+      if (!id) return null;
       const [row] = await tx.unsafe<ReceiptRow[]>(
-        `insert into public.receipts as r
-           (organisation_id, owner_id, storage_path, sha256, content_type, size_bytes,
-            original_filename, idempotency_key)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
-         on conflict do nothing
-         returning ${RECEIPT_COLUMNS}`,
-        [
-          organisationId,
-          claims.sub,
-          storagePath,
-          sha256,
-          input.type.mime,
-          input.bytes.length,
-          input.filename,
-          input.idempotencyKey,
-        ],
+        `select ${RECEIPT_COLUMNS} from public.receipts as r where r.id = $1`,
+        [id],
       );
-      if (row) return { created: true, row };
+      return row;
+    }).catch((err) => {
+      // the caller left the organisation since it was resolved above
+      if ((err as { code?: string }).code === '42501') {
+        throw new NotFound('Organisation not found', 'organisation_not_found');
+      }
+      throw err;
+    });
+    if (created) return { created: true, row: created };
+
+    return await asUser(sql, dbClaims(claims), async (tx) => {
       // Lost a race with an identical upload (or key): answer like a repeat.
       const again = await findExisting(tx, claims.sub, sha256, input.idempotencyKey);
       if (again) return { created: false, row: again };
@@ -469,9 +474,13 @@ export function createReceiptsHandler(deps: ReceiptsApiDeps): (req: Request) => 
     if (deps.signedUploads) throw new NotFound('Not found');
     const grant = verifyUploadToken(token, uploadSecret(), now());
     assertContentLength(req.headers, grant.maxBytes);
+    // As Storage's signed uploads (upsert false): one write, at the token's path, never over one.
+    if (await store.exists(grant.path)) {
+      throw new Conflict('This upload URL was already used', 'upload_url_used');
+    }
     const bytes = await readLimited(req.body, grant.maxBytes);
     if (bytes.length === 0) throw new BadRequest('File is empty', 'empty_file');
-    await store.put(grant.path, bytes, 'application/octet-stream');
+    await store.put(grant.path, bytes, 'application/octet-stream', { ifAbsent: true });
     return json({ path: grant.path, size_bytes: bytes.length }, 200, CORS);
   }
 

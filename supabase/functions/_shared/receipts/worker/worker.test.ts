@@ -250,6 +250,7 @@ Deno.test('processOne - values the database cannot hold are dropped: confidence 
     assert.equal(outcome.status, 'needs_review');
     assert.equal(outcome.fields.total, null, 'the parser read 9999999999999999999.00: dropped');
     assert.equal((outcome.fields.confidence as Record<string, number>).total, 0);
+    assert.deepEqual(outcome.fields.dropped, ['total'], 'the drop is reported');
     assert.equal(outcome.fields.date, '2018-04-03', 'the fields that fit are kept');
   });
 });

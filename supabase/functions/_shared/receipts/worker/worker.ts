@@ -181,7 +181,8 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
     const { fields, dropped } = fitToColumns(toFieldRecord(parsed, meanLineConfidence(response)));
     const review = dropped.length > 0 || needsReview(parsed, config.reviewThreshold);
     const status: 'ocr_done' | 'needs_review' = review ? 'needs_review' : 'ocr_done';
-    return { outcome: 'done' as const, status, fields: fields as Record<string, unknown> };
+    // (dropped: recorded on the result event, so a reviewer sees why a value is missing)
+    return { outcome: 'done' as const, status, fields: { ...fields, dropped } };
   }
 
   function classifyFailure(r: ClaimedReceipt, err: unknown): ReceiptOutcome {
