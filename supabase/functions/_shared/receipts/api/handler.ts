@@ -73,7 +73,7 @@ export type ReceiptsApiDeps = {
 type ReceiptRow = {
   id: string;
   organisation_id: string;
-  owner_id: string;
+  owner_id: string | null;
   status: string;
   storage_path: string;
   sha256: string;
