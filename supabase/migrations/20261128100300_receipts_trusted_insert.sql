@@ -50,13 +50,13 @@ create function private.create_receipt(
   p_original_filename text,
   p_idempotency_key text
 )
-returns uuid
+returns setof public.receipts
 language plpgsql
 security definer
 set search_path = ''
 as $$
 declare
-  v_id uuid;
+  v_receipt public.receipts;
 begin
   -- The API checked membership as the user; check again here, in the inserting transaction.
   perform 1 from public.memberships as m
@@ -75,15 +75,17 @@ begin
     p_original_filename, p_idempotency_key
   )
   on conflict do nothing
-  returning id into v_id;
-  return v_id;
+  returning * into v_receipt;
+  if found then
+    return next v_receipt;
+  end if;
 end;
 $$;
 
 comment on function private.create_receipt(uuid, uuid, text, text, text, bigint, text, text) is
   'The receipts function''s only way to add a receipt (service_role, after its rate limit, file '
-  'checks and name cleaning). Returns the new id, or null when the owner already has this file '
-  '(sha256) or Idempotency-Key; the insert trigger enqueues it.';
+  'checks and name cleaning). Returns the new receipt, or no row when the owner already has this '
+  'file (sha256) or Idempotency-Key; the insert trigger enqueues it.';
 
 -- ============================================================================
 -- grants

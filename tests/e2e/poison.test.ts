@@ -51,7 +51,7 @@ describe('receipt pipeline - poison', { timeout: 300_000 }, () => {
 
     const rows = await waitSettled(ids, 240_000);
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const bad = byId.get(ids[1]);
+    const bad = byId.get(ids[1])!;
     expect(bad.status).toBe('needs_review');
     expect(bad.total).toBeNull();
     expect(bad.field_confidence.total).toBe(0);
@@ -61,8 +61,8 @@ describe('receipt pipeline - poison', { timeout: 300_000 }, () => {
       where receipt_id = ${ids[1]} and event_type = 'needs_review'`;
     expect(result.metadata.dropped).toEqual(['total']);
     for (const id of [ids[0], ids[2]]) {
-      expect(EXTRACTED).toContain(byId.get(id).status);
-      expect(byId.get(id).total).not.toBeNull();
+      expect(EXTRACTED).toContain(byId.get(id)!.status);
+      expect(byId.get(id)!.total).not.toBeNull();
     }
     const queued = await sql`select count(*)::int as n from pgmq.q_receipt_ocr
       where message ->> 'receipt_id' = any(${pgArray(ids)}::text[])`;
@@ -99,7 +99,7 @@ describe('receipt pipeline - poison', { timeout: 300_000 }, () => {
     ]);
 
     const rows = await waitSettled([id, ...mates], 240_000);
-    const crashed = rows.find((r) => r.id === id);
+    const crashed = rows.find((r) => r.id === id)!;
     expect(crashed.status).toBe('failed');
     expect(crashed.last_error).toBe('Delivered 6 times without a settle (limit 5)');
     for (const r of rows.filter((r) => r.id !== id)) expect(EXTRACTED).toContain(r.status);

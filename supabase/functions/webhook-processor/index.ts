@@ -7,7 +7,7 @@
 import { z } from 'npm:zod@^3.24.4';
 import { loadEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
-import { createWorkerHandler } from '../_shared/queue/consumer-handler.ts';
+import { createConsumerHandler } from '../_shared/queue/consumer-handler.ts';
 import {
   createWebhookProcessor,
   loadProcessorEnv,
@@ -25,4 +25,4 @@ const processor = createWebhookProcessor(processorConfigFrom(env), {
   log: (msg, extra) => console.log(JSON.stringify({ fn: 'webhook-processor', msg, ...extra })),
 });
 
-Deno.serve(createWorkerHandler(env.WORKER_SECRET, processor.run));
+Deno.serve(createConsumerHandler(env.WORKER_SECRET, processor.run));

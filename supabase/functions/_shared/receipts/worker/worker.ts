@@ -9,6 +9,7 @@ import type { TextractClient } from '../../textract/client.ts';
 import { fromAnalyzeExpense, type ParsedReceipt } from '../parser/parse.ts';
 import { backoffSeconds } from '../../queue/backoff.ts';
 import { drainQueue, type DrainSummary, mapConcurrent } from '../../queue/drain.ts';
+import { sha256Hex } from '../../crypto/sha256.ts';
 import { cleanJson, type FieldRecord, fitToColumns } from './fit-columns.ts';
 
 export type ClaimedReceipt = {
@@ -115,7 +116,7 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
     if (!r.artifact_path) return { outcome: 'fail', error: 'No stored artifact to re-derive from' };
     const raw = await deps.blobs.get(r.artifact_path);
     const name = /^artifacts\/([0-9a-f]{64})\.json$/.exec(r.artifact_path);
-    if (name && await sha256Hex(raw) !== name[1]) {
+    if (name && sha256Hex(raw) !== name[1]) {
       throw new IntegrityError(`Artifact ${r.artifact_path} does not match its sha256`);
     }
     const response = JSON.parse(new TextDecoder().decode(raw)) as AnalyzeExpenseResponse;
@@ -166,7 +167,7 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
   /** The stored document, refused when its bytes are not the ones registered (sha256). */
   async function readDocument(r: ClaimedReceipt): Promise<Uint8Array> {
     const bytes = await deps.blobs.get(r.storage_path);
-    const actual = await sha256Hex(bytes);
+    const actual = sha256Hex(bytes);
     if (actual !== r.sha256) {
       throw new IntegrityError(
         `Stored file does not match its sha256 (registered ${r.sha256}, stored ${actual})`,
@@ -268,15 +269,10 @@ export async function storeArtifact(
   kind: ArtifactRef['kind'],
 ): Promise<ArtifactRef> {
   const bytes = new TextEncoder().encode(JSON.stringify(response));
-  const sha256 = await sha256Hex(bytes);
+  const sha256 = sha256Hex(bytes);
   const storage_path = `artifacts/${sha256}.json`;
   await blobs.put(storage_path, bytes, 'application/json', { ifAbsent: true });
   return { kind, storage_path, sha256, size_bytes: bytes.byteLength };
-}
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** A receipt needs a human when a key field is missing or read with low confidence. */
