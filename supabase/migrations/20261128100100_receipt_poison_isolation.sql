@@ -286,7 +286,6 @@ set search_path = ''
 as $$
 declare
   v_outcomes private.receipt_outcome[];
-  v_i integer;
   v_counts jsonb;
 begin
   v_outcomes := private.classify_receipt_outcomes(p_outcomes, p_max_attempts);

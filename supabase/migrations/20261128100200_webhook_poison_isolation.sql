@@ -176,7 +176,6 @@ set search_path = ''
 as $$
 declare
   v_outcomes private.webhook_outcome[];
-  v_i integer;
   v_counts jsonb;
 begin
   v_outcomes := private.classify_webhook_outcomes(p_outcomes, p_max_attempts);
