@@ -96,7 +96,7 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
     try {
       if (r.mode === 'rederive') return await rederive(r);
       if (isAsyncDocument(r.content_type)) return await processAsync(r);
-      const bytes = await readDocument(r);
+      const bytes = await readDocument(deps.blobs, r);
       const response = await deps.textract.analyzeExpense(bytes);
       return await finish(r, response, 'analyze_expense');
     } catch (err) {
@@ -110,18 +110,14 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
 
   async function rederive(r: ClaimedReceipt): Promise<ReceiptOutcome> {
     if (!r.artifact_path) return { outcome: 'fail', error: 'No stored artifact to re-derive from' };
-    const raw = await deps.blobs.get(r.artifact_path);
-    const name = /^artifacts\/([0-9a-f]{64})\.json$/.exec(r.artifact_path);
-    if (name && sha256Hex(raw) !== name[1]) {
-      throw new IntegrityError(`Artifact ${r.artifact_path} does not match its sha256`);
-    }
+    const raw = await readArtifact(deps.blobs, r.artifact_path);
     const response = JSON.parse(new TextDecoder().decode(raw)) as AnalyzeExpenseResponse;
     return { ...derive(response), artifact: null };
   }
 
   async function processAsync(r: ClaimedReceipt): Promise<ReceiptOutcome> {
     if (!r.textract_job_id) {
-      const bytes = await readDocument(r);
+      const bytes = await readDocument(deps.blobs, r);
       const input = deps.stageDocument ? await deps.stageDocument(r, bytes) : { bytes };
       const jobId = await deps.textract.startExpenseAnalysis({
         ...input,
@@ -158,18 +154,6 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
     const artifact = await storeArtifact(deps.blobs, response, kind);
     log('receipt extracted', { receipt_id: r.receipt_id, artifact: artifact.storage_path });
     return { ...derive(response), artifact };
-  }
-
-  /** The stored document, refused when its bytes are not the ones registered (sha256). */
-  async function readDocument(r: ClaimedReceipt): Promise<Uint8Array> {
-    const bytes = await deps.blobs.get(r.storage_path);
-    const actual = sha256Hex(bytes);
-    if (actual !== r.sha256) {
-      throw new IntegrityError(
-        `Stored file does not match its sha256 (registered ${r.sha256}, stored ${actual})`,
-      );
-    }
-    return bytes;
   }
 
   function derive(response: AnalyzeExpenseResponse) {
@@ -216,6 +200,28 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
   }
 
   return { run, processOne };
+}
+
+/** The stored document, refused when its bytes are not the ones registered (sha256). */
+export async function readDocument(blobs: BlobStore, r: ClaimedReceipt): Promise<Uint8Array> {
+  const bytes = await blobs.get(r.storage_path);
+  const actual = sha256Hex(bytes);
+  if (actual !== r.sha256) {
+    throw new IntegrityError(
+      `Stored file does not match its sha256 (registered ${r.sha256}, stored ${actual})`,
+    );
+  }
+  return bytes;
+}
+
+/** A stored OCR artifact, refused when it is not the content its address names. */
+async function readArtifact(blobs: BlobStore, path: string): Promise<Uint8Array> {
+  const raw = await blobs.get(path);
+  const name = /^artifacts\/([0-9a-f]{64})\.json$/.exec(path);
+  if (name && sha256Hex(raw) !== name[1]) {
+    throw new IntegrityError(`Artifact ${path} does not match its sha256`);
+  }
+  return raw;
 }
 
 /** Stored bytes that are not what was registered: never OCR'd, the receipt fails. */
