@@ -271,7 +271,7 @@ export type Database = {
           'ocr_confidence': number | null;
           'organisation_id': string;
           'original_filename': string | null;
-          'owner_id': string;
+          'owner_id': string | null;
           'payment_method': string | null;
           'processed_at': string | null;
           'processor_version': string | null;
@@ -305,7 +305,7 @@ export type Database = {
           'ocr_confidence'?: number | null;
           'organisation_id': string;
           'original_filename'?: string | null;
-          'owner_id'?: string;
+          'owner_id'?: string | null;
           'payment_method'?: string | null;
           'processed_at'?: string | null;
           'processor_version'?: string | null;
@@ -338,7 +338,7 @@ export type Database = {
           'ocr_confidence'?: number | null;
           'organisation_id'?: string;
           'original_filename'?: string | null;
-          'owner_id'?: string;
+          'owner_id'?: string | null;
           'payment_method'?: string | null;
           'processed_at'?: string | null;
           'processor_version'?: string | null;
@@ -513,7 +513,7 @@ export type Database = {
           'id': string;
           'last_error': string | null;
           'organisation_id': string;
-          'owner_id': string;
+          'owner_id': string | null;
           'status': Database['public']['Enums']['receipt_status'];
           'updated_at': string;
         };

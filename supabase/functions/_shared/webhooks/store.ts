@@ -56,13 +56,14 @@ export function postgresWebhookStore(sql: Sql): WebhookStore {
 
 export function postgresProcessorQueue(sql: Sql): ProcessorQueue {
   return {
-    async claim(qty, vtSeconds) {
+    async claim(qty, vtSeconds, maxDeliveries) {
       const rows = await asServiceRole(
         sql,
         (tx) =>
           tx`select msg_id::float8 as msg_id, read_ct, webhook_event_id::float8 as webhook_event_id,
                   provider, event_id, event_type, occurred_at, payload, attempts
-           from private.claim_webhook_batch(${qty}::integer, ${vtSeconds}::integer)`,
+           from private.claim_webhook_batch(${qty}::integer, ${vtSeconds}::integer,
+                                              ${maxDeliveries}::integer)`,
       );
       return (rows as unknown as ClaimedWebhookEvent[]).map((r) => ({
         ...r,

@@ -48,7 +48,8 @@ export type WebhookOutcome = {
 
 /** The two database calls per batch (see 20261122000330_webhook_processor_api.sql). */
 export interface ProcessorQueue {
-  claim(qty: number, vtSeconds: number): Promise<ClaimedWebhookEvent[]>;
+  /** Messages delivered more than maxDeliveries times without a settle are dead-lettered. */
+  claim(qty: number, vtSeconds: number, maxDeliveries: number): Promise<ClaimedWebhookEvent[]>;
   settle(outcomes: WebhookOutcome[], maxAttempts: number): Promise<Record<string, number>>;
 }
 
@@ -159,7 +160,8 @@ export function createWebhookProcessor(config: ProcessorConfig, deps: ProcessorD
   function run(): Promise<ProcessorSummary> {
     return drainQueue<ClaimedWebhookEvent, WebhookOutcome>(
       {
-        claim: () => deps.queue.claim(config.batchSize, config.visibilitySeconds),
+        claim: () =>
+          deps.queue.claim(config.batchSize, config.visibilitySeconds, config.maxDeliveries),
         work: (batch) => mapConcurrent(batch, 1, outcomeFor),
         settle: async (batch, outcomes) => {
           const counts = await deps.queue.settle(outcomes, config.maxAttempts);
