@@ -420,6 +420,190 @@ export type Database = {
           },
         ];
       };
+      'wallet_accounts': {
+        Row: {
+          'allow_overdraft': boolean;
+          'closed_at': string | null;
+          'created_at': string;
+          'currency': string;
+          'id': string;
+          'kind': Database['public']['Enums']['wallet_account_kind'];
+          'organisation_id': string | null;
+          'pending_credits_minor': number;
+          'pending_debits_minor': number;
+          'posted_balance_minor': number;
+          'provider': string | null;
+          'user_id': string | null;
+          'version': number;
+        };
+        ComputedFields: never;
+        Insert: {
+          'allow_overdraft'?: boolean;
+          'closed_at'?: string | null;
+          'created_at'?: string;
+          'currency': string;
+          'id'?: string;
+          'kind': Database['public']['Enums']['wallet_account_kind'];
+          'organisation_id'?: string | null;
+          'pending_credits_minor'?: number;
+          'pending_debits_minor'?: number;
+          'posted_balance_minor'?: number;
+          'provider'?: string | null;
+          'user_id'?: string | null;
+          'version'?: number;
+        };
+        Update: {
+          'allow_overdraft'?: boolean;
+          'closed_at'?: string | null;
+          'created_at'?: string;
+          'currency'?: string;
+          'id'?: string;
+          'kind'?: Database['public']['Enums']['wallet_account_kind'];
+          'organisation_id'?: string | null;
+          'pending_credits_minor'?: number;
+          'pending_debits_minor'?: number;
+          'posted_balance_minor'?: number;
+          'provider'?: string | null;
+          'user_id'?: string | null;
+          'version'?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'wallet_accounts_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      'wallet_entries': {
+        Row: {
+          'account_id': string;
+          'amount_minor': number;
+          'balance_after_minor': number;
+          'balance_before_minor': number;
+          'created_at': string;
+          'currency': string;
+          'transaction_id': string;
+          'version': number;
+        };
+        ComputedFields: never;
+        Insert: {
+          'account_id': string;
+          'amount_minor': number;
+          'balance_after_minor': number;
+          'balance_before_minor': number;
+          'created_at': string;
+          'currency': string;
+          'transaction_id': string;
+          'version': number;
+        };
+        Update: {
+          'account_id'?: string;
+          'amount_minor'?: number;
+          'balance_after_minor'?: number;
+          'balance_before_minor'?: number;
+          'created_at'?: string;
+          'currency'?: string;
+          'transaction_id'?: string;
+          'version'?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'account_has_the_currency';
+            columns: ['account_id', 'currency'];
+            isOneToOne: false;
+            referencedRelation: 'wallet_accounts';
+            referencedColumns: ['id', 'currency'];
+          },
+          {
+            foreignKeyName: 'wallet_entries_transaction_id_fkey';
+            columns: ['transaction_id'];
+            isOneToOne: false;
+            referencedRelation: 'wallet_transactions';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      'wallet_transactions': {
+        Row: {
+          'amount_minor': number;
+          'created_at': string;
+          'created_by': string | null;
+          'credit_account_id': string;
+          'currency': string;
+          'debit_account_id': string;
+          'description': string | null;
+          'expires_at': string | null;
+          'external_ref': string | null;
+          'id': string;
+          'kind': Database['public']['Enums']['wallet_transaction_kind'];
+          'pending_id': string | null;
+          'reverses_id': string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          'amount_minor': number;
+          'created_at'?: string;
+          'created_by'?: string | null;
+          'credit_account_id': string;
+          'currency': string;
+          'debit_account_id': string;
+          'description'?: string | null;
+          'expires_at'?: string | null;
+          'external_ref'?: string | null;
+          'id'?: string;
+          'kind': Database['public']['Enums']['wallet_transaction_kind'];
+          'pending_id'?: string | null;
+          'reverses_id'?: string | null;
+        };
+        Update: {
+          'amount_minor'?: number;
+          'created_at'?: string;
+          'created_by'?: string | null;
+          'credit_account_id'?: string;
+          'currency'?: string;
+          'debit_account_id'?: string;
+          'description'?: string | null;
+          'expires_at'?: string | null;
+          'external_ref'?: string | null;
+          'id'?: string;
+          'kind'?: Database['public']['Enums']['wallet_transaction_kind'];
+          'pending_id'?: string | null;
+          'reverses_id'?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'credit_account_has_the_currency';
+            columns: ['credit_account_id', 'currency'];
+            isOneToOne: false;
+            referencedRelation: 'wallet_accounts';
+            referencedColumns: ['id', 'currency'];
+          },
+          {
+            foreignKeyName: 'debit_account_has_the_currency';
+            columns: ['debit_account_id', 'currency'];
+            isOneToOne: false;
+            referencedRelation: 'wallet_accounts';
+            referencedColumns: ['id', 'currency'];
+          },
+          {
+            foreignKeyName: 'wallet_transactions_pending_id_fkey';
+            columns: ['pending_id'];
+            isOneToOne: false;
+            referencedRelation: 'wallet_transactions';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'wallet_transactions_reverses_id_fkey';
+            columns: ['reverses_id'];
+            isOneToOne: false;
+            referencedRelation: 'wallet_transactions';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       'webhook_events': {
         Row: {
           'attempts': number;
@@ -576,10 +760,69 @@ export type Database = {
         Returns: number;
       };
       'replay_dead_letters': { Args: { 'p_receipt_ids'?: (string)[] }; Returns: number };
+      'wallet_balance_at': { Args: { 'p_account_id': string; 'p_at': string }; Returns: number };
+      'wallet_open_account': {
+        Args: { 'p_currency': string; 'p_organisation_id'?: string };
+        Returns: {
+          'allow_overdraft': boolean;
+          'closed_at': string | null;
+          'created_at': string;
+          'currency': string;
+          'id': string;
+          'kind': Database['public']['Enums']['wallet_account_kind'];
+          'organisation_id': string | null;
+          'pending_credits_minor': number;
+          'pending_debits_minor': number;
+          'posted_balance_minor': number;
+          'provider': string | null;
+          'user_id': string | null;
+          'version': number;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'wallet_accounts';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      'wallet_post_pending': {
+        Args: { 'p_amount_minor'?: number; 'p_idempotency_key'?: string; 'p_transfer_id': string };
+        Returns: Json;
+      };
+      'wallet_reverse': {
+        Args: { 'p_description'?: string; 'p_idempotency_key'?: string; 'p_transfer_id': string };
+        Returns: Json;
+      };
+      'wallet_transfer': {
+        Args: {
+          'p_amount_minor': number;
+          'p_currency': string;
+          'p_description'?: string;
+          'p_from_account_id': string;
+          'p_idempotency_key'?: string;
+          'p_pending_timeout_seconds'?: number;
+          'p_to_account_id': string;
+        };
+        Returns: Json;
+      };
+      'wallet_void_pending': {
+        Args: { 'p_idempotency_key'?: string; 'p_transfer_id': string };
+        Returns: Json;
+      };
     };
     Enums: {
       'org_role': 'owner' | 'admin' | 'member';
       'receipt_status': 'pending' | 'processing' | 'ocr_done' | 'needs_review' | 'failed';
+      'wallet_account_kind': 'user' | 'clearing' | 'fees' | 'fx_liquidity';
+      'wallet_transaction_kind':
+        | 'transfer'
+        | 'pending'
+        | 'post'
+        | 'void'
+        | 'expire'
+        | 'reversal'
+        | 'payment'
+        | 'refund';
       'webhook_event_status': 'received' | 'processed' | 'failed';
     };
     CompositeTypes: {
@@ -694,6 +937,17 @@ export const Constants = {
     Enums: {
       'org_role': ['owner', 'admin', 'member'],
       'receipt_status': ['pending', 'processing', 'ocr_done', 'needs_review', 'failed'],
+      'wallet_account_kind': ['user', 'clearing', 'fees', 'fx_liquidity'],
+      'wallet_transaction_kind': [
+        'transfer',
+        'pending',
+        'post',
+        'void',
+        'expire',
+        'reversal',
+        'payment',
+        'refund',
+      ],
       'webhook_event_status': ['received', 'processed', 'failed'],
     },
   },
