@@ -536,17 +536,29 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_open record;
+  v_due uuid[];
   v_pending public.wallet_transactions;
   v_count integer := 0;
 begin
-  for v_open in
-    select o.transaction_id from private.wallet_open_pendings as o
-    where o.expires_at <= clock_timestamp() order by o.expires_at limit p_limit
+  select array_agg(o.transaction_id) into v_due
+  from (select o.transaction_id from private.wallet_open_pendings as o
+        where o.expires_at <= clock_timestamp() order by o.expires_at limit p_limit) as o;
+  if v_due is null then
+    return 0;
+  end if;
+  -- Every account of the batch locked in one statement, in the global (id) order: locking pair
+  -- after pair would deadlock with transfers that lock in that order.
+  perform 1 from public.wallet_accounts as a
+  where a.id in (select t.debit_account_id from public.wallet_transactions as t where t.id = any (v_due)
+                 union
+                 select t.credit_account_id from public.wallet_transactions as t where t.id = any (v_due))
+  order by a.id
+  for update;
+  for v_pending in
+    select t.* from public.wallet_transactions as t
+    where t.id = any (v_due)
+      and not exists (select 1 from public.wallet_transactions as r where r.pending_id = t.id)
   loop
-    select t.* into v_pending from public.wallet_transactions as t where t.id = v_open.transaction_id;
-    perform private.wallet_lock_accounts(v_pending.debit_account_id, v_pending.credit_account_id);
-    continue when exists (select 1 from public.wallet_transactions as r where r.pending_id = v_pending.id);
     perform private.wallet_resolve_locked(v_pending, 'expire', null, null);
     v_count := v_count + 1;
   end loop;

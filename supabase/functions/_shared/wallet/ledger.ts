@@ -98,6 +98,7 @@ export function isRetryable(err: unknown): boolean {
 export async function withRetries<T>(
   attempt: () => Promise<T>,
   maxAttempts = 8,
+  onRetry: (err: unknown) => void = () => {},
   sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
 ): Promise<T> {
   for (let i = 1;; i++) {
@@ -105,6 +106,7 @@ export async function withRetries<T>(
       return await attempt();
     } catch (err) {
       if (!isRetryable(err) || i >= maxAttempts) throw err;
+      onRetry(err);
       await sleep(Math.random() * 5 * 2 ** i);
     }
   }
@@ -134,22 +136,28 @@ function presentAccount(row: AccountRow): Account {
   };
 }
 
-export function postgresWalletLedger(sql: Sql): WalletLedger {
+export function postgresWalletLedger(
+  sql: Sql,
+  options: { onRetry?: (err: unknown) => void } = {},
+): WalletLedger {
   function inTx<T>(ctx: CallContext, fn: (tx: TxSql) => Promise<T>): Promise<T> {
     const role = ctx.claims.role === 'service_role'
       ? 'service_role'
       : ctx.claims.role === 'authenticated'
       ? 'authenticated'
       : 'anon';
-    return withRetries(() =>
-      sql.begin(async (tx) => {
-        await tx`select set_config('role', ${role}, true),
+    return withRetries(
+      () =>
+        sql.begin(async (tx) => {
+          await tx`select set_config('role', ${role}, true),
                         set_config('request.jwt.claims', ${JSON.stringify(ctx.claims)}, true),
                         set_config('tallyq.correlation_id', ${ctx.correlationId}, true),
                         set_config('tallyq.client_ip', ${ctx.clientIp ?? ''}, true),
                         set_config('tallyq.user_agent', ${ctx.userAgent ?? ''}, true)`;
-        return await fn(tx);
-      }) as Promise<T>
+          return await fn(tx);
+        }) as Promise<T>,
+      8,
+      options.onRetry,
     );
   }
 
