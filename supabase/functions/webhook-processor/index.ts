@@ -14,6 +14,7 @@ import {
   processorConfigFrom,
 } from '../_shared/webhooks/processor.ts';
 import { postgresProcessorQueue } from '../_shared/webhooks/store.ts';
+import { moneyProjector } from '../_shared/payments/processor-seam.ts';
 
 const source = Deno.env.toObject();
 const env = {
@@ -22,6 +23,7 @@ const env = {
 };
 const processor = createWebhookProcessor(processorConfigFrom(env), {
   queue: postgresProcessorQueue(createDb(env.SUPABASE_DB_URL, { max: 2 })),
+  projectMoney: moneyProjector,
   log: (msg, extra) => console.log(JSON.stringify({ fn: 'webhook-processor', msg, ...extra })),
 });
 

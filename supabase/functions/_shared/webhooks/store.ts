@@ -72,12 +72,22 @@ export function postgresProcessorQueue(sql: Sql): ProcessorQueue {
     },
     async settle(outcomes: WebhookOutcome[], maxAttempts) {
       if (outcomes.length === 0) return {};
+      // Money moves in the same transaction that marks the events processed: both or neither.
+      const money = outcomes.filter((o) => o.outcome === 'done' && o.money)
+        .map((o) => ({ webhook_event_id: o.webhook_event_id, money: o.money }));
       const [, rows] = await sql.begin((tx) => [
         tx`select set_config('role', 'service_role', true),
                   set_config('request.jwt.claims', ${SERVICE_CLAIMS}, true)`,
         tx`select private.settle_webhook_batch(${
           sql.json(outcomes as unknown as postgres.JSONValue)
         }, ${maxAttempts}::integer) as counts`,
+        ...(money.length
+          ? [
+            tx`select private.apply_money_batch(${
+              sql.json(money as unknown as postgres.JSONValue)
+            })`,
+          ]
+          : []),
       ]);
       return (rows[0]?.counts ?? {}) as Record<string, number>;
     },
