@@ -5,6 +5,8 @@ begin;
 \ir fixtures.psql
 select plan(9);
 select tests.create_user('payer') as payer \gset
+select coalesce((select a.posted_balance_minor from public.wallet_accounts as a
+                 where a.kind = 'clearing' and a.provider = 'stripe' and a.currency = 'EUR'), 0) as clearing_before \gset
 
 -- The success (newer) arrives first, then a redelivery of it, then the older "processing" event.
 select tests.money_event('stripe', 'evt_2', '2026-01-01 10:00:05+00', tests.stripe_payment('pi_1', :'payer', 2500, 'succeeded'));
@@ -16,9 +18,10 @@ select is(tests.wallet_balance(:'payer'), 2500::bigint, 'a redelivery and a seco
 select is((select status from public.payments where provider_payment_id = 'pi_1'), 'succeeded', 'an older event does not undo the success');
 select is((select status from public.payment_intents where id = 'pi_1'), 'succeeded', 'nor the provider record');
 select is((select last_event_id from public.payment_intents where id = 'pi_1'), 'evt_2b', 'the provider record names the newest event');
-select is((select count(*) from public.wallet_transactions where kind = 'payment'), 1::bigint, 'one payment transaction');
-select is((select a.posted_balance_minor from public.wallet_accounts as a where a.kind = 'clearing' and a.provider = 'stripe'),
-  -2500::bigint, 'the money comes from the Stripe clearing account');
+select is((select count(*) from public.wallet_transactions as t join public.wallet_accounts as a on a.id = t.credit_account_id
+           where t.kind = 'payment' and a.user_id = :'payer'), 1::bigint, 'one payment transaction');
+select is((select a.posted_balance_minor from public.wallet_accounts as a where a.kind = 'clearing' and a.provider = 'stripe' and a.currency = 'EUR'),
+  (:clearing_before - 2500)::bigint, 'the money comes from the Stripe clearing account');
 select is((select organisation_id from public.payments where provider_payment_id = 'pi_1'), tests.personal_org_id('payer'),
   'the payment belongs to the organisation of the credited wallet');
 

@@ -13,7 +13,8 @@ select is(tests.wallet_balance(:'payer'), 600::bigint, 'the payment credits and 
 select tests.money_event('stripe', 'evt_r1', '2026-01-01 11:00:00+00', tests.stripe_refund('re_1', 'pi_1', 400, 'succeeded'));
 select tests.money_event('stripe', 'evt_r1b', '2026-01-01 11:00:01+00', tests.stripe_refund('re_1', 'pi_1', 400, 'succeeded'));
 select is(tests.wallet_balance(:'payer'), 600::bigint, 'the refund debits once');
-select is((select count(*) from public.wallet_transactions where kind = 'refund'), 1::bigint, 'one refund transaction');
+select is((select count(*) from public.wallet_transactions as t join public.wallet_accounts as a on a.id = t.debit_account_id
+           where t.kind = 'refund' and a.user_id = :'payer'), 1::bigint, 'one refund transaction');
 
 -- A second refund larger than what is left in the wallet cannot be covered.
 select tests.money_event('stripe', 'evt_r2', '2026-01-01 12:00:00+00', tests.stripe_refund('re_2', 'pi_1', 700, 'succeeded'));

@@ -16,9 +16,9 @@ select is(tests.rev('owner', :'t1'), '404 transfer_not_found', 'the sender canno
 select is(tests.rev('member', :'t1'), '201 reversal', 'the recipient can reverse it');
 select is(tests.balances(:'owner'), '10000/0/0/3', 'the sender has the money back, with a new entry');
 select is(tests.balances(:'member'), '0/0/0/2', 'the recipient gives it back, with a new entry');
-select is((select reverses_id::text from public.wallet_transactions where kind = 'reversal'), :'t1', 'the reversal names the original');
+select is((select reverses_id::text from public.wallet_transactions where kind = 'reversal' and credit_account_id = :'owner'), :'t1', 'the reversal names the original');
 select is(tests.rev('member', :'t1'), '422 transfer_already_reversed', 'a transfer is reversed at most once');
-select is(tests.rev('service_role', (select id::text from public.wallet_transactions where kind = 'reversal')),
+select is(tests.rev('service_role', (select id::text from public.wallet_transactions where reverses_id = :'t1')),
   '422 transfer_not_reversible', 'a reversal is not itself reversible');
 
 select tests.wallet_call('owner', format('public.wallet_transfer(%L, %L, 50, %L)', :'owner', :'member', 'EUR')) #>> '{transfer,id}' as t2 \gset

@@ -32,7 +32,8 @@ select is((private.wallet_transfer_json(:'p1'::uuid)) ->> 'status', 'posted', 't
 select tests.pending(500) as p2 \gset
 select is(tests.resolve('owner', format('public.wallet_void_pending(%L)', :'p2')), '201 void', 'a pending can be voided');
 select is(tests.balances(:'owner'), '8800/0/0/2', 'voiding releases the reservation and posts nothing');
-select is(tests.resolve('owner', format('public.wallet_post_pending(%L)', (select id from public.wallet_transactions where kind = 'transfer' limit 1))),
+select tests.wallet_call('owner', format('public.wallet_transfer(%L, %L, 5, %L)', :'owner', :'member', 'EUR')) #>> '{transfer,id}' as t1 \gset
+select is(tests.resolve('owner', format('public.wallet_post_pending(%L)', :'t1')),
   '422 transfer_not_pending', 'a posted transfer is not a pending');
 
 select * from finish();
