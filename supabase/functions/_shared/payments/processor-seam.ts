@@ -1,7 +1,7 @@
 // The payments domain as the webhook processor sees it: an event's money projection, with events
 // that can never be interpreted (no amount, a sub-minor amount) turned into permanent failures
 // (dead-lettered at once) instead of retried.
-import { PermanentEventError } from '../webhooks/processor.ts';
+import { PermanentEventError } from '../webhooks/processor/processor.ts';
 import { InvalidAmount } from './minor-units.ts';
 import { type MoneyEvent, projectMoney, UninterpretableMoneyEvent } from './money.ts';
 

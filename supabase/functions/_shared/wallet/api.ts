@@ -15,15 +15,9 @@
 
 import { z } from 'npm:zod@^3.24.4';
 import type { UserClaims } from '../auth/jwt.ts';
-import {
-  BadRequest,
-  errorResponse,
-  Forbidden,
-  HttpError,
-  json,
-  MethodNotAllowed,
-  NotFound,
-} from '../http/errors.ts';
+import { withCors } from '../http/cors.ts';
+import { BadRequest, Forbidden, json, NotFound, withErrors } from '../http/errors.ts';
+import { createRouter, type Params, route } from '../http/router.ts';
 import { clientIp } from '../ratelimit/policy.ts';
 import type { CallContext, Outcome, WalletLedger } from './ledger.ts';
 
@@ -132,46 +126,46 @@ export function outcomeResponse(outcome: Outcome, headers: Record<string, string
 type Call = {
   req: Request;
   url: URL;
-  params: string[];
+  params: Params;
   ctx: CallContext;
   headers: Record<string, string>;
 };
-type Route = { method: string; pattern: RegExp; handle: (call: Call) => Promise<Response> };
+type WalletRoute = { method: string; pattern: string; handle: (call: Call) => Promise<Response> };
 
-export function walletRoutes(ledger: WalletLedger): Route[] {
+async function resolve(ledger: WalletLedger, call: Call, action: 'post' | 'void' | 'reverse') {
+  const id = pathId(call.params.id, 'Transfer');
+  const key = idempotencyKey(call.req, false);
+  const raw = await readJson(call.req);
+  const outcome = action === 'post'
+    ? await ledger.post(call.ctx, id, parse(postBody, raw).amount_minor ?? null, key)
+    : action === 'void'
+    ? (parse(voidBody, raw), await ledger.void(call.ctx, id, key))
+    : await ledger.reverse(call.ctx, id, parse(reverseBody, raw).description ?? null, key);
+  return outcomeResponse(outcome, call.headers);
+}
+
+export function walletRoutes(ledger: WalletLedger): WalletRoute[] {
   return [
     {
       method: 'POST',
-      pattern: /^\/transfers$/,
+      pattern: '/transfers',
       async handle({ req, ctx, headers }) {
         const key = idempotencyKey(req, true);
-        const body = parse(transferBody, await readJson(req));
-        const { pending, ...rest } = body;
-        const outcome = await ledger.transfer(ctx, {
-          ...rest,
-          pending_timeout_seconds: pending?.timeout_seconds,
-        }, key);
-        return outcomeResponse(outcome, headers);
+        const { pending, ...rest } = parse(transferBody, await readJson(req));
+        const input = { ...rest, pending_timeout_seconds: pending?.timeout_seconds };
+        return outcomeResponse(await ledger.transfer(ctx, input, key), headers);
       },
     },
+    { method: 'POST', pattern: '/transfers/:id/post', handle: (c) => resolve(ledger, c, 'post') },
+    { method: 'POST', pattern: '/transfers/:id/void', handle: (c) => resolve(ledger, c, 'void') },
     {
       method: 'POST',
-      pattern: /^\/transfers\/([^/]+)\/(post|void|reverse)$/,
-      async handle({ req, params, ctx, headers }) {
-        const id = pathId(params[0], 'Transfer');
-        const key = idempotencyKey(req, false);
-        const raw = await readJson(req);
-        const outcome = params[1] === 'post'
-          ? await ledger.post(ctx, id, parse(postBody, raw).amount_minor ?? null, key)
-          : params[1] === 'void'
-          ? (parse(voidBody, raw), await ledger.void(ctx, id, key))
-          : await ledger.reverse(ctx, id, parse(reverseBody, raw).description ?? null, key);
-        return outcomeResponse(outcome, headers);
-      },
+      pattern: '/transfers/:id/reverse',
+      handle: (c) => resolve(ledger, c, 'reverse'),
     },
     {
       method: 'GET',
-      pattern: /^\/accounts$/,
+      pattern: '/accounts',
       async handle({ url, ctx, headers }) {
         const at = parse(atQuery, url.searchParams.get('at'), 'invalid_query');
         return json({ data: await ledger.accounts(ctx, at) }, 200, headers);
@@ -179,21 +173,20 @@ export function walletRoutes(ledger: WalletLedger): Route[] {
     },
     {
       method: 'POST',
-      pattern: /^\/accounts$/,
+      pattern: '/accounts',
       async handle({ req, ctx, headers }) {
         const { currency: code } = parse(openBody, await readJson(req));
-        const existing = (await ledger.accounts(ctx, null)).find((a) =>
-          a.kind === 'user' && a.currency === code
-        );
+        const existing = (await ledger.accounts(ctx, null))
+          .find((a) => a.kind === 'user' && a.currency === code);
         const account = await ledger.openAccount(ctx, code);
         return json(account, existing ? 200 : 201, headers);
       },
     },
     {
       method: 'GET',
-      pattern: /^\/accounts\/([^/]+)$/,
+      pattern: '/accounts/:id',
       async handle({ url, params, ctx, headers }) {
-        const id = pathId(params[0], 'Account');
+        const id = pathId(params.id, 'Account');
         const at = parse(atQuery, url.searchParams.get('at'), 'invalid_query');
         const [account] = await ledger.accounts(ctx, at, id);
         if (!account) throw new NotFound('Account not found', 'account_not_found');
@@ -202,9 +195,9 @@ export function walletRoutes(ledger: WalletLedger): Route[] {
     },
     {
       method: 'GET',
-      pattern: /^\/accounts\/([^/]+)\/entries$/,
+      pattern: '/accounts/:id/entries',
       async handle({ url, params, ctx, headers }) {
-        const id = pathId(params[0], 'Account');
+        const id = pathId(params.id, 'Account');
         const q = parse(pageQuery, Object.fromEntries(url.searchParams), 'invalid_query');
         const [account] = await ledger.accounts(ctx, null, id);
         if (!account) throw new NotFound('Account not found', 'account_not_found');
@@ -235,46 +228,42 @@ const CORS = {
     'idempotency-replayed, x-correlation-id, ratelimit-limit, ratelimit-remaining, ratelimit-reset',
 };
 
-export function createWalletHandler(deps: WalletApiDeps): (req: Request) => Promise<Response> {
-  const routes = walletRoutes(deps.ledger);
-  const newId = deps.newId ?? (() => crypto.randomUUID());
-  return async (req) => {
-    const given = req.headers.get('x-correlation-id');
-    const correlationId = given && /^[\w.:-]{1,100}$/.test(given) ? given : newId();
-    const base = { ...CORS, 'X-Correlation-Id': correlationId };
-    try {
-      const url = new URL(req.url);
-      if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS });
-      const path = url.pathname.replace(/^.*?\/wallet(?=\/|$)/, '').replace(/\/+$/, '') || '/';
-      const matching = routes.map((r) => ({ r, m: path.match(r.pattern) })).filter((x) => x.m);
-      if (matching.length === 0) throw new NotFound('No such wallet route', 'route_not_found');
-      const hit = matching.find((x) => x.r.method === req.method);
-      if (!hit?.m) throw new MethodNotAllowed(matching.map((x) => x.r.method));
+/** The request's correlation id: the caller's X-Correlation-Id when well-formed, else a new one. */
+function correlationIdOf(req: Request, newId: () => string): string {
+  const given = req.headers.get('x-correlation-id');
+  return given && /^[\w.:-]{1,100}$/.test(given) ? given : newId();
+}
 
+export function createWalletHandler(deps: WalletApiDeps): (req: Request) => Promise<Response> {
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const ids = new WeakMap<Request, string>();
+
+  /** Authenticates, rate-limits and builds the call context, then runs the route. */
+  const authed = (r: WalletRoute) =>
+    route(r.method, r.pattern, async (req, params, url) => {
       const claims = await deps.verifier.verifyUser(req);
       if (claims.role !== 'authenticated') {
         throw new Forbidden('Only signed-in users can use the wallet', 'not_a_user');
       }
-      const limitHeaders = (await deps.rateLimit?.(req, claims.sub)) ?? {};
+      const headers = (await deps.rateLimit?.(req, claims.sub)) ?? {};
       const ctx: CallContext = {
         claims: { ...claims, sub: claims.sub, role: claims.role },
-        correlationId,
+        correlationId: ids.get(req) ?? newId(),
         clientIp: clientIp(req),
         userAgent: req.headers.get('user-agent')?.slice(0, 512) ?? undefined,
       };
-      return await hit.r.handle({
-        req,
-        url,
-        params: hit.m.slice(1),
-        ctx,
-        headers: { ...base, ...limitHeaders },
-      });
-    } catch (err) {
-      const res = errorResponse(err);
-      if (err instanceof HttpError || res.status >= 500) {
-        for (const [k, v] of Object.entries(base)) res.headers.set(k, v);
-      }
-      return res;
-    }
+      return await r.handle({ req, url, params, ctx, headers });
+    });
+
+  const router = createRouter(walletRoutes(deps.ledger).map(authed), {
+    base: '/wallet',
+    preflight: true,
+  });
+  return async (req) => {
+    const correlationId = correlationIdOf(req, newId);
+    ids.set(req, correlationId);
+    const res = await withCors(CORS, withErrors(router))(req);
+    res.headers.set('X-Correlation-Id', correlationId);
+    return res;
   };
 }
