@@ -10,15 +10,18 @@ create table private.wallet_idempotency_keys (
   key text not null,
   request_hash bytea not null,
   request jsonb not null,
-  response jsonb not null,
+  transaction_id uuid references public.wallet_transactions (id),
+  failure jsonb,
   created_at timestamptz not null default now(),
   constraint wallet_idempotency_keys_pkey primary key (scope, key),
-  constraint key_is_short check (length(key) between 1 and 255)
+  constraint key_is_short check (length(key) between 1 and 255),
+  constraint outcome_is_a_transaction_or_a_failure check ((transaction_id is null) <> (failure is null))
 );
 
 comment on table private.wallet_idempotency_keys is
   'One row per (caller, Idempotency-Key): sha256 of the canonical request, the request (to name '
-  'the field a reused key changed) and the response, success or business failure. Written in the '
+  'the field a reused key changed) and the outcome: the transaction it wrote (its first answer is '
+  'rebuilt from the immutable row, byte for byte) or the business failure. Written in the '
   'transaction that moved the money, so a rolled-back (retryable) attempt leaves no row.';
 
 create table private.wallet_open_pendings (
@@ -47,7 +50,7 @@ $$;
 comment on function private.wallet_fail(integer, text, text) is
   'A business failure outcome: HTTP-like status and a stable error code (see README).';
 
-create function private.wallet_transfer_json(p_id uuid)
+create function private.wallet_transfer_json(p_id uuid, p_as_created boolean default false)
 returns jsonb
 language sql
 stable
@@ -57,6 +60,7 @@ as $$
     'id', t.id, 'kind', t.kind,
     'status', case
       when t.kind <> 'pending' then 'posted'
+      when p_as_created then 'pending'
       when r.kind = 'post' then 'posted'
       when r.kind = 'void' then 'voided'
       when r.kind = 'expire' then 'expired'
@@ -70,7 +74,8 @@ as $$
   where t.id = p_id
 $$;
 
-comment on function private.wallet_transfer_json(uuid) is 'The API representation of a transaction.';
+comment on function private.wallet_transfer_json(uuid, boolean) is
+  'The API representation of a transaction: now, or as it was when written (p_as_created).';
 
 create function private.wallet_ok(p_status integer, p_transaction_id uuid)
 returns jsonb
@@ -78,8 +83,9 @@ language sql
 stable
 set search_path = ''
 as $$
+  -- Success is always a new transaction (201), answered as it was when written.
   select jsonb_build_object('ok', true, 'status', p_status,
-                            'transfer', private.wallet_transfer_json(p_transaction_id))
+                            'transfer', private.wallet_transfer_json(p_transaction_id, true))
 $$;
 
 -- ============================================================================
@@ -379,7 +385,8 @@ begin
     where k.scope = v_scope and k.key = p_key;
     if v_prior.scope is not null then
       if v_prior.request_hash = v_hash then
-        return v_prior.response || '{"replayed": true}';
+        return coalesce(v_prior.failure, private.wallet_ok(201, v_prior.transaction_id))
+               || '{"replayed": true}';
       end if;
       select coalesce(n.key, o.key) into v_field
       from jsonb_each(p_request) as n full join jsonb_each(v_prior.request) as o on o.key = n.key
@@ -400,8 +407,9 @@ begin
     raise exception 'wallet_execute: unknown op %', p_request ->> 'op' using errcode = '22023';
   end if;
   if p_key is not null then
-    insert into private.wallet_idempotency_keys (scope, key, request_hash, request, response)
-    values (v_scope, p_key, v_hash, p_request, v_result);
+    insert into private.wallet_idempotency_keys (scope, key, request_hash, request, transaction_id, failure)
+    values (v_scope, p_key, v_hash, p_request, (v_result #>> '{transfer,id}')::uuid,
+            case when not (v_result ->> 'ok')::boolean then v_result end);
   end if;
   return v_result || '{"replayed": false}';
 end;
@@ -580,7 +588,7 @@ revoke all on private.wallet_idempotency_keys, private.wallet_open_pendings from
 grant select on private.wallet_idempotency_keys, private.wallet_open_pendings to service_role;
 
 revoke all on function private.wallet_fail(integer, text, text) from public, anon, authenticated;
-revoke all on function private.wallet_transfer_json(uuid) from public, anon, authenticated;
+revoke all on function private.wallet_transfer_json(uuid, boolean) from public, anon, authenticated;
 revoke all on function private.wallet_ok(integer, uuid) from public, anon, authenticated;
 revoke all on function private.wallet_lock_accounts(uuid, uuid) from public, anon, authenticated;
 revoke all on function private.wallet_write_entries(uuid, uuid, uuid, bigint) from public, anon, authenticated;

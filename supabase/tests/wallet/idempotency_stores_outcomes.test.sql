@@ -3,7 +3,7 @@
 begin;
 \ir ../00_helpers/tests_schema.psql
 \ir fixtures.psql
-select plan(10);
+select plan(12);
 select tests.wallet_seed();
 select tests.wallet('owner') as owner, tests.wallet('member') as member \gset
 select format('public.wallet_transfer(%L, %L, 100, %L, null, null, %L)', :'owner', :'member', 'EUR', 'key-1') as call \gset
@@ -37,6 +37,14 @@ select tests.wallet_call('owner', format('public.wallet_transfer(%L, %L, 1, %L)'
 select tests.wallet_call('owner', format('public.wallet_transfer(%L, %L, 1, %L)', :'owner', :'member', 'EUR'));
 select is(tests.balances(:'member'), '202/0/0/4', 'without a key two identical calls are two transfers');
 select is((select count(*) from private.wallet_idempotency_keys where scope in (tests.user_id('owner')::text, tests.user_id('stranger')::text)), 3::bigint, 'one stored outcome per caller and key');
+
+-- A replay answers what the first call answered, even after the transfer changed state since.
+select format('public.wallet_transfer(%L, %L, 40, %L, null, 60, %L)', :'owner', :'member', 'EUR', 'key-3') as pcall \gset
+select tests.wallet_call('owner', :'pcall') as pfirst \gset
+select tests.wallet_call('owner', format('public.wallet_post_pending(%L)', (:'pfirst'::jsonb) #>> '{transfer,id}'));
+select is((tests.wallet_call('owner', :'pcall')) - 'replayed', (:'pfirst'::jsonb) - 'replayed',
+  'a replay of a pending that was posted since returns the original answer');
+select is((tests.wallet_call('owner', :'pcall')) #>> '{transfer,status}', 'pending', 'status as first answered');
 
 select * from finish();
 rollback;
