@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createDb } from '../supabase/functions/_shared/db/client.ts';
-import { postgresWalletLedger } from '../supabase/functions/_shared/wallet/ledger.ts';
-import { runWorkload, setupWallets, userContext } from './lib/ledger-workload.ts';
+import { postgresWalletLedger } from '../supabase/functions/_shared/ledger/wallet-port.ts';
+import { runWorkload, setupWallets, userContext } from './bench/ledger/workload.ts';
 
 const dbUrl = Deno.env.get('SUPABASE_DB_URL');
 const opts = { sanitizeOps: false, sanitizeResources: false };

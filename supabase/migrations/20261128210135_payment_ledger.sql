@@ -200,6 +200,9 @@ declare
   v_r jsonb := p_money -> 'refund';
   v_user uuid;
 begin
+  if p_money ? 'invalid' then -- the processor could not read the event's money
+    raise exception 'Unreadable payment event: %', p_money ->> 'invalid' using errcode = '22023';
+  end if;
   for v_record in select * from jsonb_array_elements(coalesce(p_money -> 'records', '[]')) loop
     v_row := (v_record -> 'row') || jsonb_build_object('last_event_id', p_event.event_id,
                                                        'last_event_at', p_event.occurred_at);

@@ -3,7 +3,7 @@
 begin;
 \ir ../00_helpers/tests_schema.psql
 \ir fixtures.psql
-select plan(8);
+select plan(9);
 select tests.create_user('payer') as payer \gset
 
 select tests.money_event('stripe', 'evt_r1', '2026-01-01 11:00:00+00', tests.stripe_refund('re_1', 'pi_1', 400, 'succeeded'));
@@ -29,6 +29,10 @@ select is(tests.money_event('stripe', 'evt_bad', '2026-01-01 13:00:00+00',
   'a poison event fails alone');
 select is((select check_name from public.wallet_discrepancies where subject_id = 'stripe:evt_bad'),
   'payment_event_not_applied', 'and is recorded for an operator');
+
+select is((tests.money_event('stripe', 'evt_unreadable', '2026-01-01 14:00:00+00',
+  '{"invalid": "payment_intent.amount is missing or malformed"}') ->> 'failed')::int, 1,
+  'an event whose money the processor could not read is recorded, not applied');
 
 select * from finish();
 rollback;

@@ -2,9 +2,9 @@
 // idempotency headers and the audit context. The real ledger runs in scripts/ledger-*.test.ts and
 // tests/e2e/wallet.test.ts.
 import assert from 'node:assert/strict';
-import { Unauthorized } from '../http/errors.ts';
-import { createWalletHandler } from './api.ts';
-import type { CallContext, Outcome, Transfer, WalletLedger } from './ledger.ts';
+import { Unauthorized } from '../../http/errors.ts';
+import { createWalletHandler } from './routes.ts';
+import type { CallContext, Outcome, Transfer, WalletLedger } from '../wallet-port.ts';
 
 const USER = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const A = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';

@@ -8,9 +8,9 @@
 // the running test stack (.tallyq/test/stack.env).
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { createDb } from '../supabase/functions/_shared/db/client.ts';
-import { postgresWalletLedger } from '../supabase/functions/_shared/wallet/ledger.ts';
-import { runWorkload, setupWallets } from './lib/ledger-workload.ts';
+import { createDb } from '../../../supabase/functions/_shared/db/client.ts';
+import { postgresWalletLedger } from '../../../supabase/functions/_shared/ledger/wallet-port.ts';
+import { runWorkload, setupWallets } from './workload.ts';
 
 const { values: args } = parseArgs({
   args: Deno.args,

@@ -4,13 +4,13 @@
 // (private.wallet_ledger_violations) as the work runs. Used by scripts/ledger-concurrency.test.ts
 // (small, in the suite) and scripts/ledger-concurrency.ts (full size: 16 × 5,000).
 import { randomUUID } from 'node:crypto';
-import type { Sql } from '../../supabase/functions/_shared/db/client.ts';
+import type { Sql } from '../../../supabase/functions/_shared/db/client.ts';
 import {
   type CallContext,
   type Outcome,
   postgresWalletLedger,
   type WalletLedger,
-} from '../../supabase/functions/_shared/wallet/ledger.ts';
+} from '../../../supabase/functions/_shared/ledger/wallet-port.ts';
 
 export type WalletUser = { userId: string; accountId: string };
 

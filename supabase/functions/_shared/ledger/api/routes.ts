@@ -14,12 +14,12 @@
 //   GET  /wallet/accounts/<id>/entries?limit=&cursor=   200 {data, next_cursor} (newest first)
 
 import { z } from 'npm:zod@^3.24.4';
-import type { UserClaims } from '../auth/jwt.ts';
-import { withCors } from '../http/cors.ts';
-import { BadRequest, Forbidden, json, NotFound, withErrors } from '../http/errors.ts';
-import { createRouter, type Params, route } from '../http/router.ts';
-import { clientIp } from '../ratelimit/policy.ts';
-import type { CallContext, Outcome, WalletLedger } from './ledger.ts';
+import type { UserClaims } from '../../auth/jwt.ts';
+import { withCors } from '../../http/cors.ts';
+import { BadRequest, Forbidden, json, NotFound, withErrors } from '../../http/errors.ts';
+import { createRouter, type Params, route } from '../../http/router.ts';
+import { clientIp } from '../../ratelimit/policy.ts';
+import type { CallContext, Outcome, WalletLedger } from '../wallet-port.ts';
 
 export type WalletApiDeps = {
   ledger: WalletLedger;
