@@ -96,8 +96,10 @@ returns setof public.wallet_accounts
 language sql
 set search_path = ''
 as $$
-  -- One global order (by id) so two transfers between the same accounts cannot deadlock.
-  select a.* from public.wallet_accounts as a where a.id in (p_a, p_b) order by a.id for update
+  -- One global order (by id) so two transfers between the same accounts cannot deadlock. NO KEY
+  -- UPDATE: the foreign-key checks of other transactions' entries (KEY SHARE) need not wait.
+  select a.* from public.wallet_accounts as a where a.id in (p_a, p_b) order by a.id
+  for no key update
 $$;
 
 create function private.wallet_write_entries(
@@ -561,7 +563,7 @@ begin
                  union
                  select t.credit_account_id from public.wallet_transactions as t where t.id = any (v_due))
   order by a.id
-  for update;
+  for no key update;
   for v_pending in
     select t.* from public.wallet_transactions as t
     where t.id = any (v_due)
