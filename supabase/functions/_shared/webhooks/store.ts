@@ -5,6 +5,7 @@
 //   (supabase/migrations/20261122000330_webhook_processor_api.sql).
 import type postgres from 'npm:postgres@^3.4.5';
 import { asServiceRole, type Sql } from '../db/client.ts';
+import { settleBatch } from '../queue/settle.ts';
 import type { WebhookEventRecord } from './ingest/events.ts';
 import type { ClaimedWebhookEvent, ProcessorQueue, WebhookOutcome } from './processor/processor.ts';
 
@@ -70,8 +71,8 @@ export function postgresProcessorQueue(sql: Sql): ProcessorQueue {
     },
     async settle(outcomes: WebhookOutcome[], maxAttempts) {
       if (outcomes.length === 0) return {};
-      // Money moves in the same statement (so the same transaction) that settles the events:
-      // both or neither, still one round trip.
+      // Not queue/settle.ts's settleBatch: money moves in the same statement (so the same
+      // transaction) that settles the events, both or neither, still one round trip.
       const money = outcomes.filter((o) => o.outcome === 'done' && o.money)
         .map((o) => ({ webhook_event_id: o.webhook_event_id, money: o.money }));
       const rows = await asServiceRole(
