@@ -176,9 +176,9 @@ export function walletRoutes(ledger: WalletLedger): WalletRoute[] {
       pattern: '/accounts',
       async handle({ req, ctx, headers }) {
         const { currency: code } = parse(openBody, await readJson(req));
-        const existing = (await ledger.accounts(ctx, null))
-          .find((a) => a.kind === 'user' && a.currency === code);
+        const before = await ledger.accounts(ctx, null);
         const account = await ledger.openAccount(ctx, code);
+        const existing = before.some((a) => a.id === account.id);
         return json(account, existing ? 200 : 201, headers);
       },
     },
