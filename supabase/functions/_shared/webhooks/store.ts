@@ -5,7 +5,6 @@
 //   (supabase/migrations/20261122000330_webhook_processor_api.sql).
 import type postgres from 'npm:postgres@^3.4.5';
 import { asServiceRole, type Sql } from '../db/client.ts';
-import { settleBatch } from '../queue/settle.ts';
 import type { WebhookEventRecord } from './ingest/events.ts';
 import type { ClaimedWebhookEvent, ProcessorQueue, WebhookOutcome } from './processor/processor.ts';
 
