@@ -62,6 +62,20 @@ create index audit_personal_data_subject_id_idx on private.audit_personal_data (
 -- ============================================================================
 -- triggers
 -- ============================================================================
+create function private.audit_table_is_append_only()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  raise exception '%.% is append-only: % is not allowed', tg_table_schema, tg_table_name, tg_op
+    using errcode = 'insufficient_privilege';
+end;
+$$;
+
+comment on function private.audit_table_is_append_only() is
+  'Rejects UPDATE, DELETE and TRUNCATE on the audit tables it is attached to, whoever the caller is.';
+
 create function private.audit_personal_data_is_append_only()
 returns trigger
 language plpgsql
@@ -88,10 +102,10 @@ create trigger tallyq_audit_personal_data_is_never_truncated
 
 create trigger tallyq_audit_erasures_is_append_only
   before update or delete on private.audit_erasures
-  for each row execute function private.audit_log_is_append_only();
+  for each row execute function private.audit_table_is_append_only();
 create trigger tallyq_audit_erasures_is_never_truncated
   before truncate on private.audit_erasures
-  for each statement execute function private.audit_log_is_append_only();
+  for each statement execute function private.audit_table_is_append_only();
 
 -- The generic row trigger. tg_argv: [0] organisation column ('' = none), [1] subject column
 -- ('' = none), [2] personal columns as a text[] literal, [3..] primary key columns.
@@ -135,9 +149,9 @@ begin
   if cardinality(v_personal) > 0 then
     v_personal_data := v_personal_data || jsonb_strip_nulls(jsonb_build_object(
       'old', (select jsonb_object_agg(e.key, e.value) from jsonb_each(v_old) as e
-              where e.key = any(v_personal)),
+              where e.key = any(v_personal) and e.value <> 'null'),
       'new', (select jsonb_object_agg(e.key, e.value) from jsonb_each(v_new) as e
-              where e.key = any(v_personal))));
+              where e.key = any(v_personal) and e.value <> 'null')));
   end if;
   v_personal_data := nullif(v_personal_data, '{}');
   if v_personal_data is not null then
@@ -290,6 +304,7 @@ grant select on private.audit_erasures to service_role;
 -- Only the audit trigger (security definer) writes audit rows: nobody can forge one.
 revoke insert on private.audit_log from service_role;
 
+revoke all on function private.audit_table_is_append_only() from public, anon, authenticated;
 revoke all on function private.audit_personal_data_is_append_only() from public, anon, authenticated;
 revoke all on function private.audit_row_change() from public, anon, authenticated;
 revoke all on function private.enable_audit(regclass, name, text[], name) from public, anon, authenticated;

@@ -29,9 +29,12 @@ comment on table private.audit_blocks is
 
 create table private.audit_seals (
   audit_id bigint primary key,
-  block_id bigint not null references private.audit_blocks (id) deferrable initially deferred,
+  block_id bigint not null,
   row_hash bytea not null,
-  constraint row_hash_is_sha256 check (octet_length(row_hash) = 32)
+  constraint row_hash_is_sha256 check (octet_length(row_hash) = 32),
+  -- deferred: a block's digest is computed from its seals, which are written first
+  constraint seal_block_exists foreign key (block_id) references private.audit_blocks (id)
+    deferrable initially deferred
 );
 
 comment on table private.audit_seals is
@@ -47,16 +50,16 @@ create index audit_seals_block_id_idx on private.audit_seals (block_id, audit_id
 -- ============================================================================
 create trigger tallyq_audit_blocks_is_append_only
   before update or delete on private.audit_blocks
-  for each row execute function private.audit_log_is_append_only();
+  for each row execute function private.audit_table_is_append_only();
 create trigger tallyq_audit_blocks_is_never_truncated
   before truncate on private.audit_blocks
-  for each statement execute function private.audit_log_is_append_only();
+  for each statement execute function private.audit_table_is_append_only();
 create trigger tallyq_audit_seals_is_append_only
   before update or delete on private.audit_seals
-  for each row execute function private.audit_log_is_append_only();
+  for each row execute function private.audit_table_is_append_only();
 create trigger tallyq_audit_seals_is_never_truncated
   before truncate on private.audit_seals
-  for each statement execute function private.audit_log_is_append_only();
+  for each statement execute function private.audit_table_is_append_only();
 
 -- ============================================================================
 -- rls
@@ -179,6 +182,7 @@ begin
   v_block.sealed_at := now();
   v_block.block_hash := sha256(private.audit_block_bytes(v_block));
   insert into private.audit_blocks select v_block.*;
+  set constraints private.seal_block_exists immediate;
   return v_block.id;
 end;
 $$;
