@@ -97,9 +97,9 @@ as $$
     || private.audit_field(p.organisation_id::text)
     || private.audit_field(p.old_record::text)
     || private.audit_field(p.new_record::text)
-    || private.audit_field('[' || (
+    || private.audit_field(case when p.changed_fields is not null then '[' || (
          select coalesce(string_agg(private.audit_field(f.name), '' order by f.ord), '')
-         from unnest(p.changed_fields) with ordinality as f (name, ord)) || ']')
+         from unnest(p.changed_fields) with ordinality as f (name, ord)) || ']' end)
     || private.audit_field(p.actor_id::text)
     || private.audit_field(p.actor_role)
     || private.audit_field(p.correlation_id)
