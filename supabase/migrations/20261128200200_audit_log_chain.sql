@@ -71,11 +71,12 @@ alter table private.audit_seals enable row level security;
 -- functions: canonical bytes (keep in step with _shared/audit/canonical.ts)
 -- ============================================================================
 -- A field: '~' for null, else '<utf-8 byte length>:<text>' (a netstring without the comma).
+-- (The canonical-bytes functions are plain SQL without SET so the planner inlines them: sealing
+-- hashes every row once, verification again; their bodies name every object by schema.)
 create function private.audit_field(p_value text)
 returns text
 language sql
 immutable
-set search_path = ''
 as $$
   select case when p_value is null then '~' else octet_length(p_value)::text || ':' || p_value end
 $$;
@@ -84,7 +85,6 @@ create function private.audit_row_bytes(p private.audit_log)
 returns bytea
 language sql
 stable
-set search_path = ''
 as $$
   select convert_to(
     'tallyq.audit.row.v1'
@@ -97,9 +97,7 @@ as $$
     || private.audit_field(p.organisation_id::text)
     || private.audit_field(p.old_record::text)
     || private.audit_field(p.new_record::text)
-    || private.audit_field(case when p.changed_fields is not null then '[' || (
-         select coalesce(string_agg(private.audit_field(f.name), '' order by f.ord), '')
-         from unnest(p.changed_fields) with ordinality as f (name, ord)) || ']' end)
+    || private.audit_field(pg_catalog.to_jsonb(p.changed_fields)::text)
     || private.audit_field(p.actor_id::text)
     || private.audit_field(p.actor_role)
     || private.audit_field(p.correlation_id)
@@ -115,8 +113,7 @@ comment on function private.audit_row_bytes(private.audit_log) is
 create function private.audit_block_bytes(p private.audit_blocks)
 returns bytea
 language sql
-immutable
-set search_path = ''
+stable
 as $$
   select convert_to(
     'tallyq.audit.block.v1'
@@ -135,7 +132,6 @@ create function private.audit_seal_bytes(p_audit_id bigint, p_row_hash bytea)
 returns text
 language sql
 immutable
-set search_path = ''
 as $$
   select private.audit_field(p_audit_id::text) || private.audit_field(encode(p_row_hash, 'hex'))
 $$;

@@ -81,10 +81,30 @@ export function epochMicros(timestamptz: string): bigint {
   return (utcSeconds - offsetSeconds) * 1_000_000n + BigInt(frac.padEnd(6, '0'));
 }
 
+/** A string as Postgres writes it inside jsonb text (escape_json): changed_fields is hashed as
+ * to_jsonb(text[])::text. */
+export function jsonString(value: string): string {
+  const escapes: Record<string, string> = {
+    '"': '\\"',
+    '\\': '\\\\',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\t': '\\t',
+  };
+  let out = '"';
+  for (const c of value) {
+    const code = c.charCodeAt(0);
+    out += escapes[c] ?? (code < 0x20 ? `\\u${code.toString(16).padStart(4, '0')}` : c);
+  }
+  return out + '"';
+}
+
 export function rowBytes(row: AuditRow): Uint8Array {
   const changed = row.changedFields === null
     ? null
-    : `[${row.changedFields.map((f) => field(f)).join('')}]`;
+    : `[${row.changedFields.map(jsonString).join(', ')}]`;
   return utf8.encode(
     'tallyq.audit.row.v1' + [
       row.txid,

@@ -28,7 +28,8 @@ async function withAuditedTable(fn: (table: string, sql: postgres.Sql) => Promis
     await sql`create schema if not exists audit_it`;
     await sql.unsafe(`create table ${table} (
       id bigint generated always as identity primary key, user_id uuid, holder_email text,
-      amount numeric, note text, tags text[], at timestamptz default now())`);
+      amount numeric, note text, tags text[], at timestamptz default now(),
+      "odd ""name"" \\ é" int default 0)`);
     await sql`select private.enable_audit(${table}::regclass, null, '{holder_email}', 'user_id')`;
     await fn(table, sql);
   } finally {
@@ -84,7 +85,8 @@ Deno.test(
                  ($1, null, 0.000, null, '{}', '2026-01-01 00:00:00.000001+00')`,
           [user],
         );
-        await tx.unsafe(`update ${table} set amount = amount * 3, holder_email = 'b@example.test'`);
+        await tx.unsafe(`update ${table} set amount = amount * 3, holder_email = 'b@example.test',
+          "odd ""name"" \\ é" = 1`);
         await tx.unsafe(`delete from ${table} where amount = 0`);
       });
       const ids = await auditIdsOf(sql, table);

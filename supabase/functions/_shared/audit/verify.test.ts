@@ -9,6 +9,7 @@ import {
   field,
   GENESIS_HASH,
   hex,
+  jsonString,
   personalDigest,
   rowBytes,
   rowHash,
@@ -170,4 +171,10 @@ Deno.test('audit verify - personal data: erased is fine, missing or edited is no
   assert.deepEqual(problems({ ...chain, personalData: [], erasedSubjects: [subject] }), []);
   const edited = { ...chain, personalData: [{ auditId: '1', salt, data: '{"client_ip": "x"}' }] };
   assert.deepEqual(problems(edited), ['1/1 personal_data_altered']);
+});
+
+Deno.test('audit canonical - changed fields are hashed as Postgres writes a jsonb string array', () => {
+  assert.equal(jsonString('plain'), '"plain"');
+  assert.equal(jsonString('a"b\\c'), '"a\\"b\\\\c"');
+  assert.equal(jsonString('\b\f\n\r\t\u0001é'), '"\\b\\f\\n\\r\\t\\u0001é"');
 });
