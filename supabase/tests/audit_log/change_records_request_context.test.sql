@@ -18,21 +18,21 @@ select tests.run_as('owner', format(
 
 select results_eq(
   format($$select op, record_pk, changed_fields, correlation_id, actor_id, actor_role, txid = pg_current_xact_id()
-           from private.audit_log where table_name = 'accounts' and op = 'UPDATE' and record_pk ->> 'id' = %L$$, :'account_id'),
+           from private.audit_log where table_schema = 'tests' and table_name = 'accounts' and op = 'UPDATE' and record_pk ->> 'id' = %L$$, :'account_id'),
   format($$values ('UPDATE', jsonb_build_object('id', %L::text), '{balance_minor,holder_email}'::text[],
                    'req-7f3a', %L::uuid, 'authenticated', true)$$, :'account_id', tests.user_id('owner')),
   'the update records its key, changed fields, correlation id, actor, role and transaction'
 );
 select results_eq(
   format($$select old_record ->> 'balance_minor', new_record ->> 'balance_minor', new_record ? 'holder_email'
-           from private.audit_log where table_name = 'accounts' and op = 'UPDATE' and record_pk ->> 'id' = %L$$, :'account_id'),
+           from private.audit_log where table_schema = 'tests' and table_name = 'accounts' and op = 'UPDATE' and record_pk ->> 'id' = %L$$, :'account_id'),
   $$values ('100', '250', false)$$,
   'old and new rows are recorded without the personal column'
 );
 select results_eq(
   format($$select p.subject_id, p.data
            from private.audit_log as l join private.audit_personal_data as p on p.audit_id = l.id
-           where l.table_name = 'accounts' and l.op = 'UPDATE' and l.record_pk ->> 'id' = %L$$, :'account_id'),
+           where l.table_schema = 'tests' and l.table_name = 'accounts' and l.op = 'UPDATE' and l.record_pk ->> 'id' = %L$$, :'account_id'),
   format($$values (%L::uuid, jsonb_build_object('client_ip', '203.0.113.7', 'user_agent', 'tallyq-app/1.0',
                    'old', jsonb_build_object('holder_email', 'owner@example.test'),
                    'new', jsonb_build_object('holder_email', 'new@example.test')))$$, tests.user_id('owner')),
@@ -41,12 +41,12 @@ select results_eq(
 select is(
   (select l.personal_digest = sha256(p.salt || convert_to(p.data::text, 'UTF8'))
    from private.audit_log as l join private.audit_personal_data as p on p.audit_id = l.id
-   where l.table_name = 'accounts' and l.op = 'UPDATE'),
+   where l.table_schema = 'tests' and l.table_name = 'accounts' and l.op = 'UPDATE'),
   true,
   'the audit row keeps the salted digest of its personal data'
 );
 select results_eq(
-  $$select count(*)::int from private.audit_log where table_name = 'accounts' and op = 'INSERT' and changed_fields is null and correlation_id is null$$,
+  $$select count(*)::int from private.audit_log where table_schema = 'tests' and table_name = 'accounts' and op = 'INSERT' and changed_fields is null and correlation_id is null$$,
   $$values (1)$$,
   'an insert made without request context has no changed fields and no correlation id'
 );
@@ -63,7 +63,7 @@ select tests.rls_is('stranger', 'select 1 from private.audit_personal_data', 'ro
 -- TRUNCATE is recorded too.
 truncate tests.accounts;
 select results_eq(
-  $$select op, record_pk from private.audit_log where table_name = 'accounts' and op = 'TRUNCATE'$$,
+  $$select op, record_pk from private.audit_log where table_schema = 'tests' and table_name = 'accounts' and op = 'TRUNCATE'$$,
   $$values ('TRUNCATE', null::jsonb)$$,
   'a truncate is recorded once, without a key'
 );

@@ -11,12 +11,12 @@ select :'acme_id', n from generate_series(1, 5) as n;
 update tests.accounts set balance_minor = balance_minor + 10;
 select tests.seal_now() as block_id \gset
 select min(id) as a1, min(id) + 1 as a2, min(id) + 2 as a3 from private.audit_log as l
-where l.table_name = 'accounts' \gset
+where l.table_schema = 'tests' and l.table_name = 'accounts' \gset
 
 select is_empty(format('select * from private.verify_audit_log(%s)', :block_id),
   'a freshly sealed chain verifies');
 select is((select count(*)::int from private.audit_seals as s join private.audit_log as l on l.id = s.audit_id
-           where s.block_id = :block_id and l.table_name = 'accounts'), 10,
+           where s.block_id = :block_id and l.table_schema = 'tests' and l.table_name = 'accounts'), 10,
   'the block holds the ten changes');
 select is(tests.seal_now(), null, 'sealing again with nothing new makes no block');
 
