@@ -67,73 +67,107 @@ create trigger tallyq_audit_seals_is_never_truncated
 alter table private.audit_blocks enable row level security;
 alter table private.audit_seals enable row level security;
 
+create policy "Service role reads the audit chain blocks"
+  on private.audit_blocks for select to service_role
+  using (true);
+
+create policy "Service role reads the audit chain seals"
+  on private.audit_seals for select to service_role
+  using (true);
+
 -- ============================================================================
 -- functions: canonical bytes (keep in step with _shared/audit/canonical.ts)
 -- ============================================================================
 -- A field: '~' for null, else '<utf-8 byte length>:<text>' (a netstring without the comma).
--- (The canonical-bytes functions are plain SQL without SET so the planner inlines them: sealing
--- hashes every row once, verification again; their bodies name every object by schema.)
-create function private.audit_field(p_value text)
+create function private.audit_fields(p_values text[])
 returns text
-language sql
+language plpgsql
 immutable
+set search_path = ''
 as $$
-  select case when p_value is null then '~' else octet_length(p_value)::text || ':' || p_value end
+declare
+  v_out text := '';
+  v_value text;
+begin
+  foreach v_value in array p_values loop
+    v_out := v_out || case when v_value is null then '~'
+                           else octet_length(v_value)::text || ':' || v_value end;
+  end loop;
+  return v_out;
+end;
 $$;
 
+-- plpgsql with one loop: called once per row by the sealer and the verifier, this is the fastest
+-- form that still pins search_path (a SET clause stops SQL functions from being inlined).
 create function private.audit_row_bytes(p private.audit_log)
 returns bytea
-language sql
+language plpgsql
 stable
+set search_path = ''
 as $$
-  select convert_to(
-    'tallyq.audit.row.v1'
-    || private.audit_field(p.txid::text)
-    || private.audit_field(((extract(epoch from p.occurred_at) * 1000000)::bigint)::text)
-    || private.audit_field(p.table_schema)
-    || private.audit_field(p.table_name)
-    || private.audit_field(p.op)
-    || private.audit_field(p.record_pk::text)
-    || private.audit_field(p.organisation_id::text)
-    || private.audit_field(p.old_record::text)
-    || private.audit_field(p.new_record::text)
-    || private.audit_field(pg_catalog.to_jsonb(p.changed_fields)::text)
-    || private.audit_field(p.actor_id::text)
-    || private.audit_field(p.actor_role)
-    || private.audit_field(p.correlation_id)
-    || private.audit_field(p.subject_id::text)
-    || private.audit_field(encode(p.personal_digest, 'hex')),
-    'UTF8')
+declare
+  v_out text := 'tallyq.audit.row.v1';
+  v_field text;
+begin
+  foreach v_field in array array[
+    p.txid::text,
+    ((extract(epoch from p.occurred_at) * 1000000)::bigint)::text,
+    p.table_schema,
+    p.table_name,
+    p.op,
+    p.record_pk::text,
+    p.organisation_id::text,
+    p.old_record::text,
+    p.new_record::text,
+    to_jsonb(p.changed_fields)::text,
+    p.actor_id::text,
+    p.actor_role,
+    p.correlation_id,
+    p.subject_id::text,
+    encode(p.personal_digest, 'hex'),
+    encode(p.context_digest, 'hex')
+  ] loop
+    v_out := v_out || case when v_field is null then '~'
+                           else octet_length(v_field)::text || ':' || v_field end;
+  end loop;
+  return convert_to(v_out, 'UTF8');
+end;
 $$;
 
 comment on function private.audit_row_bytes(private.audit_log) is
-  'Canonical bytes of an audit row (every column but id; id and order are bound by the block). '
-  'Personal data enters only as personal_digest, so erasing it keeps the chain verifiable.';
+  'Canonical bytes of an audit row (every column but id and context_id: id and order are bound by '
+  'the block, the context by its digest). Personal data enters only as personal_digest and '
+  'context_digest, so erasing it keeps the chain verifiable.';
 
 create function private.audit_block_bytes(p private.audit_blocks)
 returns bytea
 language sql
 stable
+set search_path = ''
 as $$
-  select convert_to(
-    'tallyq.audit.block.v1'
-    || private.audit_field(p.id::text)
-    || private.audit_field(p.xid_from::text)
-    || private.audit_field(p.xid_to::text)
-    || private.audit_field(p.row_count::text)
-    || private.audit_field(encode(p.rows_digest, 'hex'))
-    || private.audit_field(encode(p.prev_hash, 'hex'))
-    || private.audit_field(((extract(epoch from p.sealed_at) * 1000000)::bigint)::text),
-    'UTF8')
+  select convert_to('tallyq.audit.block.v1' || private.audit_fields(array[
+    p.id::text,
+    p.xid_from::text,
+    p.xid_to::text,
+    p.row_count::text,
+    encode(p.rows_digest, 'hex'),
+    encode(p.prev_hash, 'hex'),
+    ((extract(epoch from p.sealed_at) * 1000000)::bigint)::text
+  ]), 'UTF8')
 $$;
 
 -- rows_digest input for one row: id and row hash, concatenated in id order.
 create function private.audit_seal_bytes(p_audit_id bigint, p_row_hash bytea)
 returns text
-language sql
+language plpgsql
 immutable
+set search_path = ''
 as $$
-  select private.audit_field(p_audit_id::text) || private.audit_field(encode(p_row_hash, 'hex'))
+declare
+  v_id text := p_audit_id::text;
+begin
+  return octet_length(v_id)::text || ':' || v_id || '64:' || encode(p_row_hash, 'hex');
+end;
 $$;
 
 -- ============================================================================
@@ -232,7 +266,7 @@ as $$
   ),
   current_rows as (
     select c.id as block_id, l.id as audit_id, sha256(private.audit_row_bytes(l)) as row_hash,
-      l.personal_digest, l.subject_id
+      l.personal_digest, l.subject_id, l.context_id, l.context_digest, l.actor_id
     from checked as c
     join private.audit_log as l on l.txid >= c.xid_from and l.txid < c.xid_to
   ),
@@ -264,17 +298,29 @@ as $$
       and (case when p.audit_id is null
              then not exists (select 1 from private.audit_erasures as e where e.subject_id = r.subject_id)
              else sha256(p.salt || convert_to(p.data::text, 'UTF8')) <> r.personal_digest end)
+  ),
+  context_problems as (
+    select r.block_id, r.audit_id,
+      case when c.id is null then 'context_missing' else 'context_altered' end
+    from current_rows as r
+    left join private.audit_contexts as c on c.id = r.context_id
+    where r.context_digest is not null
+      and (case when c.id is null
+             then not exists (select 1 from private.audit_erasures as e where e.subject_id = r.actor_id)
+             else sha256(c.salt || convert_to(c.data::text, 'UTF8')) <> r.context_digest end)
   )
   select * from block_problems
   union all select * from row_problems
   union all select * from personal_problems
+  union all select * from context_problems
   order by 1, 2 nulls first, 3
 $$;
 
 comment on function private.verify_audit_log(bigint) is
   'Recomputes the chain from block p_from_block on. Empty result = intact. Problems: block_missing, '
   'chain_broken, range_gap, block_altered, seals_altered (block level); row_missing, row_moved, '
-  'row_unsealed, row_reordered, row_altered, personal_data_missing, personal_data_altered.';
+  'row_unsealed, row_reordered, row_altered, personal_data_missing, personal_data_altered, '
+  'context_missing, context_altered.';
 
 create function private.seal_audit_log()
 returns bigint
@@ -299,13 +345,13 @@ select cron.schedule('tallyq_audit_seal', '* * * * *', $$select private.seal_aud
 revoke all on private.audit_blocks, private.audit_seals from public, anon, authenticated;
 grant select on private.audit_blocks, private.audit_seals to service_role;
 
-revoke all on function private.audit_field(text) from public, anon, authenticated;
+revoke all on function private.audit_fields(text[]) from public, anon, authenticated;
 revoke all on function private.audit_row_bytes(private.audit_log) from public, anon, authenticated;
 revoke all on function private.audit_block_bytes(private.audit_blocks) from public, anon, authenticated;
 revoke all on function private.audit_seal_bytes(bigint, bytea) from public, anon, authenticated;
 revoke all on function private.seal_audit_block(xid8) from public, anon, authenticated;
 revoke all on function private.verify_audit_log(bigint) from public, anon, authenticated;
 revoke all on function private.seal_audit_log() from public, anon, authenticated;
-grant execute on function private.audit_field(text), private.audit_row_bytes(private.audit_log),
+grant execute on function private.audit_fields(text[]), private.audit_row_bytes(private.audit_log),
   private.audit_block_bytes(private.audit_blocks), private.audit_seal_bytes(bigint, bytea),
   private.verify_audit_log(bigint), private.seal_audit_log() to service_role;

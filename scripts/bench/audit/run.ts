@@ -12,7 +12,8 @@
 //             and appends sha256(prev || sha256(canonical row bytes)); every writer queues behind
 //             that lock until the previous writer commits.
 // Each transaction is a transfer-shaped write (two account updates in key order + two entry
-// inserts = 4 audited row changes), driven by pgbench (-c clients, -j 2) for --seconds per
+// inserts = 4 audited row changes) with the request context the wallet function sets (correlation
+// id, client IP, user agent), driven by pgbench (-c clients, -j 2) for --seconds per
 // variant, variants interleaved over --rounds. Without --db-url it runs on the `bench` stack
 // profile (started or reused). The audit log is append-only: bench rows stay in that database.
 import { spawn } from 'node:child_process';
@@ -96,7 +97,9 @@ const transferScript = (v: Variant) => `
 \\set hi greatest(:a, :b)
 \\set amount random(1, 1000)
 begin;
-select set_config('tallyq.correlation_id', 'bench-' || :client_id, true);
+select set_config('tallyq.correlation_id', 'bench-' || :client_id, true),
+  set_config('tallyq.client_ip', '203.0.113.' || :client_id, true),
+  set_config('tallyq.user_agent', 'Mozilla/5.0 (X11; Linux x86_64) tallyq-bench/1.0', true);
 update bench_audit.${v}_accounts set balance = balance - :amount where id = :lo;
 update bench_audit.${v}_accounts set balance = balance + :amount where id = :hi;
 insert into bench_audit.${v}_entries (account_id, amount) values (:lo, -:amount), (:hi, :amount);

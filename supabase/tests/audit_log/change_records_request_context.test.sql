@@ -3,7 +3,7 @@
 begin;
 \ir ../00_helpers/tests_schema.psql
 \ir fixtures.psql
-select plan(8);
+select plan(11);
 select tests.seed_tenancy() as acme_id \gset
 
 insert into tests.accounts (organisation_id, user_id, holder_email, balance_minor)
@@ -33,15 +33,31 @@ select results_eq(
   format($$select p.subject_id, p.data
            from private.audit_log as l join private.audit_personal_data as p on p.audit_id = l.id
            where l.table_schema = 'tests' and l.table_name = 'accounts' and l.op = 'UPDATE' and l.record_pk ->> 'id' = %L$$, :'account_id'),
-  format($$values (%L::uuid, jsonb_build_object('client_ip', '203.0.113.7', 'user_agent', 'tallyq-app/1.0',
+  format($$values (%L::uuid, jsonb_build_object(
                    'old', jsonb_build_object('holder_email', 'owner@example.test'),
                    'new', jsonb_build_object('holder_email', 'new@example.test')))$$, tests.user_id('owner')),
-  'IP, user agent and the personal column go to the erasable personal data of the row''s subject'
+  'the personal column goes to the erasable personal data of the row''s subject'
+);
+select results_eq(
+  format($$select c.subject_id, c.data, l.context_digest = sha256(c.salt || convert_to(c.data::text, 'UTF8'))
+           from private.audit_log as l join private.audit_contexts as c on c.id = l.context_id
+           where l.table_schema = 'tests' and l.op = 'UPDATE' and l.record_pk ->> 'id' = %L$$, :'account_id'),
+  format($$values (%L::uuid, '{"client_ip": "203.0.113.7", "user_agent": "tallyq-app/1.0"}'::jsonb, true)$$,
+         tests.user_id('owner')),
+  'IP and user agent go to the acting user''s erasable request context, its salted digest to the row'
+);
+select tests.run_as('owner', format('update tests.accounts set balance_minor = 300 where id = %L', :'account_id'));
+select results_eq(
+  $$select count(*)::int, count(distinct context_id)::int from private.audit_log
+    where table_schema = 'tests' and op = 'UPDATE'$$,
+  $$values (2, 1)$$,
+  'a second change in the same transaction by the same user shares the request context'
 );
 select is(
   (select l.personal_digest = sha256(p.salt || convert_to(p.data::text, 'UTF8'))
    from private.audit_log as l join private.audit_personal_data as p on p.audit_id = l.id
-   where l.table_schema = 'tests' and l.table_name = 'accounts' and l.op = 'UPDATE'),
+   where l.table_schema = 'tests' and l.table_name = 'accounts' and l.op = 'UPDATE'
+     and 'holder_email' = any(l.changed_fields)),
   true,
   'the audit row keeps the salted digest of its personal data'
 );
@@ -51,12 +67,18 @@ select results_eq(
   'an insert made without request context has no changed fields and no correlation id'
 );
 
--- The view shows admins the whole record of a public table, personal data included.
+-- Through the view admins read what changed and who did it; an IP address only its own user.
 select tests.run_as('admin', format('update public.organisations set name = ''Acme Ltd'' where id = %L', :'acme_id'));
+select tests.run_as('owner', format('update public.organisations set name = ''Acme Group'' where id = %L', :'acme_id'));
 select tests.rls_is('admin', format($$select 1 from public.audit_log where table_name = 'organisations' and op = 'UPDATE'
-  and client_ip = '203.0.113.7' and user_agent = 'tallyq-app/1.0' and correlation_id = 'req-7f3a'
-  and changed_fields = '{name}' and organisation_id = %L$$, :'acme_id'),
-  'rows 1', 'an admin reads IP, user agent, correlation id and changed fields through public.audit_log');
+  and actor_id = %L and client_ip = '203.0.113.7' and user_agent = 'tallyq-app/1.0'
+  and correlation_id = 'req-7f3a' and changed_fields = '{name}' and organisation_id = %L$$,
+  tests.user_id('admin'), :'acme_id'),
+  'rows 1', 'an admin reads their own change with IP, user agent, correlation id and changed fields');
+select tests.rls_is('admin', format($$select 1 from public.audit_log where table_name = 'organisations' and op = 'UPDATE'
+  and actor_id = %L and client_ip is null and correlation_id = 'req-7f3a'
+  and organisation_id = %L$$, tests.user_id('owner'), :'acme_id'),
+  'rows 1', 'an admin reads the owner''s change, but not the owner''s IP address');
 select tests.rls_is('stranger', 'select 1 from private.audit_personal_data', 'rows 0',
   'a stranger reads no personal audit data');
 

@@ -22,6 +22,8 @@ export type AuditRow = {
   correlationId: string | null;
   subjectId: string | null;
   personalDigest: Uint8Array | null;
+  contextId: string | null;
+  contextDigest: Uint8Array | null;
 };
 
 export type AuditBlock = {
@@ -38,6 +40,9 @@ export type AuditBlock = {
 export type AuditSeal = { auditId: string; blockId: string; rowHash: Uint8Array };
 
 export type PersonalData = { auditId: string; salt: Uint8Array; data: string };
+
+/** A request context (client IP, user agent) of audit_contexts; its subject is the rows' actor. */
+export type RequestContext = { id: string; salt: Uint8Array; data: string };
 
 const utf8 = new TextEncoder();
 
@@ -122,6 +127,7 @@ export function rowBytes(row: AuditRow): Uint8Array {
       row.correlationId,
       row.subjectId,
       row.personalDigest === null ? null : hex(row.personalDigest),
+      row.contextDigest === null ? null : hex(row.contextDigest),
     ].map(field).join(''),
   );
 }
@@ -151,7 +157,7 @@ export function blockBytes(block: Omit<AuditBlock, 'blockHash'>): Uint8Array {
 export const blockHash = (block: Omit<AuditBlock, 'blockHash'>): Uint8Array =>
   sha256(blockBytes(block));
 
-/** sha256(salt || data) as stored in audit_log.personal_digest. */
+/** sha256(salt || data) as stored in audit_log.personal_digest and context_digest. */
 export const personalDigest = (p: { salt: Uint8Array; data: string }): Uint8Array =>
   sha256(concat(p.salt, utf8.encode(p.data)));
 

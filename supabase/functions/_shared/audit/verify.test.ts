@@ -34,12 +34,21 @@ const row = (id: number, txid: number, extra: Partial<AuditRow> = {}): AuditRow 
   correlationId: `req-${id}`,
   subjectId: null,
   personalDigest: null,
+  contextId: null,
+  contextDigest: null,
   ...extra,
 });
 
 /** Seals rows into consecutive blocks the way private.seal_audit_block does. */
 function seal(rows: AuditRow[], horizons: number[]): AuditChain {
-  const chain: AuditChain = { blocks: [], seals: [], rows, personalData: [], erasedSubjects: [] };
+  const chain: AuditChain = {
+    blocks: [],
+    seals: [],
+    rows,
+    personalData: [],
+    contexts: [],
+    erasedSubjects: [],
+  };
   let xidFrom = '0';
   let prevHash: Uint8Array = GENESIS_HASH;
   horizons.forEach((horizon, i) => {
@@ -101,6 +110,7 @@ Deno.test('audit canonical - every column but the id changes the row hash', () =
     { correlationId: 'req-2' },
     { subjectId: '00000000-0000-4000-8000-000000000001' },
     { personalDigest: new Uint8Array(32) },
+    { contextDigest: new Uint8Array(32) },
   ];
   const seen = new Set([hex(rowHash(base))]);
   for (const v of variants) seen.add(hex(rowHash({ ...base, ...v })));
@@ -177,4 +187,21 @@ Deno.test('audit canonical - changed fields are hashed as Postgres writes a json
   assert.equal(jsonString('plain'), '"plain"');
   assert.equal(jsonString('a"b\\c'), '"a\\"b\\\\c"');
   assert.equal(jsonString('\b\f\n\r\t\u0001é'), '"\\b\\f\\n\\r\\t\\u0001é"');
+});
+
+Deno.test('audit verify - request context: shared by rows, erased with its actor, edits caught', () => {
+  const salt = new Uint8Array(16).fill(3);
+  const data = '{"client_ip": "198.51.100.4", "user_agent": "app/1"}';
+  const actor = '00000000-0000-4000-8000-00000000000b';
+  const ctx = { contextId: '7', contextDigest: personalDigest({ salt, data }), actorId: actor };
+  const chain = seal([row(1, 5, ctx), row(2, 5, ctx)], [8]);
+  chain.contexts = [{ id: '7', salt, data }];
+  assert.deepEqual(problems(chain), []);
+  assert.deepEqual(problems({ ...chain, contexts: [] }), [
+    '1/1 context_missing',
+    '1/2 context_missing',
+  ]);
+  assert.deepEqual(problems({ ...chain, contexts: [], erasedSubjects: [actor] }), []);
+  const edited = { ...chain, contexts: [{ id: '7', salt, data: data.replace('198', '10') }] };
+  assert.deepEqual(problems(edited), ['1/1 context_altered', '1/2 context_altered']);
 });

@@ -10,6 +10,7 @@ import {
   hex,
   type PersonalData,
   personalDigest,
+  type RequestContext,
   rowHash,
   rowsDigest,
   sameBytes,
@@ -30,7 +31,9 @@ export type AuditProblem = {
     | 'row_reordered'
     | 'row_altered'
     | 'personal_data_missing'
-    | 'personal_data_altered';
+    | 'personal_data_altered'
+    | 'context_missing'
+    | 'context_altered';
 };
 
 export type AuditChain = {
@@ -41,6 +44,8 @@ export type AuditChain = {
   /** Rows in the checked blocks' xid ranges, plus any row a seal names. */
   rows: AuditRow[];
   personalData: PersonalData[];
+  /** Request contexts the checked rows name. */
+  contexts: RequestContext[];
   erasedSubjects: string[];
 };
 
@@ -51,6 +56,7 @@ export function verifyAuditChain(chain: AuditChain, fromBlock = 1n): AuditProble
   const problems: AuditProblem[] = [];
   const rowIds = new Set(chain.rows.map((r) => r.id));
   const personal = new Map(chain.personalData.map((p) => [p.auditId, p]));
+  const contexts = new Map(chain.contexts.map((c) => [c.id, c]));
   const erased = new Set(chain.erasedSubjects);
   const blocks = [...chain.blocks].sort((a, b) => compareIds(a.id, b.id));
 
@@ -99,6 +105,15 @@ export function verifyAuditChain(chain: AuditChain, fromBlock = 1n): AuditProble
         }
       } else if (!sameBytes(personalDigest(data), row.personalDigest)) {
         add('personal_data_altered', row.id);
+      }
+    }
+    for (const row of current) {
+      if (row.contextDigest === null) continue;
+      const context = row.contextId === null ? undefined : contexts.get(row.contextId);
+      if (context === undefined) {
+        if (row.actorId === null || !erased.has(row.actorId)) add('context_missing', row.id);
+      } else if (!sameBytes(personalDigest(context), row.contextDigest)) {
+        add('context_altered', row.id);
       }
     }
   });
