@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import postgres from 'npm:postgres@^3.4.5';
-import { readStackEnv } from '../../lib/bench-stack.ts';
+import { readStackEnv } from '../../../tests/support/users.ts';
 
 const VARIANTS = ['none', 'sealed', 'locked'] as const;
 type Variant = typeof VARIANTS[number];
@@ -120,7 +120,7 @@ function pgbench(args: string[]): Promise<string> {
   });
 }
 
-export async function run(opts: AuditBenchOptions): Promise<AuditBenchResult> {
+export async function measure(opts: AuditBenchOptions): Promise<AuditBenchResult> {
   const sql = postgres(opts.dbUrl, { max: 2, onnotice: () => {} });
   const dir = await mkdtemp(join(tmpdir(), 'bench-audit-'));
   try {
@@ -232,8 +232,10 @@ function report(opts: AuditBenchOptions, r: AuditBenchResult) {
   }));
 }
 
-if (import.meta.main) {
+/** The benchmark; `ctx.args` are its command-line flags. Nothing runs at import. */
+export async function run(ctx: { args: string[] }) {
   const { values } = parseArgs({
+    args: ctx.args,
     options: {
       clients: { type: 'string', default: '16' },
       seconds: { type: 'string', default: '15' },
@@ -263,5 +265,9 @@ if (import.meta.main) {
     accounts: Number(values.accounts),
     sealEveryMs: Number(values['seal-every-ms']),
   };
-  report(opts, await run(opts));
+  report(opts, await measure(opts));
+}
+
+if (import.meta.main) {
+  await run({ args: Deno.args });
 }
