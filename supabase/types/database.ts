@@ -1079,6 +1079,10 @@ export type Database = {
       'audit_log': {
         Row: {
           'actor_id': string | null;
+          'actor_role': string | null;
+          'changed_fields': (string)[] | null;
+          'client_ip': string | null;
+          'correlation_id': string | null;
           'id': number;
           'new_record': Json | null;
           'occurred_at': string;
@@ -1087,30 +1091,9 @@ export type Database = {
           'organisation_id': string | null;
           'record_pk': Json | null;
           'table_name': unknown;
+          'user_agent': string | null;
         };
         ComputedFields: never;
-        Insert: {
-          'actor_id'?: string | null;
-          'id'?: number | null;
-          'new_record'?: Json | null;
-          'occurred_at'?: string | null;
-          'old_record'?: Json | null;
-          'op'?: string | null;
-          'organisation_id'?: string | null;
-          'record_pk'?: Json | null;
-          'table_name'?: unknown;
-        };
-        Update: {
-          'actor_id'?: string | null;
-          'id'?: number | null;
-          'new_record'?: Json | null;
-          'occurred_at'?: string | null;
-          'old_record'?: Json | null;
-          'op'?: string | null;
-          'organisation_id'?: string | null;
-          'record_pk'?: Json | null;
-          'table_name'?: unknown;
-        };
         Relationships: [];
       };
       'receipt_failures': {
