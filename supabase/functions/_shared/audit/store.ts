@@ -5,20 +5,23 @@
 import type { Sql, TxSql } from '../db/client.ts';
 import type { AuditBlock, AuditRow, AuditSeal, PersonalData, RequestContext } from './canonical.ts';
 import type { AuditChain } from './verify.ts';
+import { compareIds } from './canonical.ts';
 
 type Db = Sql | TxSql;
 
 export async function loadAuditChain(db: Db, fromBlock = 1n): Promise<AuditChain> {
   const from = String(fromBlock);
   const blocks = await db<AuditBlock[]>`
-    select id::text as "id", xid_from::text as "xidFrom", xid_to::text as "xidTo",
+    select b.id::text as "id", b.xid_from::text as "xidFrom", b.xid_to::text as "xidTo",
       row_count as "rowCount", rows_digest as "rowsDigest", prev_hash as "prevHash",
       block_hash as "blockHash", sealed_at::text as "sealedAt"
-    from private.audit_blocks where id >= ${from}::bigint - 1 order by id`;
+    from private.audit_blocks as b where b.id >= ${from}::bigint - 1 order by b.id`;
   const seals = await db<AuditSeal[]>`
     select audit_id::text as "auditId", block_id::text as "blockId", row_hash as "rowHash"
     from private.audit_seals where block_id >= ${from}::bigint`;
-  const checked = blocks.filter((b) => BigInt(b.id) >= fromBlock);
+  // (ids are text here: order numerically, never by their text)
+  const checked = blocks.filter((b) => BigInt(b.id) >= fromBlock)
+    .sort((a, b) => compareIds(a.id, b.id));
   if (checked.length === 0) {
     return { blocks, seals, rows: [], personalData: [], contexts: [], erasedSubjects: [] };
   }
