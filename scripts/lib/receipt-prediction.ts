@@ -11,8 +11,13 @@ import type {
   OcrEngineName,
   OcrPage,
 } from '../../supabase/functions/_shared/receipts/ocr-types.ts';
-import { parseReceiptPage } from '../../supabase/functions/_shared/receipts/parse.ts';
+import {
+  fromAnalyzeExpense,
+  parseReceiptPage,
+  toExpenseDocument,
+} from '../../supabase/functions/_shared/receipts/parse.ts';
 import type { ParsedReceipt } from '../../supabase/functions/_shared/receipts/parse.ts';
+import { toBlocks } from '../../supabase/local/textract/blocks.ts';
 import {
   type RecognizeOptions,
   recognizePaddle,
@@ -20,13 +25,29 @@ import {
 } from '../../supabase/local/textract/ocr/engine.ts';
 import { combinePages } from '../../supabase/local/textract/ocr/combine.ts';
 
+/** Thrown with `cachedOnly` when a reading is not in the cache yet. */
+export class NotCached extends Error {
+  constructor(engine: string) {
+    super(`no cached ${engine} reading`);
+  }
+}
+
 export interface PredictOptions {
   engine: OcrEngineName;
   /** Directory for the OCR cache; null disables it (the --no-cache figure). */
   cacheDir: string | null;
   locale?: string;
-  /** Engine tuning (tesseract psm, downscale width); non-default values get their own cache key. */
-  ocr?: RecognizeOptions;
+  /**
+   * Engine tuning (tesseract psm, downscale width; non-default values get their own cache key);
+   * cachedOnly: never run OCR, throw NotCached instead.
+   */
+  ocr?: RecognizeOptions & { cachedOnly?: boolean };
+  /**
+   * `extract` (default): what `npm run extract` and the worker compute — the endpoint's
+   * ExpenseDocument (SummaryFields + Blocks, through JSON) read back by fromAnalyzeExpense;
+   * `page`: parseReceiptPage's own result.
+   */
+  path?: 'extract' | 'page';
 }
 
 export interface Prediction {
@@ -40,6 +61,8 @@ export interface Prediction {
   parsed: ParsedReceipt;
   /** Seconds spent in OCR for this image (0 when served from cache). */
   ocr_seconds: number;
+  /** Each reading's text (the page's lines, then each engine's), for classifying misses. */
+  texts: string[];
 }
 
 async function cached(
@@ -47,7 +70,7 @@ async function cached(
   engine: 'tesseract' | 'paddle',
   image: Uint8Array,
   cacheDir: string | null,
-  ocr: RecognizeOptions = {},
+  ocr: RecognizeOptions & { cachedOnly?: boolean } = {},
 ): Promise<{ page: OcrPage; seconds: number }> {
   const tuning = [ocr.psm ? `psm${ocr.psm}` : '', ocr.maxWidth ? `w${ocr.maxWidth}` : '']
     .filter(Boolean).map((t) => `.${t}`).join('');
@@ -59,6 +82,7 @@ async function cached(
       // not cached yet
     }
   }
+  if (ocr.cachedOnly) throw new NotCached(engine);
   const t0 = performance.now();
   const page = engine === 'tesseract'
     ? await recognizeTesseract(image, ocr)
@@ -76,7 +100,7 @@ export async function ocrPage(
   image: Uint8Array,
   engine: OcrEngineName,
   cacheDir: string | null,
-  ocr: RecognizeOptions = {},
+  ocr: RecognizeOptions & { cachedOnly?: boolean } = {},
 ): Promise<{ page: OcrPage; seconds: number }> {
   const sha = createHash('sha256').update(image).digest('hex');
   if (engine !== 'combined') return await cached(sha, engine, image, cacheDir, ocr);
@@ -91,7 +115,12 @@ export async function ocrPage(
 export async function predictReceipt(file: string, opts: PredictOptions): Promise<Prediction> {
   const image = new Uint8Array(await readFile(file));
   const { page, seconds } = await ocrPage(image, opts.engine, opts.cacheDir, opts.ocr);
-  const parsed = parseReceiptPage(page, { locale: opts.locale });
+  const texts = [page, ...(page.alternatives ?? [])].map((p) =>
+    p.lines.map((l) => l.text).join('\n')
+  );
+  const parsed = (opts.path ?? 'extract') === 'extract'
+    ? parseAsExtract(page, opts.locale)
+    : parseReceiptPage(page, { locale: opts.locale });
   return {
     id: basename(file, extname(file)),
     file,
@@ -102,5 +131,20 @@ export async function predictReceipt(file: string, opts: PredictOptions): Promis
     currency: parsed.currency,
     parsed,
     ocr_seconds: seconds,
+    texts,
   };
+}
+
+/**
+ * The receipt as the worker and `npm run extract` see it: the local endpoint's AnalyzeExpense
+ * answer (ExpenseDocument with SummaryFields, LineItemGroups and Blocks, through JSON as over
+ * HTTP), read back by fromAnalyzeExpense.
+ */
+export function parseAsExtract(page: OcrPage, locale?: string): ParsedReceipt {
+  const doc = {
+    ...toExpenseDocument(parseReceiptPage(page), page.lines),
+    Blocks: toBlocks([page]),
+  };
+  const resp = JSON.parse(JSON.stringify({ ExpenseDocuments: [doc] }));
+  return fromAnalyzeExpense(resp, { locale });
 }

@@ -19,6 +19,7 @@ import {
 import { type Choice, toLines } from './parse/lines.ts';
 import { pickLabelled, pickTax, pickTotal, RE_SUBTOTAL, taxTableLines } from './parse/totals.ts';
 import { pickDate, pickTime } from './parse/dates.ts';
+import { dateOrderLocale, guessLocale } from './parse/locale.ts';
 import { pickVendor } from './parse/vendor.ts';
 import { pickAddress } from './parse/address.ts';
 import { pickCurrency, pickPayment } from './parse/payment.ts';
@@ -58,11 +59,12 @@ function parseLines(
   let subtotal = pickLabelled(ls, RE_SUBTOTAL, null, taxTable);
   const tax = pickTax(ls, taxTable);
   let total = pickTotal(ls, subtotal?.value ?? null, tax?.value ?? null, taxTable);
-  const date = pickDate(ls, opts.locale);
+  const locale = guessLocale(ls);
+  const date = pickDate(ls, dateOrderLocale(locale, opts.locale));
   const time = pickTime(ls);
   const vendor = pickVendor(ls);
   const address = pickAddress(ls, vendor?.lines ?? []);
-  const currency = pickCurrency(ls, opts.locale);
+  const currency = pickCurrency(ls, opts.locale, locale);
   const payment = pickPayment(ls);
   const taxIdHit = findTaxId(lines);
   const taxId = taxIdHit &&
@@ -133,6 +135,7 @@ function parseLines(
   set('currency', currency);
   set('payment_method', payment);
   set('tax_id', taxId);
+  set('locale', locale);
   if (items.items.length > 0) {
     confidence.line_items = itemsConf;
     sources.line_items = items.lines;
@@ -149,6 +152,7 @@ function parseLines(
     currency: currency?.value ?? null,
     payment_method: payment?.value ?? null,
     tax_id: taxId?.value ?? null,
+    locale: locale?.value ?? null,
     line_items: items.items,
     confidence,
     sources,
@@ -167,6 +171,7 @@ const SCALAR_FIELDS: readonly Exclude<ReceiptField, 'line_items'>[] = [
   'currency',
   'payment_method',
   'tax_id',
+  'locale',
 ];
 
 function normKey(v: string): string {

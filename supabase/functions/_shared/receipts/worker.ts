@@ -266,6 +266,7 @@ function toFieldRecord(p: ParsedReceipt, ocrConfidence: number | null): Record<s
     total: p.total,
     payment_method: p.payment_method,
     tax_id: p.tax_id,
+    locale: p.locale,
     line_items: p.line_items,
     confidence: p.confidence,
     ocr_confidence: ocrConfidence,

@@ -4,7 +4,16 @@
 import { fixVendorWords, onlyBusinessWords } from '../vocabulary.ts';
 import { isAddressLine } from './address.ts';
 import { findDates } from './date-reading.ts';
-import { headerEnd, headerStart, plausibleName, RE_COMPANY, RE_NOT_VENDOR } from './header.ts';
+import {
+  buyerBlockLines,
+  fromBlockLine,
+  headerEnd,
+  headerStart,
+  leftColumn,
+  plausibleName,
+  RE_COMPANY,
+  RE_NOT_VENDOR,
+} from './header.ts';
 import { type Choice, fixOcrLetters, letterRatio, type Line } from './lines.ts';
 
 const RE_COMPANY_COMPACT =
@@ -48,16 +57,33 @@ const RE_SUFFIX_LINE =
   /^(?:[(（][^()（）\d]{1,30}[)）]\s*)?(SDN\.?\s?BHD|BHD|BERHAD|PTE\.?\s?LTD|LTD|LIMITED|INC|LLC)\b/;
 
 export function pickVendor(ls: Line[]): Choice<string> | null {
+  // An invoice names its issuer under "FROM" (its title and logo sit above, the buyer's block
+  // beside or below).
+  const from = fromBlockLine(ls);
+  if (from >= 0) {
+    const name = cleanVendor(leftColumn(ls[from].text));
+    if (name) {
+      return {
+        value: fixVendorWords(name),
+        confidence: 0.8 * (0.5 + ls[from].conf / 2),
+        lines: [from],
+      };
+    }
+  }
   const start = headerStart(ls);
   const end = headerEnd(ls, start);
   if (end === start) return null;
+  // A page that starts with priced lines is the middle or foot of a receipt: its header, and the
+  // shop's name with it, is not on the page.
+  if (ls[start].amounts.length > 0 && !isAddressLine(ls[start])) return null;
+  const buyer = buyerBlockLines(ls);
   const heights = ls.slice(start, end).map((l) => l.bbox.height).filter((h) => h > 0).sort();
   const medianH = heights[Math.floor(heights.length / 2)] || 0;
   let best: { l: Line; s: number } | null = null;
   for (let k = start; k < end; k++) {
     const l = ls[k];
     const letters = l.compact.replace(/[^A-Z]/g, '').length;
-    if (letters < 3) continue;
+    if (letters < 3 || buyer.has(k)) continue;
     let s = 0;
     const name = cleanVendor(l.text);
     const company = RE_COMPANY.test(l.upper) || RE_COMPANY_COMPACT.test(l.compact);
