@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   postgresql-15 postgresql-contrib postgresql-15-cron postgresql-15-pgtap postgresql-15-plpgsql-check
   libtap-parser-sourcehandler-pgtap-perl redis-server tesseract-ocr tesseract-ocr-eng poppler-utils
-  imagemagick
+  imagemagick fonts-dejavu-core
 )
 
 missing=()

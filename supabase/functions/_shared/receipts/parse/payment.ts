@@ -44,6 +44,12 @@ export function pickCurrency(
   // Amounts behind a bare "P" on two lines or more are pesos (one could be a stray letter).
   const pesos = ls.filter((l) => RE_PESO_AMOUNT.test(l.upper)).length;
   if (pesos >= 2) found.set('PHP', (found.get('PHP') ?? 0) + pesos);
+  // Yen has no minor unit: a bare ¥ before amounts with cents is another sign (yuan, or a misread
+  // ₱), so it says nothing on its own.
+  if (
+    found.has('JPY') && !/\bJPY\b|円/i.test(text) &&
+    ls.some((l) => l.amounts.some((a) => a.cents % 100n !== 0n))
+  ) found.delete('JPY');
   const dollars = found.get('$') ?? 0;
   found.delete('$');
   const ranked = [...found.entries()].sort((a, b) => b[1] - a[1]);

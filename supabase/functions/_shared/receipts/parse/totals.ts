@@ -22,6 +22,10 @@ export const RE_TAX =
   /GST|\bTAX|TAX\b|SALESTAX|^(?:HST|PST|QST)|VAT|SST|SERVICECHARGE|SVC|MWST|TVA|IVA/;
 const RE_TAX_ID = /(GST|TAX|VAT|SST)(ID|REG|NO|#|:?\d{6,})|REG\.?NO|COMPANY|CO\.?REG/;
 
+/** Words that label a total or a payment, as whole words. */
+const RE_TOTAL_WORD =
+  /TOTAL|(?<![A-Z])(?:TTL|TOT|AMOUNT|AMT|BALANCE|DUE|NETT?|SUM|JUMLAH|BAYAR|CASH|TUNAI|CHANGE|PAID|TENDER(?:ED)?|GRAND|PAYABLE|VISA|MASTERCARD|CARD|DEBIT|CREDIT)(?![A-Z])/;
+
 /** "ROUNDED TOTAL 8.10" labels a total, not a rounding adjustment. */
 const RE_ROUNDED_TOTAL = /ROUNDEDTOTAL|TOTALROUNDED|AFTERROUNDING/;
 /** Header of a tax summary table ("GST Summary  Amount(RM)  Tax(RM)", "Code Amount Tax"). */
@@ -146,6 +150,14 @@ export function pickTotal(
 ): Choice<Cents> | null {
   const items = labelledAmounts(ls);
   if (items.length === 0) return null;
+  // A page with no total, subtotal or payment label anywhere shows priced lines only (the middle of
+  // a long receipt): any amount picked there would be a price, not the total.
+  // (Words, not the compact key, where a short label hides inside item names: "BOTTLED" has TTL.)
+  if (
+    !ls.some((l) =>
+      RE_TOTAL_STRONG.test(l.key) || RE_SUBTOTAL.test(l.key) || RE_TOTAL_WORD.test(l.upper)
+    )
+  ) return null;
   const scores = new Map<string, { score: number; lines: number[]; pos: number; hits: number }>();
   const tendered: Cents[] = [];
   const changes: Cents[] = [];
