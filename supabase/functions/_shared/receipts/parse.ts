@@ -26,6 +26,7 @@ import { pickCurrency, pickPayment } from './parse/payment.ts';
 import { pickLineItems } from './parse/items.ts';
 import { repairMisreadTotal } from './parse/misread-total.ts';
 import { receiptFromAnalyzeExpense } from './parse/textract.ts';
+import { sameReading } from './parse/same-reading.ts';
 
 export type { ParsedLineItem, ParsedReceipt, ParseOptions, ReceiptField } from './parse/types.ts';
 export { RECEIPT_FIELDS } from './parse/types.ts';
@@ -174,10 +175,6 @@ const SCALAR_FIELDS: readonly Exclude<ReceiptField, 'line_items'>[] = [
   'locale',
 ];
 
-function normKey(v: string): string {
-  return v.toUpperCase().replace(/[^A-Z0-9]+/g, '');
-}
-
 /**
  * Parses a page; when it carries several engines' readings (`alternatives`), parses each and picks
  * every field by agreement and confidence across them.
@@ -201,25 +198,25 @@ export function parseReceiptPage(page: OcrPage, opts: ParseOptions = {}): Parsed
       ?.misread[f as keyof Misreadings]?.printed ?? v;
   const out: ParsedReceipt = { ...primary, confidence: { ...primary.confidence } };
   for (const f of SCALAR_FIELDS) {
-    const votes = new Map<string, { value: string; score: number; best: number }>();
+    // Readings that say the same (up to a few OCR slips in a name or address) pool their votes.
+    const votes: { value: string; score: number; best: number }[] = [];
     for (const { r, w } of readings) {
       const raw = r[f];
       if (raw === null) continue;
       const v = printedFor(f, raw);
-      const key = normKey(v);
       const c = r.confidence[f] * w;
-      const prev = votes.get(key);
+      const prev = votes.find((x) => sameReading(f, x.value, v));
       if (prev) {
         prev.score += c;
         prev.best = Math.max(prev.best, c);
-      } else votes.set(key, { value: v, score: c, best: c });
+      } else votes.push({ value: v, score: c, best: c });
     }
-    const ranked = [...votes.values()].sort((a, b) => b.score - a.score);
+    const ranked = votes.sort((a, b) => b.score - a.score);
     if (ranked.length === 0) continue;
     const win = ranked[0];
     // Keep the primary's exact spelling when it agrees (it has the best spacing/characters).
     const pv = primary[f];
-    out[f] = pv !== null && normKey(pv) === normKey(win.value) ? pv : win.value;
+    out[f] = pv !== null && sameReading(f, pv, win.value) ? pv : win.value;
     const agree = ranked.length === 1 ? 0.1 : 0;
     out.confidence[f] = Math.min(0.99, Math.round((win.best + agree) * 1000) / 1000);
   }

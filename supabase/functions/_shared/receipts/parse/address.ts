@@ -25,7 +25,9 @@ const RE_ADDRESS_END =
   /\b(SELANGOR|JOHOR|KEDAH|KELANTAN|MELAKA|MALACCA|SEMBILAN|PAHANG|PERAK|PERLIS|PENANG|PINANG|SABAH|SARAWAK|TERENGGANU|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|EHSAN|TAKZIM)\W*$/;
 
 export function isAddressLine(l: Line): boolean {
-  const u = l.upper.replace(/([A-Z])(?=JALAN|JLN|TAMAN)/g, '$1 ');
+  // Paddle drops spaces: "JALANPERMASUTARA1" is JALAN PERMAS UTARA 1.
+  const u = l.upper.replace(/([A-Z])(?=JALAN|JLN|TAMAN)/g, '$1 ')
+    .replace(/^(JALAN|JLN|TAMAN|LORONG)(?=[A-Z]{3})/, '$1 ');
   if (RE_REGISTRATION.test(l.compact) && !RE_ADDRESS.test(u)) return false;
   return RE_ADDRESS.test(u) || RE_ADDRESS.test(l.upper.replace(/[,.]/g, ' ')) ||
     RE_POSTCODE.test(l.upper) ||
@@ -52,7 +54,8 @@ export function pickAddress(all: Line[], vendorLines: number[]): Choice<string> 
     if (findDates(l).length > 0 || (l.amounts.length > 0 && !addressLike)) continue;
     // Branch names in parentheses and registration numbers sit between name and address.
     if (/^[(（].*[)）]$/.test(l.text.trim()) || RE_REGISTRATION.test(l.compact)) continue;
-    if (isAddressLine(l)) {
+    // A number alone ("58244") may end an address, but does not start one.
+    if (isAddressLine(l) && l.compact.replace(/[^A-Z]/g, '').length >= 3) {
       first = k;
       // A short house-number line just above ("No. 2,") belongs to the address.
       const prev = ls[k - 1];
