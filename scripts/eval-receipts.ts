@@ -3,7 +3,7 @@
 // the receipts whose line items add up.
 //
 // Usage: npm run eval:receipts [-- --set sample,dev,world] [--dir DIR] [--engine combined]
-//          [--path extract|page] [--folds 5] [--holdout 0] [--show-holdout] [--misses]
+//          [--path extract|page] [--folds 5] [--holdout 0] [--show-holdout] [--misses] [--items]
 //          [--details] [--no-cache] [--cached-only] [--parallel 2] [--psm 6] [--max-width 1600] [--locale en-MY]
 //          [--only <id substring>] [--out .tallyq/eval]
 //
@@ -53,6 +53,7 @@ const { values } = parseArgs({
     holdout: { type: 'string', default: '0' },
     'show-holdout': { type: 'boolean', default: false },
     misses: { type: 'boolean', default: false },
+    items: { type: 'boolean', default: false },
     'no-cache': { type: 'boolean', default: false },
     'cached-only': { type: 'boolean', default: false },
     details: { type: 'boolean', default: false },
@@ -225,7 +226,7 @@ function line(title: string, rs: Row[], dir = false): string {
       pct(c((x) => x.vendorFuzzy), n)
     }  address ${pct(c((x) => x.address), n)}` +
     (cur.length ? `  currency ${pct(cur.filter((r) => s(r).currency).length, cur.length)}` : '') +
-    `  items ${rs.filter((r) => r.itemsReconcile).length}/${n}`;
+    `  items ${rs.filter((r) => r.itemsMatchLabel).length}/${n}`;
 }
 
 console.log(
@@ -263,6 +264,17 @@ console.log(
     `or total ${rows.filter((r) => r.itemsReconcile).length}; to the labelled total (or to the ` +
     `subtotal of a receipt whose total is right) ${rows.filter((r) => r.itemsMatchLabel).length}`,
 );
+
+if (values.items) {
+  for (const r of rows) {
+    if (r.itemsMatchLabel || (r.sroie && r.fold === holdout && !values['show-holdout'])) continue;
+    const p = r.pred.parsed;
+    console.log(
+      `  ${r.set}/${r.label.id} label_total=${r.label.total} total=${p.total} subtotal=${p.subtotal}` +
+        ` items=${JSON.stringify(p.line_items.map((i) => `${i.description}|${i.amount}`))}`,
+    );
+  }
+}
 
 // Misses per class (held-out fold hidden unless asked).
 const visible = rows.filter((r) => !r.sroie || r.fold !== holdout || values['show-holdout']);

@@ -43,6 +43,9 @@ export function parseReceipt(lines: OcrLine[], opts: ParseOptions = {}): ParsedR
   return parseLines(lines, opts, []).parsed;
 }
 
+/** Words that label a total line (the amount may be the only item's price too). */
+const RE_TOTAL_LABEL = /TOTAL|TTL|JUMLAH|AMOUNT|AMT|DUE|NETT|PAYABLE|BAYAR|ROUND/;
+
 /** Figures a reading repaired: what it read → what the arithmetic says was printed. */
 type Misreadings = Partial<Record<'total' | 'subtotal', { read: string; printed: string }>>;
 
@@ -70,10 +73,12 @@ function parseLines(
   const taxIdHit = findTaxId(lines);
   const taxId = taxIdHit &&
     { value: taxIdHit.value, confidence: taxIdHit.confidence, lines: [taxIdHit.line] };
+  // Items end where the totals begin: the subtotal's line, or the first line that labels the
+  // total (not every line that shows its amount — a single item's price equals the total).
+  const labelled = total?.lines.filter((k) => RE_TOTAL_LABEL.test(ls[k].key)) ?? [];
   const firstTotalLine = Math.min(
-    ...[subtotal, total].filter((c): c is Choice<Cents> => c !== null).map((c) =>
-      Math.min(...c.lines)
-    ),
+    ...(subtotal ? subtotal.lines : []),
+    ...(labelled.length > 0 ? labelled : total?.lines ?? []),
     ls.length,
   );
   const items = pickLineItems(ls, firstTotalLine);
