@@ -5,7 +5,7 @@
 // Usage: npm run eval:receipts [-- --set sample,dev,world] [--dir DIR] [--engine combined]
 //          [--path extract|page] [--folds 5] [--holdout 0] [--show-holdout] [--misses] [--items]
 //          [--details] [--no-cache] [--cached-only] [--parallel 2] [--psm 6] [--max-width 1600] [--locale en-MY]
-//          [--only <id substring>] [--out .tallyq/eval]
+//          [--only <id substring>] [--fold N] [--lang eng+msa] [--tessdata DIR] [--out .tallyq/eval]
 //
 // Sets: sample/ and dev/ (../shared/data/receipts, SROIE), world (tests/fixtures/receipts-world:
 // our own drawn invoices and non-Malaysian receipts, see its README). --dir scores one folder
@@ -56,12 +56,17 @@ const { values } = parseArgs({
     items: { type: 'boolean', default: false },
     'no-cache': { type: 'boolean', default: false },
     'cached-only': { type: 'boolean', default: false },
+    // an engine trial: Paddle's reading from the cache only, tesseract's (new model) run as needed
+    'paddle-cached-only': { type: 'boolean', default: false },
     details: { type: 'boolean', default: false },
     parallel: { type: 'string', default: '2' },
     only: { type: 'string' },
     psm: { type: 'string' },
     'max-width': { type: 'string' },
     locale: { type: 'string' },
+    lang: { type: 'string' },
+    tessdata: { type: 'string' },
+    fold: { type: 'string' },
   },
 });
 
@@ -116,7 +121,11 @@ const started = performance.now();
 const rows: Row[] = [];
 let ocrSeconds = 0, ocrCount = 0;
 for (const { name, dir, sroie } of dirs) {
-  const labels = (await readLabels(dir)).filter((l) => !values.only || l.id.includes(values.only));
+  const labels = (await readLabels(dir)).filter((l) => !values.only || l.id.includes(values.only))
+    // --fold N: only that shop fold's receipts (e.g. the held-out one, for an engine trial).
+    .filter((l) =>
+      values.fold === undefined || shopFold(l.vendor, l.id, k) === Number(values.fold)
+    );
   const files = new Set(await readdir(dir));
   const preds: Prediction[] = new Array(labels.length);
   let next = 0;
@@ -134,7 +143,9 @@ for (const { name, dir, sroie } of dirs) {
         ocr: {
           psm: values.psm ? Number(values.psm) : undefined,
           maxWidth: values['max-width'] ? Number(values['max-width']) : undefined,
-          cachedOnly: values['cached-only'],
+          cachedOnly: values['cached-only'] || (values['paddle-cached-only'] ? 'paddle' : false),
+          lang: values.lang,
+          tessdataDir: values.tessdata ? resolve(values.tessdata) : undefined,
         },
       }).catch((e) => {
         if (e instanceof NotCached) return undefined as unknown as Prediction;
@@ -200,7 +211,7 @@ for (const { name, dir, sroie } of dirs) {
       })
     ).join('\n') + '\n',
   );
-  if (sroie && !values.only && !values['cached-only']) {
+  if (sroie && !values.only && !values['cached-only'] && !values['paddle-cached-only']) {
     const res = spawnSync(
       'node',
       [join(root, '../shared/bench/score_receipts.mjs'), join(dir, 'labels.jsonl'), out],

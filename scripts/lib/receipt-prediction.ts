@@ -39,9 +39,9 @@ export interface PredictOptions {
   locale?: string;
   /**
    * Engine tuning (tesseract psm, downscale width; non-default values get their own cache key);
-   * cachedOnly: never run OCR, throw NotCached instead.
+   * cachedOnly: never run OCR (or only never Paddle's), throw NotCached instead.
    */
-  ocr?: RecognizeOptions & { cachedOnly?: boolean };
+  ocr?: RecognizeOptions & { cachedOnly?: boolean | 'paddle' };
   /**
    * `extract` (default): what `npm run extract` and the worker compute — the endpoint's
    * ExpenseDocument (SummaryFields + Blocks, through JSON) read back by fromAnalyzeExpense;
@@ -70,9 +70,14 @@ async function cached(
   engine: 'tesseract' | 'paddle',
   image: Uint8Array,
   cacheDir: string | null,
-  ocr: RecognizeOptions & { cachedOnly?: boolean } = {},
+  ocr: RecognizeOptions & { cachedOnly?: boolean | 'paddle' } = {},
 ): Promise<{ page: OcrPage; seconds: number }> {
-  const tuning = [ocr.psm ? `psm${ocr.psm}` : '', ocr.maxWidth ? `w${ocr.maxWidth}` : '']
+  // Tesseract's model choice is its own: Paddle's cached reading is shared across them.
+  const model = engine === 'tesseract' && (ocr.lang || ocr.tessdataDir)
+    ? `${ocr.lang ?? 'eng'}${ocr.tessdataDir ? `@${basename(ocr.tessdataDir)}` : ''}`
+      .replace(/[^A-Za-z0-9+@_-]/g, '_')
+    : '';
+  const tuning = [ocr.psm ? `psm${ocr.psm}` : '', ocr.maxWidth ? `w${ocr.maxWidth}` : '', model]
     .filter(Boolean).map((t) => `.${t}`).join('');
   const file = cacheDir ? join(cacheDir, `${sha}-${engine}${tuning}.json`) : null;
   if (file) {
@@ -82,7 +87,7 @@ async function cached(
       // not cached yet
     }
   }
-  if (ocr.cachedOnly) throw new NotCached(engine);
+  if (ocr.cachedOnly === true || ocr.cachedOnly === engine) throw new NotCached(engine);
   const t0 = performance.now();
   const page = engine === 'tesseract'
     ? await recognizeTesseract(image, ocr)
@@ -100,7 +105,7 @@ export async function ocrPage(
   image: Uint8Array,
   engine: OcrEngineName,
   cacheDir: string | null,
-  ocr: RecognizeOptions & { cachedOnly?: boolean } = {},
+  ocr: RecognizeOptions & { cachedOnly?: boolean | 'paddle' } = {},
 ): Promise<{ page: OcrPage; seconds: number }> {
   const sha = createHash('sha256').update(image).digest('hex');
   if (engine !== 'combined') return await cached(sha, engine, image, cacheDir, ocr);
