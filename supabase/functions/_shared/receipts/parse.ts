@@ -7,7 +7,7 @@
 // the public entry point, re-exporting what callers use.
 
 import type { OcrLine, OcrPage } from './ocr-types.ts';
-import { type Cents, formatCents, parseMoney } from './money.ts';
+import { formatCents, parseMoney } from './money.ts';
 import { findTaxId } from './tax-id.ts';
 import type { AnalyzeExpenseResponse } from '../textract/types.ts';
 import {

@@ -16,7 +16,8 @@ const CA_PROVINCES = 'AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT';
 /** [pattern, region, weight]: each line that matches adds its weight once. */
 const SIGNALS: [RegExp, string, number][] = [
   // United States: "Springfield, IL 62704", "(217) 555-0142", "$", sales tax.
-  [new RegExp(`(?:^|[\\s,])(?:${US_STATES})\\.?\\s+\\d{5}(?:-\\d{4})?(?!\\d)`), 'US', 3],
+  // (City, comma, state: "JALAN OR 43000" is no US address.)
+  [new RegExp(`[A-Z.],\\s?(?:${US_STATES})\\.?\\s+\\d{5}(?:-\\d{4})?(?!\\d)`), 'US', 3],
   [/\bU\.?S\.?A\b|UNITED STATES|\bUSD\b|\bUS\$/, 'US', 3],
   [/\(\d{3}\)\s?\d{3}[-.\s]\d{4}\b|(?<![\d-])\d{3}-\d{3}-\d{4}(?![\d-])/, 'US', 1],
   [/SALES\s?TAX/, 'US', 1],
@@ -39,7 +40,7 @@ const SIGNALS: [RegExp, string, number][] = [
   [/VAT\s?REG(?:ISTRATION)?\s?(?:NO|NUMBER)/, 'GB', 1],
   // Canada: dollars, HST/PST/QST, "Toronto, ON M5V 1P7".
   [/\bCAD\b|\bC\$|CANADA/, 'CA', 3],
-  [new RegExp(`(?:^|[\\s,])(?:${CA_PROVINCES})\\s+[A-Z]\\d[A-Z]\\s?\\d[A-Z]\\d\\b`), 'CA', 3],
+  [new RegExp(`[A-Z.],?\\s(?:${CA_PROVINCES})\\s+[A-Z]\\d[A-Z]\\s?\\d[A-Z]\\d\\b`), 'CA', 3],
   [/\b(?:HST|PST|QST)\b/, 'CA', 1],
   // Australia.
   [/\bAUD\b|\bA\$|AUSTRALIA|\bABN\b|PTY\.?\s?LTD/, 'AU', 2],
