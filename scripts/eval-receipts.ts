@@ -27,11 +27,11 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { OcrEngineName } from '../supabase/functions/_shared/receipts/ocr-types.ts';
-import { parseMoney } from '../supabase/functions/_shared/receipts/money.ts';
+import type { OcrEngineName } from '../supabase/functions/_shared/receipts/parser/ocr-types.ts';
+import { parseMoney } from '../supabase/functions/_shared/receipts/parser/money.ts';
 import { closeEngines } from '../supabase/local/textract/ocr/engine.ts';
 import { NotCached, type Prediction, predictReceipt } from './lib/receipt-prediction.ts';
-import { applyVendorDirectory } from '../supabase/functions/_shared/receipts/vendor-directory.ts';
+import { applyVendorDirectory } from './lib/vendor-directory-model.ts';
 import {
   type FieldScores,
   type LabelRow,

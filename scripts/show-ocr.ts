@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { OcrEngineName } from '../supabase/functions/_shared/receipts/ocr-types.ts';
+import type { OcrEngineName } from '../supabase/functions/_shared/receipts/parser/ocr-types.ts';
 import { ocrPage, parseAsExtract } from './lib/receipt-prediction.ts';
 import { closeEngines } from '../supabase/local/textract/ocr/engine.ts';
 
