@@ -260,6 +260,8 @@ export function findDates(l: Line): DateHit[] {
   const reNum = /(?<![\d.,])(\d{1,2})\s?([-/.])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d.,]?\d)/g;
   while ((m = reNum.exec(s))) {
     const a = Number(m[1]), b = Number(m[3]), y = fullYear(m[4]);
+    // A two-digit-year pattern glued to letters is an article code ("HC03-7-15"), not a date.
+    if (m[4].length === 2 && /[A-Z]$/.test(s.slice(0, m.index))) continue;
     if (validDate(y, b, a) || validDate(y, a, b)) add({ y, a, b, kind: 'num' }, m.index);
   }
   // dd Mon yyyy, dd-Mon-yy, dd/Mon/yyyy, ddMonyyyy

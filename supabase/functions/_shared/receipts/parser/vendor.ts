@@ -42,6 +42,8 @@ function cleanVendor(s: string): string {
     .replace(/\b((?:SDN\.?\s?)?(?:BHD|BERHAD))(\.?)(?:\s+[(（]?|\s*[(（])[A-Z]{1,2}$/i, '$1$2')
     .replace(/\b(?:CO\.?\s*REG\.?\s*NO\.?|COMPANY\s*NO\.?|ROC)\s*:?\s*[\dA-Z-]+$/i, '')
     .replace(/^\W*(?:WELCOME\s+TO\s+)?/i, '')
+    // One stray letter after a name of several words is speckle ("FUYI MINIMARKET T").
+    .replace(/^(\S+(?:\s+\S+)+?)\s+[A-Z]$/, '$1')
     .replace(/[\s.,:;|*_~-]+$/g, '')
     .replace(/^[\s.,:;|*_~-]+/g, '')
     .replace(/\s+/g, ' ')
