@@ -86,3 +86,26 @@ Deno.test('vote - readings of an address a few slips apart pool their votes', ()
   });
   assert.equal(r.address, 'NO 3 JALAN MAJU 81750 MASAI JOHOR');
 });
+
+Deno.test('vendor - a legal name of one own word or business words only continues the line above', () => {
+  const shop = (a: string, b: string) =>
+    parseReceipt(lines(`${a}\n${b}\nNO 3, JALAN API, 43000 KAJANG\nTOTAL 5.00`)).vendor;
+  assert.equal(shop('SERI MURNI', 'TRADING SDN BHD'), 'SERI MURNI TRADING SDN BHD');
+  assert.equal(shop('TIGA SAUDARA', 'MAJU SDN BHD'), 'TIGA SAUDARA MAJU SDN BHD');
+  assert.equal(
+    shop('WELCOME', 'SERI MURNI SDN BHD'),
+    'SERI MURNI SDN BHD',
+    'a greeting is no name',
+  );
+  assert.equal(shop('Kopi Kita', 'Owned by: Lima Bersaudara Sdn Bhd'), 'Lima Bersaudara Sdn Bhd');
+});
+
+Deno.test('vendor - a "for feedback please call" line is not the name', () => {
+  const r = parseReceipt(lines(`
+FOR FEEDBACK PLEASE CALL
+1-800-22-1234
+ANGSANA BAKERY SDN BHD
+NO 3, JALAN API, 43000 KAJANG
+TOTAL 5.00`));
+  assert.equal(r.vendor, 'ANGSANA BAKERY SDN BHD');
+});

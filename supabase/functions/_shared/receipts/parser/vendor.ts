@@ -116,6 +116,11 @@ export function pickVendor(ls: Line[]): Choice<string> | null {
   ) {
     text = cleanVendor(`${above.text} ${best.l.text}`);
     lines.unshift(above.i);
+  } else if (above && above.i >= start && continuesAbove(text, above, best.l)) {
+    // "SERI MURNI" / "TRADING SDN BHD": a legal name of one own word, or of business words only,
+    // is the second half of the name printed on the line above.
+    text = cleanVendor(`${above.text} ${best.l.text}`);
+    lines.unshift(above.i);
   }
   // A company suffix printed alone on the next line ("SDN BHD", "(M) SDN BHD", "(SETIA ALAM) SDN
   // BHD") belongs to the name.
@@ -160,6 +165,19 @@ export function pickVendor(ls: Line[]): Choice<string> | null {
   text = fixVendorWords(text);
   const confidence = Math.max(0.1, Math.min(0.95, 0.45 + best.s * 0.06)) * (0.5 + best.l.conf / 2);
   return { value: text, confidence, lines };
+}
+
+/** Whether `name` (read from `line`) is the second half of a name begun on `above`. */
+function continuesAbove(name: string, above: Line, line: Line): boolean {
+  const upper = name.toUpperCase();
+  const m = RE_LEGAL.exec(upper);
+  if (!m) return false;
+  const own = upper.slice(0, m.index).match(/[A-Z]+/g) ?? [];
+  if (own.length > 1 && !onlyBusinessWords(own.join(' '))) return false;
+  return plausibleName(above) && !RE_LEGAL.test(above.upper) &&
+    (!RE_COMPANY.test(above.upper) || onlyBusinessWords(above.text)) &&
+    !isAddressLine(above) && above.amounts.length === 0 && findDates(above).length === 0 &&
+    !/\d/.test(above.text) && (above.text === above.upper) === (line.text === line.upper);
 }
 
 function normWords(s: string): string[] {
