@@ -38,8 +38,9 @@ export function pickAddress(all: Line[], vendorLines: number[]): Choice<string> 
   // Invoices print two columns: the seller's address is the left one; the buyer's block is not it.
   const buyer = buyerBlockLines(all);
   const stop = [...buyer].filter((k) => k > Math.max(-1, ...vendorLines)).sort((a, b) => a - b)[0];
-  const ls = all.slice(0, stop ?? all.length).map(leftColumnLine);
   const start = vendorLines.length ? Math.max(...vendorLines) + 1 : 0;
+  const ls = all.slice(0, Math.min(stop ?? all.length, start + 11))
+    .map((l, k) => (k >= start - 1 ? leftColumnLine(l) : l));
   const limit = Math.min(ls.length, start + 10);
   let first = -1;
   for (let k = start; k < limit; k++) {

@@ -66,12 +66,12 @@ const LOCALE_OF: Record<string, string> = {
 export function guessLocale(ls: Line[]): Choice<string> | null {
   const score = new Map<string, number>();
   const lines = new Map<string, number[]>();
-  for (const l of ls) {
-    const seen = new Set<string>();
-    for (const [re, region, w] of SIGNALS) {
-      const key = `${region}:${re.source}`;
-      if (seen.has(key) || !re.test(l.upper)) continue;
-      seen.add(key);
+  // One test over the whole page first: most signals are absent, and then no line is read.
+  const page = ls.map((l) => l.upper).join('\n');
+  for (const [re, region, w] of SIGNALS) {
+    if (!re.test(page)) continue;
+    for (const l of ls) {
+      if (!re.test(l.upper)) continue;
       score.set(region, (score.get(region) ?? 0) + w);
       lines.set(region, [...(lines.get(region) ?? []), l.i]);
     }
