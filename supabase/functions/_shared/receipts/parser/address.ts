@@ -79,6 +79,9 @@ export function pickAddress(all: Line[], vendorLines: number[]): Choice<string> 
       break;
     }
     if (findDates(l).length > 0 || (l.amounts.length > 0 && !isAddressLine(l))) break;
+    // A line ending in a price is an item ("22241 MS CUT SCISSORS 18.00"), even if its article
+    // number looks like a postcode.
+    if (parts.length > 0 && l.amounts.length > 0 && /\d[.,]\d{2}\s*[A-Z*]?$/.test(l.upper)) break;
     if (parts.length > 0 && !isAddressLine(l) && letterRatio(l.text) < 0.5) break;
     parts.push(l);
     if (parts.length >= 5) break;

@@ -286,6 +286,18 @@ export function findDates(l: Line): DateHit[] {
       if (validDate(y, mo, d)) add({ y, a: mo, b: d, kind: 'resolved' }, m.index);
     }
   }
+  // Eight digits right before a clock time ("25032018 13:11:54"): a date printed without
+  // separators, day first (or year first), when exactly one reading is a valid date.
+  if (hits.length === 0) {
+    const reGlued = /(?<![\d.,])(\d{8})(?=\s+(?:[01]?\d|2[0-3]):[0-5]\d)/g;
+    while ((m = reGlued.exec(s))) {
+      const t = m[1];
+      const ymd = { y: Number(t.slice(0, 4)), a: Number(t.slice(4, 6)), b: Number(t.slice(6)) };
+      const dmy = { y: Number(t.slice(4)), a: Number(t.slice(2, 4)), b: Number(t.slice(0, 2)) };
+      const ok = [ymd, dmy].filter((r) => plausibleYear(r.y) && validDate(r.y, r.a, r.b));
+      if (ok.length === 1) add({ ...ok[0], kind: 'resolved' }, m.index, true);
+    }
+  }
   if (hits.length === 0) {
     for (const { r, index } of mangledDates(s)) add(r, index, true);
   }

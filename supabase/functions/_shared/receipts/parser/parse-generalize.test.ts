@@ -109,3 +109,20 @@ NO 3, JALAN API, 43000 KAJANG
 TOTAL 5.00`));
   assert.equal(r.vendor, 'ANGSANA BAKERY SDN BHD');
 });
+
+Deno.test('date - eight digits before a clock time are a date without separators', () => {
+  const r = parseReceipt(lines('KEDAI MAJU\nTOTAL 5.00\n00440010036 25032018 13:11:54 0003'));
+  assert.equal(r.date, '2018-03-25');
+  const ids = parseReceipt(lines('KEDAI MAJU\nTOTAL 5.00\nREF 25032018'));
+  assert.equal(ids.date, null, 'without a time next to it, eight digits are an id');
+});
+
+Deno.test('address - an item line after the address is not part of it', () => {
+  const r = parseReceipt(lines(`
+PERSONAL CARE STORES SDN BHD
+GST Reg No. 000947339264
+USJ Summit, Subang (SS)
+22241 MS CUT SCISSORS 18.00
+TOTAL 18.00`));
+  assert.equal(r.address, 'USJ Summit, Subang (SS)');
+});
