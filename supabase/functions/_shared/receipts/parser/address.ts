@@ -31,7 +31,9 @@ export function isAddressLine(l: Line): boolean {
   if (RE_REGISTRATION.test(l.compact) && !RE_ADDRESS.test(u)) return false;
   return RE_ADDRESS.test(u) || RE_ADDRESS.test(l.upper.replace(/[,.]/g, ' ')) ||
     RE_POSTCODE.test(l.upper) ||
-    /^(NO|LOT|UNIT|BLK|BLOCK)\b\.?\s*\d|^\d+[A-Z]?(?:[-/,&]\s?\d+[A-Z]?)*[,\s]+[A-Z]/.test(l.upper);
+    // "NO. 12", "LOT 5", and unit codes: "NO.J-G-02", "UNIT A-3-1".
+    /^(NO|LOT|UNIT|BLK|BLOCK)\b\.?\s*(?:\d|[A-Z0-9]{1,4}(?:-[A-Z0-9]{1,4}){1,3}\b)|^\d+[A-Z]?(?:[-/,&]\s?\d+[A-Z]?)*[,\s]+[A-Z]/
+      .test(l.upper);
 }
 
 export function pickAddress(all: Line[], vendorLines: number[]): Choice<string> | null {

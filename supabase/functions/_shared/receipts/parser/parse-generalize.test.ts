@@ -126,3 +126,14 @@ USJ Summit, Subang (SS)
 TOTAL 18.00`));
   assert.equal(r.address, 'USJ Summit, Subang (SS)');
 });
+
+Deno.test('address - a unit code ("No.J-G-02") starts the address', () => {
+  const r = parseReceipt(lines(`
+Mr.Grill House
+BRN GST No. 000417619968
+No.J-G-02, Soho KI, Taman Mont,50
+480 KL
+GST No.
+TOTAL 71.00`));
+  assert.equal(r.address, 'No.J-G-02, Soho KI, Taman Mont,50 480 KL');
+});
