@@ -137,3 +137,22 @@ GST No.
 TOTAL 71.00`));
   assert.equal(r.address, 'No.J-G-02, Soho KI, Taman Mont,50 480 KL');
 });
+
+Deno.test('total - a look-alike digit loses to the labelled total the card was charged', () => {
+  const r = parseReceipt(lines(`
+KEDAI PINGGAN SDN BHD
+1 SR9566405112206 11 5.80 63.80
+Total : 63.80
+Discount: 0.00
+Total Sales Inclusive GST @6.00%: 83.80
+Master Card 63.80`));
+  assert.equal(r.total, '63.80');
+});
+
+Deno.test('total - cash rounding that only tendered − change shows is the total', () => {
+  const r = parseReceipt(
+    lines('KEDAI A\nITEM A 10.01\nITEM B 23.91\nSUBTOTAL 33.92\nCASH 50.00\nCHANGE 16.10'),
+  );
+  assert.equal(r.total, '33.90');
+  assert.equal(r.subtotal, '33.92');
+});

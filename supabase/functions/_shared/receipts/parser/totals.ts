@@ -121,6 +121,12 @@ export function taxTableLines(ls: Line[]): Set<number> {
   return out;
 }
 
+/** Same number of digits, exactly one different. */
+function oneDigitApart(a: Cents, b: Cents): boolean {
+  const x = a.toString(), y = b.toString();
+  return x.length === y.length && [...x].filter((c, i) => c !== y[i]).length === 1;
+}
+
 /** The amount rounded to the nearest 5 sen (Malaysian cash rounding). */
 function roundTo5(c: Cents): Cents {
   const r = ((c % 5n) + 5n) % 5n;
@@ -254,8 +260,32 @@ export function pickTotal(
     } else second = Math.max(second, s);
   }
   if (!best || best.score < 0) return null;
+  // A look-alike digit ("83.80" for 63.80): when another labelled total one digit away is what the
+  // card was charged or what tendered − change says, and the chosen one is neither, the payment is
+  // the evidence.
+  const paidBy = (c: Cents) =>
+    items.some(({ label, amount }) =>
+      RE_CARD.test(label) && !RE_CASH.test(label) && !RE_CHANGE.test(label) && amount.cents === c
+    ) || tendered.some((t) => changes.some((x) => t - x === c));
+  if (!paidBy(best.cents)) {
+    for (const [key, v] of scores) {
+      const cents = BigInt(key);
+      if (v.score >= 7 && oneDigitApart(cents, best.cents) && paidBy(cents)) {
+        best = { cents, score: v.score, lines: v.lines, pos: v.pos };
+        break;
+      }
+    }
+  }
   const rounded = roundedBelow(ls, scores, best);
   if (rounded) best = rounded;
+  else {
+    // Cash rounding that only the payment shows: tendered − change is the total rounded to 5 sen
+    // ("SUBTOTAL 33.92 / CASH 50.00 / CHANGE 16.10" was paid as 33.90).
+    const due = roundTo5(best.cents);
+    if (due !== best.cents && tendered.some((t) => changes.some((x) => t - x === due))) {
+      best = { ...best, cents: due };
+    }
+  }
   const margin = best.score - (second === -Infinity ? 0 : second);
   const base = best.score >= 10 ? 0.75 : best.score >= 7 ? 0.6 : 0.35;
   const confLine = ls[best.lines[best.lines.length - 1]]?.conf ?? 0.8;
