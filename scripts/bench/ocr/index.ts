@@ -8,8 +8,9 @@
 // run one receipt at a time (order alternated per receipt), then the throughput of each path
 // with 2 receipts in parallel. "diff" compares the two runs (noisy when the machine is busy);
 // "non-OCR" is the endpoint request's time outside its own OCR call, measured within the same
-// request, so it holds even under load. The endpoint runs in this process on a free port, in `ocr` mode
-// (never replay). Goal: endpoint overhead ≤ 10 % over bare.
+// request, so it holds even under load; so does cpu_s_per_receipt, the endpoint path's CPU time
+// (this process, tesseract, the Paddle sidecars). The endpoint runs in this process on a free
+// port, in `ocr` mode (never replay). Goal: endpoint overhead ≤ 10 % over bare.
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
