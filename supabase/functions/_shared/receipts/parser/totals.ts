@@ -156,14 +156,7 @@ export function pickTotal(
 ): Choice<Cents> | null {
   const items = labelledAmounts(ls);
   if (items.length === 0) return null;
-  // A page with no total, subtotal or payment label anywhere shows priced lines only (the middle of
-  // a long receipt): any amount picked there would be a price, not the total.
-  // (Words, not the compact key, where a short label hides inside item names: "BOTTLED" has TTL.)
-  if (
-    !ls.some((l) =>
-      RE_TOTAL_STRONG.test(l.key) || RE_SUBTOTAL.test(l.key) || RE_TOTAL_WORD.test(l.upper)
-    )
-  ) return null;
+  if (!labelsAnyTotal(ls)) return null;
   const scores = new Map<string, { score: number; lines: number[]; pos: number; hits: number }>();
   const tendered: Cents[] = [];
   const changes: Cents[] = [];
@@ -260,13 +253,49 @@ export function pickTotal(
     } else second = Math.max(second, s);
   }
   if (!best || best.score < 0) return null;
-  // A look-alike digit ("83.80" for 63.80): when another labelled total one digit away is what the
-  // card was charged or what tendered − change says, and the chosen one is neither, the payment is
-  // the evidence.
+  best = asPaid(ls, best, scores, items, tendered, changes);
+  const margin = best.score - (second === -Infinity ? 0 : second);
+  const base = best.score >= 10 ? 0.75 : best.score >= 7 ? 0.6 : 0.35;
+  const confLine = ls[best.lines[best.lines.length - 1]]?.conf ?? 0.8;
+  const confidence = Math.min(0.99, (base + Math.min(0.2, margin * 0.03)) * (0.5 + confLine / 2));
+  return { value: best.cents, confidence, lines: best.lines };
+}
+
+/**
+ * A page with no total, subtotal or payment label anywhere shows priced lines only (the middle of
+ * a long receipt): any amount picked there would be a price, not the total. (Words, not the
+ * compact key, where a short label hides inside item names: "BOTTLED" has TTL.)
+ */
+function labelsAnyTotal(ls: Line[]): boolean {
+  return ls.some((l) =>
+    RE_TOTAL_STRONG.test(l.key) || RE_SUBTOTAL.test(l.key) || RE_TOTAL_WORD.test(l.upper)
+  );
+}
+
+type Pick = { cents: Cents; score: number; lines: number[]; pos: number };
+
+/**
+ * The chosen total, corrected by what was paid:
+ * - a look-alike digit ("83.80" for 63.80): another labelled total one digit away that the card
+ *   was charged, or that tendered − change gives, when the chosen one is neither;
+ * - cash rounding: the same total rounded to 5 sen printed just below it, or shown only by
+ *   tendered − change ("SUBTOTAL 33.92 / CASH 50.00 / CHANGE 16.10" was paid as 33.90).
+ */
+function asPaid(
+  ls: Line[],
+  chosen: Pick,
+  scores: Map<string, { score: number; lines: number[]; pos: number }>,
+  items: LabelledAmount[],
+  tendered: Cents[],
+  changes: Cents[],
+): Pick {
+  let best = chosen;
+  const cashDue = (c: Cents) => tendered.some((t) => changes.some((x) => t - x === c));
   const paidBy = (c: Cents) =>
+    cashDue(c) ||
     items.some(({ label, amount }) =>
       RE_CARD.test(label) && !RE_CASH.test(label) && !RE_CHANGE.test(label) && amount.cents === c
-    ) || tendered.some((t) => changes.some((x) => t - x === c));
+    );
   if (!paidBy(best.cents)) {
     for (const [key, v] of scores) {
       const cents = BigInt(key);
@@ -277,20 +306,9 @@ export function pickTotal(
     }
   }
   const rounded = roundedBelow(ls, scores, best);
-  if (rounded) best = rounded;
-  else {
-    // Cash rounding that only the payment shows: tendered − change is the total rounded to 5 sen
-    // ("SUBTOTAL 33.92 / CASH 50.00 / CHANGE 16.10" was paid as 33.90).
-    const due = roundTo5(best.cents);
-    if (due !== best.cents && tendered.some((t) => changes.some((x) => t - x === due))) {
-      best = { ...best, cents: due };
-    }
-  }
-  const margin = best.score - (second === -Infinity ? 0 : second);
-  const base = best.score >= 10 ? 0.75 : best.score >= 7 ? 0.6 : 0.35;
-  const confLine = ls[best.lines[best.lines.length - 1]]?.conf ?? 0.8;
-  const confidence = Math.min(0.99, (base + Math.min(0.2, margin * 0.03)) * (0.5 + confLine / 2));
-  return { value: best.cents, confidence, lines: best.lines };
+  if (rounded) return rounded;
+  const due = roundTo5(best.cents);
+  return due !== best.cents && cashDue(due) ? { ...best, cents: due } : best;
 }
 
 /**
