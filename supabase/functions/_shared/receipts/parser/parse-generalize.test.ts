@@ -156,3 +156,14 @@ Deno.test('total - cash rounding that only tendered − change shows is the tota
   assert.equal(r.total, '33.90');
   assert.equal(r.subtotal, '33.92');
 });
+
+Deno.test('total - "Accepted total" is the cash handed over, not the total', () => {
+  const r = parseReceipt(lines(`
+PARKIR RIA SDN BHD
+27/06/18 10:08
+010100 Pay parking ticket 1.50 RM
+Total amount 1.50 RM
+Accepted total 2.00 RM
+Change 0.50 RM`));
+  assert.equal(r.total, '1.50');
+});
