@@ -1,8 +1,9 @@
 // Receipt worker: wiring only. Called by the database (enqueue trigger, cron sweep) through pg_net
-// with the Vault secret; runs as service_role against the database.
+// with the Vault secret (verify_jwt = false; it checks the secret itself); runs as service_role
+// against the database. Without Redis the Textract governor is off (see _shared/redis/connect.ts).
 import { loadEnv, platformEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
-import { connectRedis, redisEnv } from '../_shared/redis/connect.ts';
+import { redisEnv, redisFromEnv } from '../_shared/redis/connect.ts';
 import { createWorkerHandler } from '../_shared/receipts/worker-handler.ts';
 import { createReceiptWorker } from '../_shared/receipts/worker.ts';
 import { loadWorkerEnv, workerConfigFrom } from '../_shared/receipts/worker-config.ts';
@@ -11,13 +12,17 @@ import { storageFromEnv } from '../_shared/storage/from-env.ts';
 import { createTextractClient, loadTextractConfig } from '../_shared/textract/client.ts';
 import { createTextractGovernor, loadGovernorLimits } from '../_shared/textract/governor.ts';
 
-const env = { ...loadEnv({ ...platformEnv, ...redisEnv }), ...loadWorkerEnv() };
+const source = Deno.env.toObject();
+const env = { ...loadEnv({ ...platformEnv, ...redisEnv }, source), ...loadWorkerEnv() };
 const textractConfig = loadTextractConfig();
 const sql = createDb(env.SUPABASE_DB_URL, { max: 4 });
-const governor = createTextractGovernor(connectRedis(env), {
-  region: textractConfig.region,
-  limits: loadGovernorLimits(Deno.env.toObject()),
-});
+const redis = redisFromEnv(source, 'receipt-worker');
+const governor = redis
+  ? createTextractGovernor(redis, {
+    region: textractConfig.region,
+    limits: loadGovernorLimits(source),
+  })
+  : undefined;
 const worker = createReceiptWorker(workerConfigFrom(env), {
   queue: postgresWorkerQueue(sql),
   blobs: storageFromEnv().store,

@@ -1,7 +1,8 @@
 // Receipts API: wiring only (handler in _shared/receipts/api.ts). Env:
 //   SUPABASE_DB_URL, SUPABASE_URL, STORAGE_DRIVER (+ its variables, see _shared/storage/from-env.ts)
-//   SUPABASE_JWT_SECRET or JWT_SECRET (HS256) / SUPABASE_JWKS_URL, SUPABASE_JWT_ISSUER (default
-//   $SUPABASE_URL/auth/v1), SUPABASE_JWT_AUDIENCE (default authenticated): see _shared/auth/jwt.ts
+//   JWT verification (verify_jwt = false; this function checks every token itself): JWKS from
+//   $SUPABASE_URL/auth/v1/.well-known/jwks.json, TALLYQ_JWT_SECRET for legacy HS256 projects, see
+//   _shared/auth/jwt.ts
 //   RECEIPT_MAX_BYTES (default 50 MiB), RECEIPTS_PUBLIC_URL (default $SUPABASE_URL/functions/v1/
 //   receipts), RECEIPT_UPLOAD_SECRET (local upload URLs; default derived from the JWT secret),
 //   RECEIPT_UPLOAD_URL_TTL_SECONDS (default 900)
@@ -21,15 +22,14 @@ const source = Deno.env.toObject();
 const env = loadEnv({
   SUPABASE_DB_URL: z.string().min(1),
   SUPABASE_URL: z.string().url(),
-  SUPABASE_JWT_SECRET: z.string().min(32).optional(),
-  JWT_SECRET: z.string().min(32).optional(),
+  TALLYQ_JWT_SECRET: z.string().min(32).optional(),
   RECEIPT_MAX_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BYTES),
   RECEIPTS_PUBLIC_URL: z.string().url().optional(),
   RECEIPT_UPLOAD_SECRET: z.string().min(32).optional(),
   RECEIPT_UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
 }, source);
 
-const jwtSecret = env.SUPABASE_JWT_SECRET ?? env.JWT_SECRET;
+const jwtSecret = env.TALLYQ_JWT_SECRET;
 const base = env.SUPABASE_URL.replace(/\/$/, '');
 const verifier = jwtVerifierFromEnv(source);
 
@@ -39,7 +39,9 @@ const uploadSecret = env.RECEIPT_UPLOAD_SECRET ??
     : undefined);
 const storage = storageFromEnv(source);
 if (!uploadSecret && !storage.signedUploads) {
-  throw new Error('Missing env: RECEIPT_UPLOAD_SECRET (or a JWT secret) for local upload URLs');
+  throw new Error(
+    'Missing env: RECEIPT_UPLOAD_SECRET (or TALLYQ_JWT_SECRET) for local upload URLs',
+  );
 }
 
 const limit = rateLimitFromEnv(source, 'receipts');

@@ -18,9 +18,11 @@ export function loadEnv<T extends z.ZodRawShape>(
   return parsed.data;
 }
 
-/** The variables hosted Supabase provides to every edge function. */
+/**
+ * The variables hosted Supabase provides to every edge function that tallyq requires. (API keys
+ * differ between legacy and new projects: see platform-keys.ts.)
+ */
 export const platformEnv = {
   SUPABASE_URL: z.string().url(),
   SUPABASE_DB_URL: z.string().min(1),
-  SUPABASE_SERVICE_ROLE_KEY: z.string().min(1),
 };

@@ -1,9 +1,11 @@
-// GET /functions/v1/health: database and Redis status as JSON.
+// GET /functions/v1/health: database and Redis status as JSON. Open to anyone (uptime monitors and
+// load balancers carry no project key); it names dependency states, never configuration or secrets.
+import { withCors } from '../http/cors.ts';
 import { json, MethodNotAllowed, withErrors } from '../http/errors.ts';
 import { healthStatusCode, type Probe, runProbes } from './checks.ts';
 
 export function createHealthHandler(probes: Probe[]): (req: Request) => Promise<Response> {
-  return withErrors(async (req) => {
+  return withCors(withErrors(async (req) => {
     if (req.method !== 'GET') throw new MethodNotAllowed(['GET']);
     const report = await runProbes(probes);
     return json(
@@ -11,5 +13,5 @@ export function createHealthHandler(probes: Probe[]): (req: Request) => Promise<
       healthStatusCode(report),
       { 'cache-control': 'no-store' },
     );
-  });
+  }));
 }

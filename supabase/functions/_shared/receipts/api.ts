@@ -11,7 +11,8 @@
 
 import { createHash } from 'node:crypto';
 import { z } from 'npm:zod@^3.24.4';
-import type { UserClaims } from '../auth/jwt.ts';
+import { InsufficientScope, type UserClaims } from '../auth/jwt.ts';
+import { CORS_HEADERS } from '../http/cors.ts';
 import { asUser, type Claims, type Sql, type TxSql } from '../db/client.ts';
 import {
   BadRequest,
@@ -241,14 +242,7 @@ function sha256Hex(bytes: Uint8Array): string {
 // Handler
 // ---------------------------------------------------------------------------------------------
 
-const CORS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Headers':
-    'authorization, x-client-info, apikey, content-type, idempotency-key, x-organisation-id',
-  'Access-Control-Allow-Methods': 'GET, POST, PUT, OPTIONS',
-  'Access-Control-Expose-Headers':
-    'location, ratelimit-limit, ratelimit-remaining, ratelimit-reset',
-};
+const CORS = CORS_HEADERS;
 
 export function createReceiptsHandler(deps: ReceiptsApiDeps): (req: Request) => Promise<Response> {
   const { sql, store, config } = deps;
@@ -262,9 +256,7 @@ export function createReceiptsHandler(deps: ReceiptsApiDeps): (req: Request) => 
 
   async function authenticate(req: Request): Promise<UserClaims> {
     const claims = await deps.verifier.verifyUser(req);
-    if (claims.role !== 'authenticated') {
-      throw new Forbidden('Only signed-in users can use receipts', 'not_a_user');
-    }
+    if (claims.role !== 'authenticated') throw new InsufficientScope();
     return claims;
   }
 
