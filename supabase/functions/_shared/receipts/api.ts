@@ -4,7 +4,8 @@
 //
 //   POST /receipts                    multipart `file` (+ organisation_id)   201 new | 200 duplicate
 //   POST /receipts/uploads            {organisation_id?}                     201 {upload_url, …}
-//   PUT  /receipts/uploads/<token>    raw bytes (local storage driver only)  200
+//   PUT  /receipts/uploads/<token>    raw bytes (local storage driver only)  200 | 409 used
+//                                     (the signed token is the only credential; single-use)
 //   POST /receipts/register           {path, original_filename?}             201 new | 200 duplicate
 //   GET  /receipts/<id>[?include=events]                                     200 | 404
 //   GET  /receipts?status=&limit=&cursor=&organisation_id=                   200 {data, next_cursor}
@@ -19,7 +20,6 @@ import {
   Conflict,
   errorResponse,
   Forbidden,
-  HttpError,
   json,
   MethodNotAllowed,
   NotFound,
@@ -28,7 +28,8 @@ import {
 import { BlobNotFound, type BlobStore } from '../storage/blob-store.ts';
 import type { SignedUploadIssuer } from '../storage/signed-upload.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { detectFileType, type ReceiptFileType, SNIFF_BYTES } from './file-type.ts';
+import { acceptReceiptFile } from './accept-file.ts';
+import type { ReceiptFileType } from './file-type.ts';
 import { signUploadToken, verifyUploadToken } from './upload-token.ts';
 import {
   assertContentLength,
@@ -226,17 +227,12 @@ async function readJson<T>(req: Request, schema: z.ZodType<T>, allowEmpty: boole
   return parsed.data;
 }
 
-function unsupportedType(): HttpError {
-  return new HttpError(
-    415,
-    'unsupported_file_type',
-    'File type is not supported: send a JPEG, PNG, WebP, TIFF, HEIC/HEIF image or a PDF',
-  );
-}
-
 function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
+
+const uploadUsed = () =>
+  new Conflict('This upload URL was already used: ask for a new one', 'upload_already_used');
 
 // ---------------------------------------------------------------------------------------------
 // Handler
@@ -387,12 +383,6 @@ export function createReceiptsHandler(deps: ReceiptsApiDeps): (req: Request) => 
     });
   }
 
-  function detect(bytes: Uint8Array): ReceiptFileType {
-    const type = detectFileType(bytes.subarray(0, SNIFF_BYTES));
-    if (!type) throw unsupportedType();
-    return type;
-  }
-
   // ---- routes ---------------------------------------------------------------------------------
 
   async function upload(req: Request): Promise<Response> {
@@ -403,7 +393,7 @@ export function createReceiptsHandler(deps: ReceiptsApiDeps): (req: Request) => 
     const { file, fields } = await readMultipartUpload(req, config.maxBytes);
     if (file.size === 0) throw new BadRequest('File is empty', 'empty_file');
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const type = detect(bytes);
+    const type = acceptReceiptFile(bytes);
     const result = await createReceipt(claims, {
       bytes,
       type,
@@ -440,8 +430,12 @@ export function createReceiptsHandler(deps: ReceiptsApiDeps): (req: Request) => 
         url: `${publicUrl}/uploads/${token}`,
         token,
         expiresAt: new Date(expiresAt * 1000),
+        headers: {},
       };
     }
+    // Everything the client sends with the PUT besides the bytes: no Authorization (the URL's
+    // token is the credential), any content type (the server detects it), plus what the store asks.
+    const headers = { 'content-type': 'application/octet-stream', ...upload.headers };
     return json(
       {
         upload_url: upload.url,
@@ -450,7 +444,7 @@ export function createReceiptsHandler(deps: ReceiptsApiDeps): (req: Request) => 
         token: upload.token,
         expires_at: upload.expiresAt.toISOString(),
         max_bytes: config.maxBytes,
-        headers: upload.headers ?? {},
+        headers,
       },
       201,
       { ...CORS, ...limitHeaders },
@@ -461,6 +455,8 @@ export function createReceiptsHandler(deps: ReceiptsApiDeps): (req: Request) => 
     if (deps.signedUploads) throw new NotFound('Not found');
     const grant = verifyUploadToken(token, uploadSecret(), now());
     assertContentLength(req.headers, grant.maxBytes);
+    // Single-use: once bytes (or the tombstone register leaves) are at the path, the URL is spent.
+    if (await store.exists(grant.path)) throw uploadUsed();
     const bytes = await readLimited(req.body, grant.maxBytes);
     if (bytes.length === 0) throw new BadRequest('File is empty', 'empty_file');
     await store.put(grant.path, bytes, 'application/octet-stream');
@@ -488,19 +484,22 @@ export function createReceiptsHandler(deps: ReceiptsApiDeps): (req: Request) => 
       if (err instanceof BlobNotFound) throw uploadNotFound();
       throw err;
     }
-    const discard = () => store.delete([body.path]).catch(() => {});
+    // The staged bytes are replaced by an empty tombstone rather than deleted, so the signed URL
+    // cannot upload again (Storage refuses x-upsert: false over an existing object; S3 the
+    // If-None-Match: * it signed; the local PUT checks). A tombstone registers as "already used".
+    if (bytes.length === 0) throw uploadUsed();
+    const discard = () =>
+      store.put(body.path, new Uint8Array(0), 'application/octet-stream').catch(() => {});
     if (bytes.length > config.maxBytes) {
       await discard();
       throw tooLarge(config.maxBytes);
     }
-    if (bytes.length === 0) {
+    let type: ReceiptFileType;
+    try {
+      type = acceptReceiptFile(bytes);
+    } catch (err) {
       await discard();
-      throw new BadRequest('File is empty', 'empty_file');
-    }
-    const type = detectFileType(bytes.subarray(0, SNIFF_BYTES));
-    if (!type) {
-      await discard();
-      throw unsupportedType();
+      throw err;
     }
     const result = await createReceipt(claims, {
       bytes,
