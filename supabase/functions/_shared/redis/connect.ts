@@ -6,8 +6,8 @@
 // retries on throttling), and /health reports redis as `not_configured`. Each function says so once
 // in its log at start.
 import { z } from 'npm:zod@^3.24.4';
-import { createTcpRedis } from '../ratelimit/redis-tcp.ts';
-import { createUpstashRedis } from '../ratelimit/redis-upstash.ts';
+import { createTcpRedis } from './tcp.ts';
+import { createUpstashRedis } from './upstash.ts';
 import type { ScriptRunner } from '../ratelimit/sliding-window.ts';
 
 export const redisEnv = {
