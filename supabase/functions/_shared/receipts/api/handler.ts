@@ -29,6 +29,7 @@ import { BlobNotFound, type BlobStore } from '../../storage/blob-store.ts';
 import type { SignedUploadIssuer } from '../../storage/signed-upload.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { acceptReceiptFile } from './accept-file.ts';
+import { presentMoney } from './money.ts';
 import type { ReceiptFileType } from './file-type.ts';
 import { signUploadToken, verifyUploadToken } from './upload-token.ts';
 import {
@@ -104,7 +105,8 @@ type ReceiptRow = {
   cursor_ts: string;
 };
 
-// Money and dates leave the database as text: exact decimals, no time-zone shifts.
+// Money and dates leave the database as text (exact decimals, no time-zone shifts); money then
+// leaves the API as integer minor units (money.ts).
 const RECEIPT_COLUMNS = `
   r.id, r.organisation_id, r.owner_id, r.status::text as status, r.storage_path, r.sha256,
   r.content_type, r.size_bytes, r.original_filename, r.idempotency_key,
@@ -131,12 +133,8 @@ function present(row: ReceiptRow) {
       vendor_tax_id: row.vendor_tax_id,
       receipt_date: row.receipt_date,
       receipt_time: row.receipt_time,
-      currency: row.currency,
-      subtotal: row.subtotal,
-      tax: row.tax,
-      total: row.total,
+      ...presentMoney(row), // currency, currency_minor_unit, subtotal, tax, total, line_items
       payment_method: row.payment_method,
-      line_items: row.line_items,
     },
     field_confidence: row.field_confidence,
     ocr_confidence: row.ocr_confidence === null ? null : Number(row.ocr_confidence),

@@ -2,6 +2,7 @@
 // response as a content-addressed artifact, extract fields, and settle the whole batch in one
 // database call. All I/O is injected, so the loop is tested against real Postgres with any
 // Textract (the local endpoint, a scripted fault, a replay).
+import { checkArithmetic } from './arithmetic.ts';
 import { BlobNotFound, type BlobStore } from '../../storage/blob-store.ts';
 import { TextractError } from '../../textract/errors.ts';
 import type { AnalyzeExpenseResponse, Block } from '../../textract/types.ts';
@@ -155,9 +156,15 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
   }
 
   function derive(response: AnalyzeExpenseResponse) {
-    const parsed = fromAnalyzeExpense(response, { locale: config.locale });
+    // Fields that contradict each other lose confidence, and the receipt goes to review.
+    const { parsed, issues } = checkArithmetic(
+      fromAnalyzeExpense(response, { locale: config.locale }),
+    );
+    if (issues.length > 0) log('arithmetic contradiction', { issues: issues.map((i) => i.code) });
     const fields = toFieldRecord(parsed, meanLineConfidence(response));
-    const status = needsReview(parsed, config.reviewThreshold) ? 'needs_review' : 'ocr_done';
+    const status = issues.length > 0 || needsReview(parsed, config.reviewThreshold)
+      ? 'needs_review'
+      : 'ocr_done';
     return { outcome: 'done' as const, status: status as 'ocr_done' | 'needs_review', fields };
   }
 
