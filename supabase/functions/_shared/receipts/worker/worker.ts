@@ -203,6 +203,12 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
       {
         claim: () => deps.queue.claim(config.batchSize, config.visibilitySeconds),
         work: (batch) => mapConcurrent(batch, config.concurrency, processOne),
+        // A running PDF job (or our own governor) asked for another look in delay_seconds.
+        revisitAfterMs: (outcomes) => {
+          const waits = outcomes.flatMap((o) => o.outcome === 'wait' ? [o.delay_seconds] : []);
+          // a moment after the message becomes visible again
+          return waits.length ? Math.min(...waits) * 1000 + 250 : null;
+        },
         settle: (batch, results) =>
           deps.queue.settle(
             results.map((o, i) => ({
