@@ -49,6 +49,8 @@ finish() {
 }
 trap 'exit 130' INT TERM
 
+# The first hour: installing must not touch the committed lockfile (npm ci, no platform churn).
+lock_before=$(sha256sum package-lock.json | cut -d' ' -f1)
 bash scripts/ensure-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 # A fresh database for every run: same migrations, no state from a previous run.
@@ -75,6 +77,8 @@ check deno-check bash -c "git ls-files --cached --others --exclude-standard '*.t
 check supabase-db-lint bash scripts/db-lint.sh
 check types-drift bash scripts/gen-types.sh --check
 check rls-audit bash scripts/rls-audit.sh
+check lockfile-in-sync npm ci --dry-run --ignore-scripts --no-audit --no-fund
+check install-leaves-lockfile bash -c "[ \"\$(sha256sum package-lock.json | cut -d' ' -f1)\" = '$lock_before' ]"
 
 # ---- pgTAP -------------------------------------------------------------------------
 note "pgTAP (pg_prove)"
@@ -125,5 +129,8 @@ if ls tests/*/*.test.ts >/dev/null 2>&1; then
   SKIPPED=$((SKIPPED + vskip))
   count "$vpass" "$vfail" "vitest"
 fi
+
+# ---- after everything (it wipes the test database): db:reset keeps pg_cron scheduling --------
+check reset-then-cron bash scripts/check-reset-cron.sh --profile test
 
 finish

@@ -17,45 +17,49 @@ import { rateLimitFromEnv } from '../_shared/ratelimit/from-env.ts';
 import { createReceiptsHandler } from '../_shared/receipts/api/handler.ts';
 import { DEFAULT_MAX_BYTES } from '../_shared/receipts/api/upload.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
+import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
-const env = loadEnv({
-  SUPABASE_DB_URL: z.string().min(1),
-  SUPABASE_URL: z.string().url(),
-  TALLYQ_JWT_SECRET: z.string().min(32).optional(),
-  RECEIPT_MAX_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BYTES),
-  RECEIPTS_PUBLIC_URL: z.string().url().optional(),
-  RECEIPT_UPLOAD_SECRET: z.string().min(32).optional(),
-  RECEIPT_UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
-}, source);
 
-const jwtSecret = env.TALLYQ_JWT_SECRET;
-const base = env.SUPABASE_URL.replace(/\/$/, '');
-const verifier = jwtVerifierFromEnv(source);
+Deno.serve(buildOrExplain('receipts', () => {
+  const env = loadEnv({
+    SUPABASE_DB_URL: z.string().min(1),
+    SUPABASE_URL: z.string().url(),
+    TALLYQ_JWT_SECRET: z.string().min(32).optional(),
+    RECEIPT_MAX_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_BYTES),
+    RECEIPTS_PUBLIC_URL: z.string().url().optional(),
+    RECEIPT_UPLOAD_SECRET: z.string().min(32).optional(),
+    RECEIPT_UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  }, source);
 
-const uploadSecret = env.RECEIPT_UPLOAD_SECRET ??
-  (jwtSecret
-    ? createHash('sha256').update(`tallyq-receipt-uploads:${jwtSecret}`).digest('hex')
-    : undefined);
-const storage = storageFromEnv(source);
-if (!uploadSecret && !storage.signedUploads) {
-  throw new Error(
-    'Missing env: RECEIPT_UPLOAD_SECRET (or TALLYQ_JWT_SECRET) for local upload URLs',
-  );
-}
+  const jwtSecret = env.TALLYQ_JWT_SECRET;
+  const base = env.SUPABASE_URL.replace(/\/$/, '');
+  const verifier = jwtVerifierFromEnv(source);
 
-const limit = rateLimitFromEnv(source, 'receipts');
+  const uploadSecret = env.RECEIPT_UPLOAD_SECRET ??
+    (jwtSecret
+      ? createHash('sha256').update(`tallyq-receipt-uploads:${jwtSecret}`).digest('hex')
+      : undefined);
+  const storage = storageFromEnv(source);
+  if (!uploadSecret && !storage.signedUploads) {
+    throw new Error(
+      'Missing env: RECEIPT_UPLOAD_SECRET (or TALLYQ_JWT_SECRET) for local upload URLs',
+    );
+  }
 
-Deno.serve(createReceiptsHandler({
-  sql: createDb(env.SUPABASE_DB_URL, { max: 5 }),
-  store: storage.store,
-  signedUploads: storage.signedUploads,
-  verifier,
-  rateLimit: limit && ((req: Request, userId: string) => limit('upload', req, { userId })),
-  config: {
-    maxBytes: env.RECEIPT_MAX_BYTES,
-    publicUrl: env.RECEIPTS_PUBLIC_URL ?? `${base}/functions/v1/receipts`,
-    uploadSecret,
-    uploadUrlTtlSeconds: env.RECEIPT_UPLOAD_URL_TTL_SECONDS,
-  },
+  const limit = rateLimitFromEnv(source, 'receipts');
+
+  return createReceiptsHandler({
+    sql: createDb(env.SUPABASE_DB_URL, { max: 5 }),
+    store: storage.store,
+    signedUploads: storage.signedUploads,
+    verifier,
+    rateLimit: limit && ((req: Request, userId: string) => limit('upload', req, { userId })),
+    config: {
+      maxBytes: env.RECEIPT_MAX_BYTES,
+      publicUrl: env.RECEIPTS_PUBLIC_URL ?? `${base}/functions/v1/receipts`,
+      uploadSecret,
+      uploadUrlTtlSeconds: env.RECEIPT_UPLOAD_URL_TTL_SECONDS,
+    },
+  });
 }));

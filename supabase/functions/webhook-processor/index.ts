@@ -14,15 +14,19 @@ import {
   processorConfigFrom,
 } from '../_shared/webhooks/processor/processor.ts';
 import { postgresProcessorQueue } from '../_shared/webhooks/store.ts';
+import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
-const env = {
-  ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
-  ...loadProcessorEnv(source),
-};
-const processor = createWebhookProcessor(processorConfigFrom(env), {
-  queue: postgresProcessorQueue(createDb(env.SUPABASE_DB_URL, { max: 2 })),
-  log: (msg, extra) => console.log(JSON.stringify({ fn: 'webhook-processor', msg, ...extra })),
-});
 
-Deno.serve(createWorkerHandler(env.WORKER_SECRET, processor.run));
+Deno.serve(buildOrExplain('webhook-processor', () => {
+  const env = {
+    ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
+    ...loadProcessorEnv(source),
+  };
+  const processor = createWebhookProcessor(processorConfigFrom(env), {
+    queue: postgresProcessorQueue(createDb(env.SUPABASE_DB_URL, { max: 2 })),
+    log: (msg, extra) => console.log(JSON.stringify({ fn: 'webhook-processor', msg, ...extra })),
+  });
+
+  return createWorkerHandler(env.WORKER_SECRET, processor.run);
+}));

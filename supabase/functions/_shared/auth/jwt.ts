@@ -22,6 +22,7 @@ import {
 } from 'npm:jose@^6.0.11';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'npm:zod@^3.24.4';
+import { withoutEmpty } from '../config/env.ts';
 import { parseKeyList } from '../config/platform-keys.ts';
 import { HttpError, ServiceUnavailable, Unauthorized } from '../http/errors.ts';
 
@@ -306,7 +307,7 @@ const envSchema = z.object({
  * SUPABASE_SECRET_KEYS.
  */
 export function jwtVerifierFromEnv(env: Record<string, string | undefined>): JwtVerifier {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     const names = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
     throw new Error(`Invalid JWT configuration in env: ${names}`);

@@ -6,11 +6,18 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** `NAME=` (an empty line in an env file) means unset, as users expect. */
+export function withoutEmpty(
+  source: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+}
+
 export function loadEnv<T extends z.ZodRawShape>(
   shape: T,
   source: Record<string, string | undefined> = Deno.env.toObject(),
 ): z.infer<z.ZodObject<T>> {
-  const parsed = z.object(shape).safeParse(source);
+  const parsed = z.object(shape).safeParse(withoutEmpty(source));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
