@@ -4,7 +4,7 @@
 import { loadEnv, platformEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
 import { redisEnv, redisFromEnv } from '../_shared/redis/connect.ts';
-import { createWorkerHandler } from '../_shared/queue/consumer-handler.ts';
+import { createConsumerHandler } from '../_shared/queue/consumer-handler.ts';
 import { createReceiptWorker } from '../_shared/receipts/worker/worker.ts';
 import { loadWorkerEnv, workerConfigFrom } from '../_shared/receipts/worker/config.ts';
 import { postgresWorkerQueue } from '../_shared/receipts/worker/queue.ts';
@@ -33,5 +33,5 @@ Deno.serve(buildOrExplain('receipt-worker', () => {
     log: (msg, extra) => console.log(JSON.stringify({ msg, ...extra })),
   });
 
-  return createWorkerHandler(env.WORKER_SECRET, worker.run);
+  return createConsumerHandler(env.WORKER_SECRET, worker.run);
 }));

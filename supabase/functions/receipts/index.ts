@@ -1,22 +1,23 @@
-// Receipts API: wiring only (handler in _shared/receipts/api/handler.ts). Env:
+// Receipts API: wiring only (handler in _shared/receipts/api/handler.ts). verify_jwt = false: the
+// function verifies every user token itself. Env:
 //   SUPABASE_DB_URL, SUPABASE_URL, STORAGE_DRIVER (+ its variables, see _shared/storage/from-env.ts)
-//   JWT verification (verify_jwt = false; this function checks every token itself): JWKS from
-//   $SUPABASE_URL/auth/v1/.well-known/jwks.json, TALLYQ_JWT_SECRET for legacy HS256 projects, see
-//   _shared/auth/jwt.ts
+//   JWT verification: JWKS from $SUPABASE_URL/auth/v1/.well-known/jwks.json, TALLYQ_JWT_SECRET for
+//   legacy HS256 projects, see _shared/auth/jwt.ts
 //   RECEIPT_MAX_BYTES (default 50 MiB), RECEIPTS_PUBLIC_URL (default $SUPABASE_URL/functions/v1/
-//   receipts), RECEIPT_UPLOAD_SECRET (local upload URLs; default derived from the JWT secret),
+//   receipts), RECEIPT_UPLOAD_SECRET (local upload URLs; default derived from TALLYQ_JWT_SECRET),
 //   RECEIPT_UPLOAD_URL_TTL_SECONDS (default 900)
 //   TALLYQ_REDIS_URL or UPSTASH_REDIS_REST_URL/TOKEN for the upload rate limit (60/min per user,
 //   RATE_LIMIT_UPLOAD_* overrides); without Redis the limit is off (logged once).
-import { createHash } from 'node:crypto';
 import { z } from 'npm:zod@^3.24.4';
 import { jwtVerifierFromEnv } from '../_shared/auth/jwt.ts';
-import { loadEnv } from '../_shared/config/env.ts';
+import { ConfigError, loadEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
 import { rateLimitFromEnv } from '../_shared/ratelimit/from-env.ts';
 import { createReceiptsHandler } from '../_shared/receipts/api/handler.ts';
+import { postgresReceiptRepository } from '../_shared/receipts/api/repository.ts';
 import { DEFAULT_MAX_BYTES } from '../_shared/receipts/api/upload.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
+import { sha256Hex } from '../_shared/crypto/sha256.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
@@ -37,12 +38,10 @@ Deno.serve(buildOrExplain('receipts', () => {
   const verifier = jwtVerifierFromEnv(source);
 
   const uploadSecret = env.RECEIPT_UPLOAD_SECRET ??
-    (jwtSecret
-      ? createHash('sha256').update(`tallyq-receipt-uploads:${jwtSecret}`).digest('hex')
-      : undefined);
+    (jwtSecret ? sha256Hex(`tallyq-receipt-uploads:${jwtSecret}`) : undefined);
   const storage = storageFromEnv(source);
   if (!uploadSecret && !storage.signedUploads) {
-    throw new Error(
+    throw new ConfigError(
       'Missing env: RECEIPT_UPLOAD_SECRET (or TALLYQ_JWT_SECRET) for local upload URLs',
     );
   }
@@ -50,7 +49,7 @@ Deno.serve(buildOrExplain('receipts', () => {
   const limit = rateLimitFromEnv(source, 'receipts');
 
   return createReceiptsHandler({
-    sql: createDb(env.SUPABASE_DB_URL, { max: 5 }),
+    repository: postgresReceiptRepository(createDb(env.SUPABASE_DB_URL, { max: 5 })),
     store: storage.store,
     signedUploads: storage.signedUploads,
     verifier,

@@ -7,7 +7,7 @@
 import { z } from 'npm:zod@^3.24.4';
 import { loadEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
-import { createWorkerHandler } from '../_shared/queue/consumer-handler.ts';
+import { createConsumerHandler } from '../_shared/queue/consumer-handler.ts';
 import {
   createWebhookProcessor,
   loadProcessorEnv,
@@ -28,5 +28,5 @@ Deno.serve(buildOrExplain('webhook-processor', () => {
     log: (msg, extra) => console.log(JSON.stringify({ fn: 'webhook-processor', msg, ...extra })),
   });
 
-  return createWorkerHandler(env.WORKER_SECRET, processor.run);
+  return createConsumerHandler(env.WORKER_SECRET, processor.run);
 }));

@@ -9,9 +9,10 @@ Deno.test('jobs - a restart keeps finished jobs and re-runs the one that was in 
   try {
     const before = new JobStore(500, dir);
     const finished = before.start(
-      async (job) => {
+      (job) => {
         job.documents.push(doc(1));
         job.status = 'SUCCEEDED';
+        return Promise.resolve();
       },
       'token-finished',
       new Uint8Array([1]),
@@ -26,10 +27,11 @@ Deno.test('jobs - a restart keeps finished jobs and re-runs the one that was in 
 
     const after = new JobStore(500, dir);
     const inputs: number[][] = [];
-    const resumed = after.resume((input) => async (job: Job) => {
+    const resumed = after.resume((input) => (job: Job) => {
       inputs.push([...input]);
       job.documents.push(doc(2));
       job.status = 'SUCCEEDED';
+      return Promise.resolve();
     });
     assert.equal(resumed, 1);
     assert.deepEqual(inputs, [[7, 7]]); // re-run from the stored document
@@ -47,8 +49,9 @@ Deno.test('jobs - a restart keeps finished jobs and re-runs the one that was in 
 
 Deno.test('jobs - without a directory, jobs live in memory only', async () => {
   const store = new JobStore();
-  const job = store.start(async (j) => {
+  const job = store.start((j) => {
     j.status = 'SUCCEEDED';
+    return Promise.resolve();
   });
   await job.done;
   assert.equal(store.get(job.id)?.status, 'SUCCEEDED');

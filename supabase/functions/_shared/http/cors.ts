@@ -1,6 +1,8 @@
-// CORS for browser-facing functions (receipts, health), in one place. Every function runs with
-// verify_jwt = false, so a preflight (OPTIONS, sent by browsers without Authorization) reaches the
-// function on hosted Supabase as locally, and is answered here before any auth check.
+// CORS for browser-facing functions (receipts, health), in one place, composed around a handler
+// (outside the error mapper) so every response carries the headers: successes, errors and the
+// preflight alike. Every function runs with verify_jwt = false, so a preflight (OPTIONS, sent by
+// browsers without Authorization) reaches the function on hosted Supabase as locally, and is
+// answered here before any auth check.
 
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',
@@ -12,14 +14,15 @@ export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Max-Age': '86400',
 };
 
-/** Answers preflights with 204 and adds the CORS headers to every other response. */
+/** Answers preflights with 204 and adds `headers` to every other response. */
 export function withCors(
+  headers: Readonly<Record<string, string>>,
   handler: (req: Request) => Promise<Response> | Response,
 ): (req: Request) => Promise<Response> {
   return async (req) => {
-    if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS_HEADERS });
+    if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers });
     const res = await handler(req);
-    for (const [name, value] of Object.entries(CORS_HEADERS)) res.headers.set(name, value);
+    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
     return res;
   };
 }

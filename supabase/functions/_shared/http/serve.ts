@@ -2,15 +2,16 @@
 // invalid, still start and answer every request with 503 `not_configured` naming what to set
 // (variable names only, never values), instead of crashing at boot, which the platform reports as
 // an opaque boot error. The same message goes to the function's log once.
-import { withCors } from './cors.ts';
+import { CORS_HEADERS, withCors } from './cors.ts';
 import { json } from './errors.ts';
 
 type Handler = (req: Request) => Response | Promise<Response>;
 
 export function notConfiguredHandler(name: string, err: unknown): Handler {
   const reason = err instanceof Error ? err.message : String(err);
-  return withCors(() =>
-    json({ error: 'not_configured', message: `${name} is not configured: ${reason}` }, 503)
+  return withCors(
+    CORS_HEADERS,
+    () => json({ error: 'not_configured', message: `${name} is not configured: ${reason}` }, 503),
   );
 }
 

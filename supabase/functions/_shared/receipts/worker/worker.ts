@@ -10,6 +10,7 @@ import type { TextractClient } from '../../textract/client.ts';
 import { fromAnalyzeExpense, type ParsedReceipt } from '../parser/parse.ts';
 import { backoffSeconds } from '../../queue/backoff.ts';
 import { drainQueue, type DrainSummary, mapConcurrent } from '../../queue/drain.ts';
+import { sha256Hex } from '../../crypto/sha256.ts';
 
 export type ClaimedReceipt = {
   msg_id: number | bigint | string;
@@ -240,15 +241,10 @@ export async function storeArtifact(
   kind: ArtifactRef['kind'],
 ): Promise<ArtifactRef> {
   const bytes = new TextEncoder().encode(JSON.stringify(response));
-  const sha256 = await sha256Hex(bytes);
+  const sha256 = sha256Hex(bytes);
   const storage_path = `artifacts/${sha256}.json`;
   await blobs.put(storage_path, bytes, 'application/json', { ifAbsent: true });
   return { kind, storage_path, sha256, size_bytes: bytes.byteLength };
-}
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** A receipt needs a human when a key field is missing or read with low confidence. */
