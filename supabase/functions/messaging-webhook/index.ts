@@ -10,7 +10,7 @@ import { createDb } from '../_shared/db/client.ts';
 import { rateLimitFromEnv } from '../_shared/ratelimit/from-env.ts';
 import {
   createMessagingWebhookHandler,
-  loadMessagingWebhookEnv,
+  loadMessagingWebhookConfig,
 } from '../_shared/webhooks/ingest/handler.ts';
 import { postgresWebhookStore } from '../_shared/webhooks/store.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
@@ -20,7 +20,7 @@ const source = Deno.env.toObject();
 Deno.serve(buildOrExplain('messaging-webhook', () => {
   const env = {
     ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
-    ...loadMessagingWebhookEnv(source),
+    ...loadMessagingWebhookConfig(source),
   };
 
   return createMessagingWebhookHandler({

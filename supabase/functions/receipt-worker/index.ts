@@ -1,37 +1,38 @@
 // Receipt worker: wiring only. Called by the database (enqueue trigger, cron sweep) through pg_net
-// with the Vault secret (verify_jwt = false; it checks the secret itself); runs as service_role
-// against the database. Without Redis the Textract governor is off (see _shared/redis/connect.ts).
+// with the Vault secret; runs as service_role against the database. Without Redis, Textract calls
+// are not held to the shared TPS budget (redis/connect.ts).
 import { loadEnv, platformEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
-import { redisEnv, redisFromEnv } from '../_shared/redis/connect.ts';
+import { redisFromEnv } from '../_shared/redis/connect.ts';
 import { createConsumerHandler } from '../_shared/queue/consumer-handler.ts';
 import { createReceiptWorker } from '../_shared/receipts/worker/worker.ts';
-import { loadWorkerEnv, workerConfigFrom } from '../_shared/receipts/worker/config.ts';
+import { loadReceiptWorkerConfig } from '../_shared/receipts/worker/config.ts';
 import { postgresWorkerQueue } from '../_shared/receipts/worker/queue.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
 import { createTextractClient, loadTextractConfig } from '../_shared/textract/client.ts';
-import { createTextractGovernor, loadGovernorLimits } from '../_shared/textract/governor.ts';
+import { createTextractGovernor, loadGovernorConfig } from '../_shared/textract/governor.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
 
 Deno.serve(buildOrExplain('receipt-worker', () => {
-  const env = { ...loadEnv({ ...platformEnv, ...redisEnv }, source), ...loadWorkerEnv(source) };
+  const env = loadEnv(platformEnv, source);
+  const config = loadReceiptWorkerConfig(source);
   const textractConfig = loadTextractConfig(source);
   const sql = createDb(env.SUPABASE_DB_URL, { max: 4 });
-  const redis = redisFromEnv(source, 'receipt-worker');
+  const redis = redisFromEnv(source, 'receipt-worker: no shared Textract TPS budget');
   const governor = redis
     ? createTextractGovernor(redis, {
       region: textractConfig.region,
-      limits: loadGovernorLimits(source),
+      limits: loadGovernorConfig(source),
     })
     : undefined;
-  const worker = createReceiptWorker(workerConfigFrom(env), {
+  const worker = createReceiptWorker(config, {
     queue: postgresWorkerQueue(sql),
     blobs: storageFromEnv(source).store,
     textract: createTextractClient(textractConfig, { governor }),
     log: (msg, extra) => console.log(JSON.stringify({ msg, ...extra })),
   });
 
-  return createConsumerHandler(env.WORKER_SECRET, worker.run);
+  return createConsumerHandler(config.secret, worker.run);
 }));

@@ -10,8 +10,7 @@ import { createDb } from '../_shared/db/client.ts';
 import { createConsumerHandler } from '../_shared/queue/consumer-handler.ts';
 import {
   createWebhookProcessor,
-  loadProcessorEnv,
-  processorConfigFrom,
+  loadWebhookProcessorConfig,
 } from '../_shared/webhooks/processor/processor.ts';
 import { postgresProcessorQueue } from '../_shared/webhooks/store.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
@@ -19,14 +18,12 @@ import { buildOrExplain } from '../_shared/http/serve.ts';
 const source = Deno.env.toObject();
 
 Deno.serve(buildOrExplain('webhook-processor', () => {
-  const env = {
-    ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
-    ...loadProcessorEnv(source),
-  };
-  const processor = createWebhookProcessor(processorConfigFrom(env), {
+  const env = loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source);
+  const config = loadWebhookProcessorConfig(source);
+  const processor = createWebhookProcessor(config, {
     queue: postgresProcessorQueue(createDb(env.SUPABASE_DB_URL, { max: 2 })),
     log: (msg, extra) => console.log(JSON.stringify({ fn: 'webhook-processor', msg, ...extra })),
   });
 
-  return createConsumerHandler(env.WORKER_SECRET, processor.run);
+  return createConsumerHandler(config.secret, processor.run);
 }));

@@ -54,7 +54,7 @@ export interface ApiKeyPrincipal {
 }
 
 export interface JwtVerifierConfig {
-  /** HS256 project secret (SUPABASE_JWT_SECRET). Omit to refuse HS256 tokens. */
+  /** The legacy HS256 project secret (TALLYQ_JWT_SECRET). Omit to refuse HS256 tokens. */
   secret?: string;
   /** JWKS for ES256/RS256: a URL (fetched and cached by jose) or a key set object. */
   jwks?: string | URL | JSONWebKeySet;

@@ -1,22 +1,7 @@
 import assert from 'node:assert/strict';
 import { assertContentLength, limitStream, readLimited } from './body-limit.ts';
 import { PayloadTooLarge } from './errors.ts';
-
-/** A stream of `chunks` chunks of `size` bytes that records how many chunks were pulled. */
-function countingStream(chunks: number, size: number) {
-  const state = { pulled: 0, cancelled: false };
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (state.pulled === chunks) return controller.close();
-      state.pulled += 1;
-      controller.enqueue(new Uint8Array(size));
-    },
-    cancel() {
-      state.cancelled = true;
-    },
-  }, { highWaterMark: 0 });
-  return { stream, state };
-}
+import { countingStream } from './testing.ts';
 
 Deno.test('size limit - a body within the limit passes through unchanged', async () => {
   const { stream } = countingStream(4, 10);

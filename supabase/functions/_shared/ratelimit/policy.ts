@@ -91,7 +91,7 @@ export function envPrefix(route: RouteName): string {
 }
 
 /** The default policies with env overrides applied; fails fast naming the bad variable. */
-export function loadPolicies(
+export function loadRateLimitConfig(
   env: Record<string, string | undefined>,
 ): Record<RouteName, RoutePolicy> {
   const out = {} as Record<RouteName, RoutePolicy>;

@@ -1,22 +1,7 @@
 import assert from 'node:assert/strict';
 import { PayloadTooLarge } from '../../http/errors.ts';
+import { countingStream } from '../../http/testing.ts';
 import { MULTIPART_OVERHEAD_BYTES, readMultipartUpload, sanitizeFilename } from './upload.ts';
-
-/** A stream of `chunks` chunks of `size` bytes that records how many chunks were pulled. */
-function countingStream(chunks: number, size: number) {
-  const state = { pulled: 0, cancelled: false };
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (state.pulled === chunks) return controller.close();
-      state.pulled += 1;
-      controller.enqueue(new Uint8Array(size));
-    },
-    cancel() {
-      state.cancelled = true;
-    },
-  }, { highWaterMark: 0 });
-  return { stream, state };
-}
 
 function multipartRequest(
   file: Uint8Array<ArrayBuffer> | null,

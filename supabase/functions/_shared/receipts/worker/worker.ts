@@ -9,6 +9,7 @@ import type { AnalyzeExpenseResponse, Block } from '../../textract/types.ts';
 import type { TextractClient } from '../../textract/client.ts';
 import { fromAnalyzeExpense, type ParsedReceipt } from '../parser/parse.ts';
 import { backoffSeconds } from '../../queue/backoff.ts';
+import type { QueueConsumerConfig } from '../../queue/config.ts';
 import { drainQueue, type DrainSummary, mapConcurrent } from '../../queue/drain.ts';
 import { sha256Hex } from '../../crypto/sha256.ts';
 
@@ -57,24 +58,17 @@ export interface WorkerQueue {
   settle(outcomes: SettledOutcome[], maxAttempts: number): Promise<Record<string, number>>;
 }
 
-export interface WorkerConfig {
+/** The queue consumer settings (queue/config.ts) and what only OCR needs. */
+export type WorkerConfig = Omit<QueueConsumerConfig, 'secret'> & {
   processorVersion: string;
-  batchSize: number;
-  /** Seconds a claimed message stays invisible; a crashed worker's messages reappear after it. */
-  visibilitySeconds: number;
-  maxAttempts: number;
   /** Receipts OCR'd at once within a batch. */
   concurrency: number;
-  /** Stop taking new batches this long before the platform's wall-clock limit. */
-  budgetMs: number;
   /** Seconds between polls of an async (PDF) Textract job. */
   asyncPollSeconds: number;
   /** Below this confidence (0..1) on vendor, date or total a receipt lands in needs_review. */
   reviewThreshold: number;
-  backoffBaseSeconds: number;
-  backoffMaxSeconds: number;
   locale?: string;
-}
+};
 
 export interface WorkerDeps {
   queue: WorkerQueue;
@@ -105,7 +99,11 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
       const response = await deps.textract.analyzeExpense(bytes);
       return await finish(r, response, 'analyze_expense');
     } catch (err) {
-      return classifyFailure(r, err);
+      return classifyFailure(
+        err,
+        () => delayFor(r),
+        (error) => log('unexpected worker error', { receipt_id: r.receipt_id, error }),
+      );
     }
   }
 
@@ -156,38 +154,7 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
     return { ...derive(response), artifact };
   }
 
-  function derive(response: AnalyzeExpenseResponse) {
-    // Fields that contradict each other lose confidence, and the receipt goes to review.
-    const { parsed, issues } = checkArithmetic(
-      fromAnalyzeExpense(response, { locale: config.locale }),
-    );
-    if (issues.length > 0) log('arithmetic contradiction', { issues: issues.map((i) => i.code) });
-    const fields = toFieldRecord(parsed, meanLineConfidence(response));
-    const status = issues.length > 0 || needsReview(parsed, config.reviewThreshold)
-      ? 'needs_review'
-      : 'ocr_done';
-    return { outcome: 'done' as const, status: status as 'ocr_done' | 'needs_review', fields };
-  }
-
-  function classifyFailure(r: ClaimedReceipt, err: unknown): ReceiptOutcome {
-    if (err instanceof TextractError) {
-      if (err.code === 'RateLimited' && err.retryAfterMs !== undefined) {
-        // Our own governor said "not yet": not a failure, so no attempt is spent.
-        return { outcome: 'wait', delay_seconds: Math.ceil(err.retryAfterMs / 1000) };
-      }
-      const error = `${err.code}: ${err.message}`;
-      if (!err.retryable) return { outcome: 'fail', error };
-      return { outcome: 'retry', error, delay_seconds: delayFor(r) };
-    }
-    if (err instanceof BlobNotFound) return { outcome: 'fail', error: err.message };
-    if (err instanceof SyntaxError) {
-      return { outcome: 'fail', error: `Corrupt artifact: ${err.message}` };
-    }
-    // Unknown errors are treated as transient; the attempt budget bounds them.
-    const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    log('unexpected worker error', { receipt_id: r.receipt_id, error });
-    return { outcome: 'retry', error, delay_seconds: delayFor(r) };
-  }
+  const derive = (response: AnalyzeExpenseResponse) => deriveOutcome(response, config, log);
 
   function delayFor(r: ClaimedReceipt): number {
     return backoffSeconds(
@@ -204,12 +171,7 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
       {
         claim: () => deps.queue.claim(config.batchSize, config.visibilitySeconds),
         work: (batch) => mapConcurrent(batch, config.concurrency, processOne),
-        // A running PDF job (or our own governor) asked for another look in delay_seconds.
-        revisitAfterMs: (outcomes) => {
-          const waits = outcomes.flatMap((o) => o.outcome === 'wait' ? [o.delay_seconds] : []);
-          // a moment after the message becomes visible again
-          return waits.length ? Math.min(...waits) * 1000 + 250 : null;
-        },
+        revisitAfterMs,
         settle: (batch, results) =>
           deps.queue.settle(
             results.map((o, i) => ({
@@ -228,6 +190,60 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
   }
 
   return { run, processOne };
+}
+
+/** The done outcome of a Textract response: fields, and the status they earn. */
+function deriveOutcome(
+  response: AnalyzeExpenseResponse,
+  config: WorkerConfig,
+  log: NonNullable<WorkerDeps['log']>,
+) {
+  // Fields that contradict each other lose confidence, and the receipt goes to review.
+  const { parsed, issues } = checkArithmetic(
+    fromAnalyzeExpense(response, { locale: config.locale }),
+  );
+  if (issues.length > 0) log('arithmetic contradiction', { issues: issues.map((i) => i.code) });
+  const fields = toFieldRecord(parsed, meanLineConfidence(response));
+  const status = issues.length > 0 || needsReview(parsed, config.reviewThreshold)
+    ? 'needs_review'
+    : 'ocr_done';
+  return { outcome: 'done' as const, status: status as 'ocr_done' | 'needs_review', fields };
+}
+
+/**
+ * When a batch's deferred messages (a running PDF job, or our own governor's "not yet") are due
+ * again: a moment after the earliest becomes visible; null when nothing waits.
+ */
+export function revisitAfterMs(outcomes: ReceiptOutcome[]): number | null {
+  const waits = outcomes.flatMap((o) => o.outcome === 'wait' ? [o.delay_seconds] : []);
+  return waits.length ? Math.min(...waits) * 1000 + 250 : null;
+}
+
+/**
+ * What a receipt whose processing threw becomes: a wait when our own governor said "not yet" (no
+ * attempt spent), a failure when nothing will change on a retry, else a retry after `retryDelay`.
+ */
+export function classifyFailure(
+  err: unknown,
+  retryDelay: () => number,
+  onUnexpected: (error: string) => void,
+): ReceiptOutcome {
+  if (err instanceof TextractError) {
+    if (err.code === 'RateLimited' && err.retryAfterMs !== undefined) {
+      return { outcome: 'wait', delay_seconds: Math.ceil(err.retryAfterMs / 1000) };
+    }
+    const error = `${err.code}: ${err.message}`;
+    if (!err.retryable) return { outcome: 'fail', error };
+    return { outcome: 'retry', error, delay_seconds: retryDelay() };
+  }
+  if (err instanceof BlobNotFound) return { outcome: 'fail', error: err.message };
+  if (err instanceof SyntaxError) {
+    return { outcome: 'fail', error: `Corrupt artifact: ${err.message}` };
+  }
+  // Unknown errors are treated as transient; the attempt budget bounds them.
+  const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  onUnexpected(error);
+  return { outcome: 'retry', error, delay_seconds: retryDelay() };
 }
 
 export function isAsyncDocument(contentType: string): boolean {

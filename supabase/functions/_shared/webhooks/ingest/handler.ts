@@ -45,9 +45,9 @@ export const messagingWebhookEnv = {
   WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_WEBHOOK_MAX_BYTES),
 };
 
-export const loadPaymentsWebhookEnv = (source?: Record<string, string | undefined>) =>
+export const loadPaymentsWebhookConfig = (source?: Record<string, string | undefined>) =>
   loadEnv(paymentsWebhookEnv, source);
-export const loadMessagingWebhookEnv = (source?: Record<string, string | undefined>) =>
+export const loadMessagingWebhookConfig = (source?: Record<string, string | undefined>) =>
   loadEnv(messagingWebhookEnv, source);
 
 // ---------------------------------------------------------------------------------------------
