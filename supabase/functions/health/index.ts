@@ -2,7 +2,7 @@
 // `not_configured`, never probed, when none is configured, see redis/connect.ts). verify_jwt =
 // false: open to uptime monitors; it reveals dependency states only.
 import { z } from 'npm:zod@^3.24.4';
-import { loadEnv, platformEnv } from '../_shared/config/env.ts';
+import { loadEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
 import { createHealthHandler } from '../_shared/health/handler.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
@@ -13,7 +13,7 @@ const source = Deno.env.toObject();
 Deno.serve(buildOrExplain('health', () => {
   const env = loadEnv({ ...platformEnv, HEALTH_TIMEOUT_MS: z.coerce.number().optional() }, source);
   const sql = createDb(env.SUPABASE_DB_URL, { max: 2 });
-  const redis = redisFromEnv(source, 'health: Redis is reported not_configured');
+  const redis = redisFromEnv(source, 'health');
   return createHealthHandler([
     { name: 'database', required: true, run: () => sql`select 1` },
     { name: 'redis', required: false, run: redis && (() => redis.ping()) },
