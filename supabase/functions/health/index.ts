@@ -11,7 +11,10 @@ import { redisFromEnv } from '../_shared/redis/connect.ts';
 const source = Deno.env.toObject();
 
 Deno.serve(buildOrExplain('health', () => {
-  const env = loadEnv({ ...platformEnv, HEALTH_TIMEOUT_MS: z.coerce.number().optional() }, source);
+  const env = loadEnv({
+    SUPABASE_DB_URL: z.string().min(1),
+    HEALTH_TIMEOUT_MS: z.coerce.number().optional(),
+  }, source);
   const sql = createDb(env.SUPABASE_DB_URL, { max: 2 });
   const redis = redisFromEnv(source, 'health');
   return createHealthHandler([
