@@ -97,13 +97,14 @@ describe('signed upload URLs', () => {
   const put = (grant: { upload_url: string; headers: Record<string, string> }, bytes: Uint8Array) =>
     fetch(grant.upload_url, {
       method: 'PUT',
-      headers: grant.headers,
+      headers: { ...grant.headers, 'content-type': 'image/jpeg' },
       body: bytes as Uint8Array<ArrayBuffer>,
     });
 
-  it('the response says which headers to send; the URL alone authorizes the PUT', async () => {
+  it('the response says which headers and content types to send; the URL alone authorizes the PUT', async () => {
     const grant = await issue();
-    expect(grant.headers).toEqual({ 'content-type': 'application/octet-stream' });
+    expect(grant.headers).toEqual({});
+    expect(grant.content_types).toContain('image/jpeg');
     const res = await put(grant, jpeg);
     expect(res.status).toBe(200);
   });
@@ -113,7 +114,7 @@ describe('signed upload URLs', () => {
     expect((await put(grant, jpeg)).status).toBe(200);
     const again = await put(grant, jpeg);
     expect(again.status).toBe(409);
-    expect((await again.json()).error).toBe('upload_already_used');
+    expect((await again.json()).error).toBe('upload_url_used');
     const reg = await fetch(`${RECEIPTS}/register`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${user.jwt}`, 'content-type': 'application/json' },

@@ -216,9 +216,15 @@ Deno.test('receipts routes - signed upload: issue a URL, PUT the bytes, register
   // single-use: neither the PUT nor the register works a second time
   const again = await handler(new Request(grant.upload_url, { method: 'PUT', body: bytes }));
   assert.equal(again.status, 409);
-  assert.equal((await again.json()).error, 'upload_already_used');
+  assert.equal((await again.json()).error, 'upload_url_used');
   assert.equal((await handler(postJson('/register', { path: grant.path }))).status, 409);
-  assert.deepEqual(grant.headers, { 'content-type': 'application/octet-stream' });
+  assert.deepEqual(grant.headers, {}); // the local URL needs no extra header
+  assert.deepEqual(grant.content_types, [
+    'image/jpeg',
+    'image/png',
+    'image/tiff',
+    'application/pdf',
+  ]);
 });
 
 Deno.test("receipts routes - signed upload: a tampered token is a 403; someone else's staged path is a 404", async () => {

@@ -12,7 +12,7 @@ import { BlobNotFound } from '../../../storage/blob-store.ts';
 import type { SignedUpload } from '../../../storage/signed-upload.ts';
 import type { ReceiptsContext } from '../context.ts';
 import { createReceipt, resolveOrganisation } from '../create-receipt.ts';
-import { acceptReceiptFile } from '../accept-file.ts';
+import { acceptReceiptFile, READABLE_TYPES } from '../accept-file.ts';
 import type { ReceiptFileType } from '../file-type.ts';
 import { receiptResponse } from '../representation.ts';
 import { parseIdempotencyKey, readJson, requestedOrganisation, uuid } from '../request.ts';
@@ -29,7 +29,7 @@ const registerBody = z.object({
 }).strict();
 
 const uploadUsed = () =>
-  new Conflict('This upload URL was already used: ask for a new one', 'upload_already_used');
+  new Conflict('This upload URL was already used: ask for a new one', 'upload_url_used');
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /** `<organisation>/<user>/uploads/<uuid>`: where POST /uploads stages a file. */
@@ -77,8 +77,11 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
           token: upload.token,
           expires_at: upload.expiresAt.toISOString(),
           max_bytes: config.maxBytes,
-          // Everything to send with the PUT besides the bytes (and no Authorization).
-          headers: { 'content-type': 'application/octet-stream', ...upload.headers },
+          // What the PUT must carry besides the bytes and no Authorization: these headers exactly,
+          // and Content-Type set to the file's own type, one of content_types (the bucket
+          // refuses others).
+          headers: upload.headers ?? {},
+          content_types: READABLE_TYPES,
         },
         201,
         limitHeaders,
@@ -92,7 +95,7 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
       if (await store.exists(grant.path)) throw uploadUsed(); // single-use
       const bytes = await readLimited(req.body, grant.maxBytes, () => tooLarge(grant.maxBytes));
       if (bytes.length === 0) throw new BadRequest('File is empty', 'empty_file');
-      await store.put(grant.path, bytes, 'application/octet-stream');
+      await store.put(grant.path, bytes, 'application/octet-stream', { ifAbsent: true });
       return json({ path: grant.path, size_bytes: bytes.length }, 200);
     }),
 
