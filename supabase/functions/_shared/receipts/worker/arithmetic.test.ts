@@ -14,6 +14,7 @@ function receipt(over: Partial<ParsedReceipt>): ParsedReceipt {
     currency: 'USD',
     payment_method: null,
     tax_id: null,
+    locale: null,
     line_items: [],
     confidence: {
       vendor: 0.9,
@@ -26,6 +27,7 @@ function receipt(over: Partial<ParsedReceipt>): ParsedReceipt {
       currency: 0.9,
       payment_method: 0,
       tax_id: 0,
+      locale: 0,
       line_items: 0.8,
     },
     ...over,
