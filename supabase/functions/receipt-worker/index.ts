@@ -11,24 +11,28 @@ import { postgresWorkerQueue } from '../_shared/receipts/worker/queue.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
 import { createTextractClient, loadTextractConfig } from '../_shared/textract/client.ts';
 import { createTextractGovernor, loadGovernorConfig } from '../_shared/textract/governor.ts';
+import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
-const env = loadEnv(platformEnv, source);
-const config = loadReceiptWorkerConfig(source);
-const textractConfig = loadTextractConfig(source);
-const sql = createDb(env.SUPABASE_DB_URL, { max: 4 });
-const redis = redisFromEnv(source, 'receipt-worker');
-const governor = redis
-  ? createTextractGovernor(redis, {
-    region: textractConfig.region,
-    limits: loadGovernorConfig(source),
-  })
-  : undefined;
-const worker = createReceiptWorker(config, {
-  queue: postgresWorkerQueue(sql),
-  blobs: storageFromEnv(source).store,
-  textract: createTextractClient(textractConfig, { governor }),
-  log: (msg, extra) => console.log(JSON.stringify({ msg, ...extra })),
-});
 
-Deno.serve(createConsumerHandler(config.secret, worker.run));
+Deno.serve(buildOrExplain('receipt-worker', () => {
+  const env = loadEnv(platformEnv, source);
+  const config = loadReceiptWorkerConfig(source);
+  const textractConfig = loadTextractConfig(source);
+  const sql = createDb(env.SUPABASE_DB_URL, { max: 4 });
+  const redis = redisFromEnv(source, 'receipt-worker');
+  const governor = redis
+    ? createTextractGovernor(redis, {
+      region: textractConfig.region,
+      limits: loadGovernorConfig(source),
+    })
+    : undefined;
+  const worker = createReceiptWorker(config, {
+    queue: postgresWorkerQueue(sql),
+    blobs: storageFromEnv(source).store,
+    textract: createTextractClient(textractConfig, { governor }),
+    log: (msg, extra) => console.log(JSON.stringify({ msg, ...extra })),
+  });
+
+  return createConsumerHandler(config.secret, worker.run);
+}));
