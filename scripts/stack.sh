@@ -309,10 +309,10 @@ wait_healthy() {
   local i body
   for i in $(seq 1 100); do
     body=$(curl -s -H "Authorization: Bearer $ANON_KEY" "http://127.0.0.1:$API_PORT/functions/v1/health" || true)
-    if echo "$body" | grep -q '"status":"ok"'; then return 0; fi
+    if echo "$body" | grep -q '"status":"healthy"'; then return 0; fi
     sleep 0.2
   done
-  log "health check did not report ok: $body"
+  log "health check did not report healthy: $body"
   return 1
 }
 
