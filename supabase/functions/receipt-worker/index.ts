@@ -10,6 +10,9 @@ import { postgresWorkerQueue } from '../_shared/receipts/worker-queue.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
 import { createTextractClient, loadTextractConfig } from '../_shared/textract/client.ts';
 import { createTextractGovernor, loadGovernorLimits } from '../_shared/textract/governor.ts';
+import { timedTextract } from '../_shared/textract/timed.ts';
+import { postgresSampleWriter, sampleBuffer } from '../_shared/metrics/samples.ts';
+import { createLogger } from '../_shared/log/logger.ts';
 
 const env = { ...loadEnv({ ...platformEnv, ...redisEnv }), ...loadWorkerEnv() };
 const textractConfig = loadTextractConfig();
@@ -18,11 +21,26 @@ const governor = createTextractGovernor(connectRedis(env), {
   region: textractConfig.region,
   limits: loadGovernorLimits(Deno.env.toObject()),
 });
+const logger = createLogger({ fields: { fn: 'receipt-worker' } });
+// Textract latency samples, written once per request (ops metrics: textract latency p50/p95).
+const samples = sampleBuffer(postgresSampleWriter(sql));
 const worker = createReceiptWorker(workerConfigFrom(env), {
   queue: postgresWorkerQueue(sql),
   blobs: storageFromEnv().store,
-  textract: createTextractClient(textractConfig, { governor }),
-  log: (msg, extra) => console.log(JSON.stringify({ msg, ...extra })),
+  textract: timedTextract(
+    createTextractClient(textractConfig, { governor }),
+    (ms) => samples.add('textract_ms', ms),
+  ),
+  log: (msg, extra) => logger.info(msg, extra),
 });
+const handle = createWorkerHandler(env.WORKER_SECRET, worker.run);
 
-Deno.serve(createWorkerHandler(env.WORKER_SECRET, worker.run));
+Deno.serve(async (req) => {
+  try {
+    return await handle(req);
+  } finally {
+    await samples.flush().catch((err) =>
+      logger.warn('metric samples not recorded', { error: err })
+    );
+  }
+});

@@ -3,6 +3,7 @@
 import { connectRedis } from '../redis/connect.ts';
 import { createRateLimit, LimiterHealthTracker, type RateLimitFn } from './middleware.ts';
 import { loadPolicies } from './policy.ts';
+import { rejectionCounter } from './rejections.ts';
 import { createSlidingWindowLimiter } from './sliding-window.ts';
 
 export function rateLimitFromEnv(
@@ -15,8 +16,11 @@ export function rateLimitFromEnv(
     console.warn(`${functionName}: no Redis configured, rate limits are off`);
     return undefined;
   }
+  const redis = connectRedis(source);
+  const rejections = rejectionCounter(redis);
   return createRateLimit({
-    limiter: createSlidingWindowLimiter({ redis: connectRedis(source) }),
+    limiter: createSlidingWindowLimiter({ redis }),
+    onReject: (route, now) => rejections.record(route, now),
     policies: loadPolicies(source),
     health: new LimiterHealthTracker(),
     ip: { xffTrustedHops: Number(source.RATE_LIMIT_XFF_TRUSTED_HOPS ?? 0) || 0 },
