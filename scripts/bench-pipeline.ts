@@ -29,13 +29,13 @@ import {
   type SettledOutcome,
   type WorkerDeps,
   type WorkerQueue,
-} from '../supabase/functions/_shared/receipts/worker.ts';
+} from '../supabase/functions/_shared/receipts/worker/worker.ts';
 import {
   loadWorkerEnv,
   workerConfigFrom,
-} from '../supabase/functions/_shared/receipts/worker-config.ts';
-import { postgresWorkerQueue } from '../supabase/functions/_shared/receipts/worker-queue.ts';
-import { fromAnalyzeExpense } from '../supabase/functions/_shared/receipts/parse.ts';
+} from '../supabase/functions/_shared/receipts/worker/config.ts';
+import { postgresWorkerQueue } from '../supabase/functions/_shared/receipts/worker/queue.ts';
+import { fromAnalyzeExpense } from '../supabase/functions/_shared/receipts/parser/parse.ts';
 import { localFsBlobStore } from '../supabase/functions/_shared/storage/local-fs.ts';
 import type { BlobStore } from '../supabase/functions/_shared/storage/blob-store.ts';
 import {
@@ -47,7 +47,7 @@ import {
   loadGovernorLimits,
 } from '../supabase/functions/_shared/textract/governor.ts';
 import type { AnalyzeExpenseResponse } from '../supabase/functions/_shared/textract/types.ts';
-import type { OcrEngineName } from '../supabase/functions/_shared/receipts/ocr-types.ts';
+import type { OcrEngineName } from '../supabase/functions/_shared/receipts/parser/ocr-types.ts';
 import { closeEngines, recognize } from '../supabase/local/textract/ocr/engine.ts';
 import {
   createUsers,

@@ -10,9 +10,9 @@ import { basename, dirname, extname, join } from 'node:path';
 import type {
   OcrEngineName,
   OcrPage,
-} from '../../supabase/functions/_shared/receipts/ocr-types.ts';
-import { parseReceiptPage } from '../../supabase/functions/_shared/receipts/parse.ts';
-import type { ParsedReceipt } from '../../supabase/functions/_shared/receipts/parse.ts';
+} from '../../supabase/functions/_shared/receipts/parser/ocr-types.ts';
+import { parseReceiptPage } from '../../supabase/functions/_shared/receipts/parser/parse.ts';
+import type { ParsedReceipt } from '../../supabase/functions/_shared/receipts/parser/parse.ts';
 import {
   type RecognizeOptions,
   recognizePaddle,

@@ -3,10 +3,10 @@
 import { loadEnv, platformEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
 import { connectRedis, redisEnv } from '../_shared/redis/connect.ts';
-import { createWorkerHandler } from '../_shared/receipts/worker-handler.ts';
-import { createReceiptWorker } from '../_shared/receipts/worker.ts';
-import { loadWorkerEnv, workerConfigFrom } from '../_shared/receipts/worker-config.ts';
-import { postgresWorkerQueue } from '../_shared/receipts/worker-queue.ts';
+import { createWorkerHandler } from '../_shared/queue/consumer-handler.ts';
+import { createReceiptWorker } from '../_shared/receipts/worker/worker.ts';
+import { loadWorkerEnv, workerConfigFrom } from '../_shared/receipts/worker/config.ts';
+import { postgresWorkerQueue } from '../_shared/receipts/worker/queue.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
 import { createTextractClient, loadTextractConfig } from '../_shared/textract/client.ts';
 import { createTextractGovernor, loadGovernorLimits } from '../_shared/textract/governor.ts';

@@ -1,4 +1,4 @@
-// Receipts API: wiring only (handler in _shared/receipts/api.ts). Env:
+// Receipts API: wiring only (handler in _shared/receipts/api/handler.ts). Env:
 //   SUPABASE_DB_URL, SUPABASE_URL, STORAGE_DRIVER (+ its variables, see _shared/storage/from-env.ts)
 //   SUPABASE_JWT_SECRET or JWT_SECRET (HS256) / SUPABASE_JWKS_URL, SUPABASE_JWT_ISSUER (default
 //   $SUPABASE_URL/auth/v1), SUPABASE_JWT_AUDIENCE (default authenticated): see _shared/auth/jwt.ts
@@ -13,8 +13,8 @@ import { jwtVerifierFromEnv } from '../_shared/auth/jwt.ts';
 import { loadEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
 import { rateLimitFromEnv } from '../_shared/ratelimit/from-env.ts';
-import { createReceiptsHandler } from '../_shared/receipts/api.ts';
-import { DEFAULT_MAX_BYTES } from '../_shared/receipts/upload.ts';
+import { createReceiptsHandler } from '../_shared/receipts/api/handler.ts';
+import { DEFAULT_MAX_BYTES } from '../_shared/receipts/api/upload.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
 
 const source = Deno.env.toObject();

@@ -1,4 +1,4 @@
-// Webhook processor: wiring only (logic in _shared/webhooks/processor.ts). Called by the
+// Webhook processor: wiring only (logic in _shared/webhooks/processor/processor.ts). Called by the
 // webhook_events enqueue trigger and the tallyq_webhook_sweep cron job through pg_net
 // (private.kick_function) with the Vault worker secret; verify_jwt = false, it checks
 // `Authorization: Bearer $WORKER_SECRET` itself. Answers 202 and drains in the background;
@@ -7,12 +7,12 @@
 import { z } from 'npm:zod@^3.24.4';
 import { loadEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
-import { createWorkerHandler } from '../_shared/receipts/worker-handler.ts';
+import { createWorkerHandler } from '../_shared/queue/consumer-handler.ts';
 import {
   createWebhookProcessor,
   loadProcessorEnv,
   processorConfigFrom,
-} from '../_shared/webhooks/processor.ts';
+} from '../_shared/webhooks/processor/processor.ts';
 import { postgresProcessorQueue } from '../_shared/webhooks/store.ts';
 
 const source = Deno.env.toObject();

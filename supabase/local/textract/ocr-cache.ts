@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { OcrPage } from '../../functions/_shared/receipts/ocr-types.ts';
+import type { OcrPage } from '../../functions/_shared/receipts/parser/ocr-types.ts';
 
 export type TextractMode = 'ocr' | 'record' | 'replay';
 

@@ -24,7 +24,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'npm:zod@^3.24.4';
-import type { OcrEngineName, OcrPage } from '../../functions/_shared/receipts/ocr-types.ts';
+import type { OcrEngineName, OcrPage } from '../../functions/_shared/receipts/parser/ocr-types.ts';
 import type {
   AnalyzeExpenseResponse,
   ExpenseDocument,
@@ -36,7 +36,10 @@ import { decodeNextToken, encodeNextToken, JobStore } from './jobs.ts';
 import { OcrCache, sha256Hex, type TextractMode } from './ocr-cache.ts';
 import { verifySigV4 } from './sigv4.ts';
 import { closeEngines, recognize } from './ocr/engine.ts';
-import { parseReceiptPage, toExpenseDocument } from '../../functions/_shared/receipts/parse.ts';
+import {
+  parseReceiptPage,
+  toExpenseDocument,
+} from '../../functions/_shared/receipts/parser/parse.ts';
 
 /** Credentials the local stack uses when none are configured (never valid on AWS). */
 export const LOCAL_DEFAULT_CREDENTIALS = {

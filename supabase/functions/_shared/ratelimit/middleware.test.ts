@@ -11,10 +11,10 @@ import {
   type RouteName,
   type RoutePolicy,
 } from './policy.ts';
-import { createTcpRedis } from './redis-tcp.ts';
-import { createUpstashRedis } from './redis-upstash.ts';
+import { createTcpRedis } from '../redis/tcp.ts';
+import { createUpstashRedis } from '../redis/upstash.ts';
 import { createSlidingWindowLimiter } from './sliding-window.ts';
-import { deadRedisUrl, freePort, useTestRedis } from './testing.ts';
+import { deadRedisUrl, freePort, useTestRedis } from '../redis/testing.ts';
 
 const redisServer = await useTestRedis();
 const tcp = createTcpRedis(redisServer.url);

@@ -1,8 +1,8 @@
 // Picks the Redis transport from env, in one place: plain Redis over TCP for self-hosting and the
 // local stack (TALLYQ_REDIS_URL), Upstash REST in production (UPSTASH_REDIS_REST_URL/TOKEN).
 import { z } from 'npm:zod@^3.24.4';
-import { createTcpRedis } from '../ratelimit/redis-tcp.ts';
-import { createUpstashRedis } from '../ratelimit/redis-upstash.ts';
+import { createTcpRedis } from './tcp.ts';
+import { createUpstashRedis } from './upstash.ts';
 import type { ScriptRunner } from '../ratelimit/sliding-window.ts';
 
 export const redisEnv = {

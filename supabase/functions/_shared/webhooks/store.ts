@@ -5,8 +5,8 @@
 //   (supabase/migrations/20261122000330_webhook_processor_api.sql).
 import type postgres from 'npm:postgres@^3.4.5';
 import type { Sql } from '../db/client.ts';
-import type { WebhookEventRecord } from './events.ts';
-import type { ClaimedWebhookEvent, ProcessorQueue, WebhookOutcome } from './processor.ts';
+import type { WebhookEventRecord } from './ingest/events.ts';
+import type { ClaimedWebhookEvent, ProcessorQueue, WebhookOutcome } from './processor/processor.ts';
 
 export interface StoreResult {
   /** Events in the delivery (after removing repeats within it). */
