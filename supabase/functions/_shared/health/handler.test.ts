@@ -3,8 +3,8 @@
 // TCP listeners that accept and never answer (a hung Postgres, a hung Textract endpoint).
 import assert from 'node:assert/strict';
 import { createDb } from '../db/client.ts';
-import { createTcpRedis } from '../ratelimit/redis-tcp.ts';
-import { freePort } from '../ratelimit/testing.ts';
+import { createTcpRedis } from '../redis/tcp.ts';
+import { freePort } from '../redis/testing.ts';
 import { createHealthHandler } from './handler.ts';
 import { databaseProbe, redisProbe, textractProbe } from './probes.ts';
 

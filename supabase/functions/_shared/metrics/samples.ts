@@ -1,5 +1,6 @@
 // Observations (e.g. each Textract call's milliseconds) buffered in memory and written in one
 // statement per metric when the request ends, so measuring never adds a round trip per call.
+import type { Sql } from '../db/client.ts';
 
 export type SampleWriter = (metric: string, values: number[]) => Promise<unknown>;
 
@@ -26,10 +27,8 @@ export function sampleBuffer(write: SampleWriter, maxPerMetric = 10_000): Sample
   };
 }
 
-type Sql = { unsafe(query: string, params: unknown[]): PromiseLike<unknown> };
-
 /** Writes through private.record_metric_samples (one statement per metric and flush). */
 export function postgresSampleWriter(sql: Sql): SampleWriter {
   return async (metric, values) =>
-    await sql.unsafe('select private.record_metric_samples($1, $2::float8[])', [metric, values]);
+    await sql`select private.record_metric_samples(${metric}, ${values}::float8[])`;
 }

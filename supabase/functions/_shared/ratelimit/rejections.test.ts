@@ -1,8 +1,8 @@
 // Against REAL Redis (TALLYQ_REDIS_URL, else a private redis-server).
 import assert from 'node:assert/strict';
-import { createTcpRedis } from './redis-tcp.ts';
+import { createTcpRedis } from '../redis/tcp.ts';
 import { rejectionCounter } from './rejections.ts';
-import { useTestRedis } from './testing.ts';
+import { useTestRedis } from '../redis/testing.ts';
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
