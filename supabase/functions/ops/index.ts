@@ -1,18 +1,21 @@
 // Ops: wiring only (routes in _shared/ops/handler.ts). Service role only: metrics for dashboards
-// and alerting. verify_jwt = false; the handler checks the service role itself.
+// and alerting, GDPR erasure. verify_jwt = false; the handler checks the service role itself.
 import { jwtVerifierFromEnv } from '../_shared/auth/jwt.ts';
 import { serviceRoleCheck } from '../_shared/auth/service-role.ts';
 import { loadEnv, platformEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
+import { eraseUser } from '../_shared/ops/erasure.ts';
 import { collectMetrics, type DatabaseMetrics } from '../_shared/ops/metrics.ts';
-import { createOpsHandler } from '../_shared/ops/handler.ts';
+import { createOpsHandler, erasureRoute } from '../_shared/ops/handler.ts';
 import { ROUTES } from '../_shared/ratelimit/policy.ts';
 import { rejectionCounter } from '../_shared/ratelimit/rejections.ts';
 import { connectRedis, redisEnv } from '../_shared/redis/connect.ts';
+import { storageFromEnv } from '../_shared/storage/from-env.ts';
 
 const source = Deno.env.toObject();
 const env = loadEnv({ ...platformEnv, ...redisEnv }, source);
 const sql = createDb(env.SUPABASE_DB_URL, { max: 2 });
+const store = storageFromEnv(source).store;
 const redisConfigured = Boolean(env.TALLYQ_REDIS_URL || env.UPSTASH_REDIS_REST_URL);
 const rejections = redisConfigured ? rejectionCounter(connectRedis(env)) : undefined;
 
@@ -28,4 +31,5 @@ Deno.serve(createOpsHandler({
       rejections: rejections && ((route) => rejections.recent(route, 0, Date.now() - 60_000)),
       routes: ROUTES,
     }),
+  extraRoutes: [erasureRoute((userId) => eraseUser({ sql, store }, userId))],
 }));

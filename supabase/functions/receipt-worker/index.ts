@@ -8,6 +8,7 @@ import { createReceiptWorker } from '../_shared/receipts/worker/worker.ts';
 import { loadWorkerEnv, workerConfigFrom } from '../_shared/receipts/worker/config.ts';
 import { postgresWorkerQueue } from '../_shared/receipts/worker/queue.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
+import { withArchiveFallback } from '../_shared/storage/archive-fallback.ts';
 import { createTextractClient, loadTextractConfig } from '../_shared/textract/client.ts';
 import { createTextractGovernor, loadGovernorLimits } from '../_shared/textract/governor.ts';
 import { timedTextract } from '../_shared/textract/timed.ts';
@@ -26,7 +27,8 @@ const logger = createLogger({ fields: { fn: 'receipt-worker' } });
 const samples = sampleBuffer(postgresSampleWriter(sql));
 const worker = createReceiptWorker(workerConfigFrom(env), {
   queue: postgresWorkerQueue(sql),
-  blobs: storageFromEnv().store,
+  // artifacts moved to archive/ by retention are still read for re-derivation
+  blobs: withArchiveFallback(storageFromEnv().store),
   textract: timedTextract(
     createTextractClient(textractConfig, { governor }),
     (ms) => samples.add('textract_ms', ms),

@@ -1,7 +1,9 @@
 // The ops function's routes (service role only):
-//   GET /ops/metrics                    JSON; Prometheus text with Accept: text/plain or
+//   GET  /ops/metrics                   JSON; Prometheus text with Accept: text/plain or
 //                                       ?format=prometheus
+//   POST /ops/erasure {user_id}         GDPR erasure of one person (erasure.ts)
 import {
+  BadRequest,
   Forbidden,
   json,
   MethodNotAllowed,
@@ -9,6 +11,8 @@ import {
   Unauthorized,
   withErrors,
 } from '../http/errors.ts';
+import { z } from 'npm:zod@^3.24.4';
+import type { ErasureResult } from './erasure.ts';
 import type { OpsMetrics } from './metrics.ts';
 import { PROMETHEUS_CONTENT_TYPE, toPrometheus } from './prometheus.ts';
 
@@ -45,6 +49,27 @@ export function metricsRoute(metrics: () => Promise<OpsMetrics>): OpsRoute {
         });
       }
       return json(m, 200, { 'cache-control': 'no-store' });
+    },
+  };
+}
+
+export const erasureRequestSchema = z.object({
+  user_id: z.string().uuid(),
+}).strict();
+
+export function erasureRoute(erase: (userId: string) => Promise<ErasureResult>): OpsRoute {
+  return {
+    method: 'POST',
+    pattern: new URLPattern({ pathname: '/ops/erasure' }),
+    handle: async (req) => {
+      const body = await req.json().catch(() => {
+        throw new BadRequest('Body must be JSON');
+      });
+      const parsed = erasureRequestSchema.safeParse(body);
+      if (!parsed.success) {
+        throw new BadRequest('Body must be {"user_id": "<uuid>"}', 'invalid_request');
+      }
+      return json(await erase(parsed.data.user_id));
     },
   };
 }
