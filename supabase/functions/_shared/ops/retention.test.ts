@@ -34,7 +34,7 @@ Deno.test({
         where personal and created_by = ${userId}`;
       const receipt = (name: string, processedDaysAgo: number | null, status = 'ocr_done') => ({
         id: crypto.randomUUID(),
-        path: `${org}/${userId}/${sha(name)}.jpg`,
+        path: `${org}/${userId}/${sha(name + userId)}.jpg`,
         name,
         processedDaysAgo,
         status,
@@ -45,7 +45,7 @@ Deno.test({
       const ancient = receipt('ancient', 120);
       const sharer = receipt('sharer', 10);
       const all = [old, recent, failed, ancient, sharer];
-      const artifact = (name: string) => `artifacts/${sha(`artifact-${name}`)}.json`;
+      const artifact = (name: string) => `artifacts/${sha(`artifact-${name}-${userId}`)}.json`;
       const uses = [
         { r: old, path: artifact('lonely-old'), daysAgo: 91 },
         { r: ancient, path: artifact('shared'), daysAgo: 120 },
@@ -110,6 +110,13 @@ Deno.test({
       const later = await runRetention({ sql, store }, new Date(now.getTime() + 2 * DAY));
       assert.equal(later.images_deleted, 1, 'two days later the 29-day image is due');
     } finally {
+      await sql`delete from private.archived_artifacts where storage_path = any(${
+        [
+          'lonely-old',
+          'shared',
+          'recent',
+        ].map((n) => `artifacts/${sha(`artifact-${n}-${userId}`)}.json`)
+      }::text[])`;
       await sql`delete from public.receipts where owner_id = ${userId}`;
       await sql`delete from auth.users where id = ${userId}`;
       await sql.end();
