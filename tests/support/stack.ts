@@ -25,10 +25,17 @@ export const sql = postgres(env('SUPABASE_DB_URL'), { max: 4, onnotice: () => {}
 export type TestUser = { id: string; email: string; orgId: string; jwt: string };
 
 /** A fresh user (the sign-up trigger gives them a personal organisation) and their access token. */
-export async function createUser(label = 'user'): Promise<TestUser> {
+export async function createUser(
+  label = 'user',
+  profile: { full_name?: string; phone?: string } = {},
+): Promise<TestUser> {
   const id = randomUUID();
   const email = `${label}-${id.slice(0, 8)}@test.tallyq.local`;
-  await sql`insert into auth.users (id, email, role, aud) values (${id}, ${email}, 'authenticated', 'authenticated')`;
+  const meta = profile.full_name ? { full_name: profile.full_name } : {};
+  await sql`insert into auth.users (id, email, phone, role, aud, raw_user_meta_data)
+    values (${id}, ${email}, ${profile.phone ?? null}, 'authenticated', 'authenticated', ${
+    sql.json(meta)
+  })`;
   const [{ organisation_id }] = await sql`
     select organisation_id from public.memberships where user_id = ${id} and role = 'owner'`;
   return { id, email, orgId: organisation_id, jwt: await mintUserJwt(id, email) };

@@ -23,7 +23,7 @@ const governor = createTextractGovernor(connectRedis(env), {
   limits: loadGovernorLimits(Deno.env.toObject()),
 });
 const logger = createLogger({ fields: { fn: 'receipt-worker' } });
-// Textract latency samples, written once per request (ops metrics: textract latency p50/p95).
+// Textract latency samples, written once per drain (ops metrics: textract latency p50/p95).
 const samples = sampleBuffer(postgresSampleWriter(sql));
 const worker = createReceiptWorker(workerConfigFrom(env), {
   queue: postgresWorkerQueue(sql),
@@ -35,14 +35,15 @@ const worker = createReceiptWorker(workerConfigFrom(env), {
   ),
   log: (msg, extra) => logger.info(msg, extra),
 });
-const handle = createWorkerHandler(env.WORKER_SECRET, worker.run);
-
-Deno.serve(async (req) => {
+// Each drain (it runs in the background after the 202) ends by writing its samples.
+const drainAndRecord = async () => {
   try {
-    return await handle(req);
+    return await worker.run();
   } finally {
     await samples.flush().catch((err) =>
       logger.warn('metric samples not recorded', { error: err })
     );
   }
-});
+};
+
+Deno.serve(createWorkerHandler(env.WORKER_SECRET, drainAndRecord));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { collectMetrics, type DatabaseMetrics, type OpsMetrics } from './metrics.ts';
-import { createOpsHandler, wantsPrometheus } from './handler.ts';
+import { createOpsHandler, erasureRoute, wantsPrometheus } from './handler.ts';
 import { toPrometheus } from './prometheus.ts';
 
 const queue = {
@@ -86,4 +86,34 @@ Deno.test('ops handler - service role only: 401 without a token, 403 for others'
     405,
   );
   assert.equal((await handler(true)(new Request('http://local/ops/nope'))).status, 404);
+});
+
+Deno.test('ops handler - erasure: a uuid is required, the result is returned as JSON', async () => {
+  const erased: string[] = [];
+  const handler = createOpsHandler({
+    isServiceRole: () => Promise.resolve(true),
+    metrics,
+    extraRoutes: [erasureRoute((id) => {
+      erased.push(id);
+      return Promise.resolve({ counts: { receipts: 1 }, blobs_deleted: 2 });
+    })],
+  });
+  const post = (body: string) =>
+    handler(
+      new Request('http://local/ops/erasure', {
+        method: 'POST',
+        headers: { authorization: 'Bearer op' },
+        body,
+      }),
+    );
+  for (const bad of ['not json', '{}', '{"user_id":"42"}', '{"user_id":null}']) {
+    const res = await post(bad);
+    assert.equal(res.status, 400, bad);
+    assert.deepEqual(Object.keys(await res.json()).sort(), ['error', 'message']);
+  }
+  const id = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+  const ok = await post(JSON.stringify({ user_id: id }));
+  assert.equal(ok.status, 200);
+  assert.deepEqual(await ok.json(), { counts: { receipts: 1 }, blobs_deleted: 2 });
+  assert.deepEqual(erased, [id], 'bad requests erased nobody');
 });
