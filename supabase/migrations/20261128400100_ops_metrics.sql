@@ -27,11 +27,6 @@ create index receipts_processed_at_idx on public.receipts (processed_at)
   where processed_at is not null;
 
 -- ============================================================================
--- rls (private schema, not exposed; RLS on anyway so no grant can leak rows)
--- ============================================================================
-alter table private.metric_samples enable row level security;
-
--- ============================================================================
 -- functions
 -- ============================================================================
 create function private.record_metric_samples(p_metric text, p_values double precision[])

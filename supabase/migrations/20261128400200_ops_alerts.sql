@@ -49,12 +49,6 @@ create unique index alerts_one_firing_per_rule_subject_idx
 create index alerts_rule_fired_at_idx on private.alerts (rule, fired_at desc);
 
 -- ============================================================================
--- rls (private schema, not exposed; service_role and the owner only)
--- ============================================================================
-alter table private.alert_rules enable row level security;
-alter table private.alerts enable row level security;
-
--- ============================================================================
 -- functions: rules (threshold in, breaching subjects out)
 -- ============================================================================
 create function private.alert_rule_queue_depth(p_threshold numeric)

@@ -47,13 +47,6 @@ create index receipt_artifacts_storage_path_idx on public.receipt_artifacts (sto
 create index erasures_subject_digest_idx on private.erasures (subject_digest);
 
 -- ============================================================================
--- rls (private schema, not exposed)
--- ============================================================================
-alter table private.deleted_receipt_images enable row level security;
-alter table private.archived_artifacts enable row level security;
-alter table private.erasures enable row level security;
-
--- ============================================================================
 -- functions: retention
 -- ============================================================================
 create function private.retention_due(
