@@ -24,7 +24,7 @@ export async function goldenPath(opts: {
   const fn = `${opts.baseUrl.replace(/\/$/, '')}/functions/v1`;
   const user = { Authorization: `Bearer ${opts.userJwt}` };
   const steps: Step[] = [];
-  const step = async (name: string, run: () => Promise<Json | undefined>) => {
+  const step = async (name: string, run: () => Promise<Json | undefined> | Json | undefined) => {
     const started = performance.now();
     try {
       const detail = await run();

@@ -3,7 +3,8 @@
 #
 # Installs what is missing, brings up an isolated test stack (profile "test": its own ports and
 # data dir, so it runs beside `npm start`), then runs every check and test runner:
-#   hygiene (deno lint / fmt --check / check, supabase db lint, generated-types drift, RLS audit),
+#   hygiene (deno lint / fmt --check / check, supabase db lint, generated-types drift, RLS audit,
+#   no function over 120 lines, no domain importing another's internals),
 #   pgTAP via pg_prove, deno test, vitest, and the golden path (scripts/golden-path.ts).
 # Ends with exactly one line "N passed, N failed" summed over all of them; exits non-zero on any
 # failure. Each hygiene check counts as one test.
@@ -78,6 +79,8 @@ check deno-check bash -c "git ls-files --cached --others --exclude-standard '*.t
 check supabase-db-lint bash scripts/db-lint.sh
 check types-drift bash scripts/gen-types.sh --check
 check rls-audit bash scripts/rls-audit.sh
+check function-length "$DENO" test --allow-read --quiet scripts/hygiene/function-length.ts
+check domain-imports "$DENO" test --allow-read --quiet scripts/hygiene/domain-imports.ts
 
 # ---- pgTAP -------------------------------------------------------------------------
 note "pgTAP (pg_prove)"

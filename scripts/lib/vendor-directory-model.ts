@@ -1,8 +1,9 @@
-// The vendor directory's rule (migration 20261122000340_vendor_directory.sql), for readings held
-// in memory: within one organisation, every receipt that carries a tax id takes the most
-// confident reading of the shop's name seen for that id, when that is more confident than its
-// own. The database applies it as receipts settle; scripts (the accuracy harness) apply it to a
-// batch. Pure.
+// A MODEL of the vendor directory's rule, for readings held in memory; the rule itself is the
+// database's (migration 20261122000340_vendor_directory.sql, tested in supabase/tests/
+// vendor_directory and tests/e2e/vendor-directory.test.ts). Within one organisation, every receipt
+// that carries a tax id takes the most confident reading of the shop's name seen for that id, when
+// that is more confident than its own. Only the accuracy harness (scripts/eval-receipts.ts) uses
+// it, to score a folder as if its receipts had settled in one organisation. Pure.
 
 export interface VendorReading {
   vendor: string | null;

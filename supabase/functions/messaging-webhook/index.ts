@@ -10,14 +10,14 @@ import { createDb } from '../_shared/db/client.ts';
 import { rateLimitFromEnv } from '../_shared/ratelimit/from-env.ts';
 import {
   createMessagingWebhookHandler,
-  loadMessagingWebhookEnv,
+  loadMessagingWebhookConfig,
 } from '../_shared/webhooks/ingest/handler.ts';
 import { postgresWebhookStore } from '../_shared/webhooks/store.ts';
 
 const source = Deno.env.toObject();
 const env = {
   ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
-  ...loadMessagingWebhookEnv(source),
+  ...loadMessagingWebhookConfig(source),
 };
 
 Deno.serve(createMessagingWebhookHandler({

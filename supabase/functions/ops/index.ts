@@ -9,15 +9,15 @@ import { collectMetrics, type DatabaseMetrics } from '../_shared/ops/metrics.ts'
 import { createOpsHandler, erasureRoute } from '../_shared/ops/handler.ts';
 import { ROUTES } from '../_shared/ratelimit/policy.ts';
 import { rejectionCounter } from '../_shared/ratelimit/rejections.ts';
-import { connectRedis, redisEnv } from '../_shared/redis/connect.ts';
+import { redisFromEnv } from '../_shared/redis/connect.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
 
 const source = Deno.env.toObject();
-const env = loadEnv({ ...platformEnv, ...redisEnv }, source);
+const env = loadEnv(platformEnv, source);
 const sql = createDb(env.SUPABASE_DB_URL, { max: 2 });
 const store = storageFromEnv(source).store;
-const redisConfigured = Boolean(env.TALLYQ_REDIS_URL || env.UPSTASH_REDIS_REST_URL);
-const rejections = redisConfigured ? rejectionCounter(connectRedis(env)) : undefined;
+const redis = redisFromEnv(source, 'ops: rate-limit rejections are not reported');
+const rejections = redis ? rejectionCounter(redis) : undefined;
 
 Deno.serve(createOpsHandler({
   isServiceRole: serviceRoleCheck(jwtVerifierFromEnv(source)),

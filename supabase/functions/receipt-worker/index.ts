@@ -1,34 +1,40 @@
 // Receipt worker: wiring only. Called by the database (enqueue trigger, cron sweep) through pg_net
-// with the Vault secret; runs as service_role against the database.
+// with the Vault secret; runs as service_role against the database. Without Redis, Textract calls
+// are not held to the shared TPS budget (redis/connect.ts).
 import { loadEnv, platformEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
-import { connectRedis, redisEnv } from '../_shared/redis/connect.ts';
-import { createWorkerHandler } from '../_shared/queue/consumer-handler.ts';
+import { createLogger } from '../_shared/log/logger.ts';
+import { postgresSampleWriter, sampleBuffer } from '../_shared/metrics/samples.ts';
+import { redisFromEnv } from '../_shared/redis/connect.ts';
+import { createConsumerHandler } from '../_shared/queue/consumer-handler.ts';
 import { createReceiptWorker } from '../_shared/receipts/worker/worker.ts';
-import { loadWorkerEnv, workerConfigFrom } from '../_shared/receipts/worker/config.ts';
+import { loadReceiptWorkerConfig } from '../_shared/receipts/worker/config.ts';
 import { postgresWorkerQueue } from '../_shared/receipts/worker/queue.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
 import { withArchiveFallback } from '../_shared/storage/archive-fallback.ts';
 import { createTextractClient, loadTextractConfig } from '../_shared/textract/client.ts';
-import { createTextractGovernor, loadGovernorLimits } from '../_shared/textract/governor.ts';
+import { createTextractGovernor, loadGovernorConfig } from '../_shared/textract/governor.ts';
 import { timedTextract } from '../_shared/textract/timed.ts';
-import { postgresSampleWriter, sampleBuffer } from '../_shared/metrics/samples.ts';
-import { createLogger } from '../_shared/log/logger.ts';
 
-const env = { ...loadEnv({ ...platformEnv, ...redisEnv }), ...loadWorkerEnv() };
-const textractConfig = loadTextractConfig();
+const source = Deno.env.toObject();
+const env = loadEnv(platformEnv, source);
+const config = loadReceiptWorkerConfig(source);
+const textractConfig = loadTextractConfig(source);
 const sql = createDb(env.SUPABASE_DB_URL, { max: 4 });
-const governor = createTextractGovernor(connectRedis(env), {
-  region: textractConfig.region,
-  limits: loadGovernorLimits(Deno.env.toObject()),
-});
+const redis = redisFromEnv(source, 'receipt-worker: no shared Textract TPS budget');
+const governor = redis
+  ? createTextractGovernor(redis, {
+    region: textractConfig.region,
+    limits: loadGovernorConfig(source),
+  })
+  : undefined;
 const logger = createLogger({ fields: { fn: 'receipt-worker' } });
 // Textract latency samples, written once per drain (ops metrics: textract latency p50/p95).
 const samples = sampleBuffer(postgresSampleWriter(sql));
-const worker = createReceiptWorker(workerConfigFrom(env), {
+const worker = createReceiptWorker(config, {
   queue: postgresWorkerQueue(sql),
   // artifacts moved to archive/ by retention are still read for re-derivation
-  blobs: withArchiveFallback(storageFromEnv().store),
+  blobs: withArchiveFallback(storageFromEnv(source).store),
   textract: timedTextract(
     createTextractClient(textractConfig, { governor }),
     (ms) => samples.add('textract_ms', ms),
@@ -46,4 +52,4 @@ const drainAndRecord = async () => {
   }
 };
 
-Deno.serve(createWorkerHandler(env.WORKER_SECRET, drainAndRecord));
+Deno.serve(createConsumerHandler(config.secret, drainAndRecord));

@@ -33,7 +33,8 @@ import { toBlocks } from './blocks.ts';
 import { detectFormat, DocumentError, pdfPageCount, rasterisePdf } from './documents.ts';
 import { FaultInjector, faultsSchema } from './faults.ts';
 import { decodeNextToken, encodeNextToken, JobStore } from './jobs.ts';
-import { OcrCache, sha256Hex, type TextractMode } from './ocr-cache.ts';
+import { OcrCache, type TextractMode } from './ocr-cache.ts';
+import { sha256Hex } from '../../functions/_shared/crypto/sha256.ts';
 import { verifySigV4 } from './sigv4.ts';
 import { closeEngines, recognize } from './ocr/engine.ts';
 import {

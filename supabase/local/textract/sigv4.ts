@@ -3,8 +3,9 @@
 // `{"__type": "InvalidSignatureException", "message": …}`, UnrecognizedClientException for an
 // unknown access key). Header-signed requests only — what aws4fetch and the AWS SDKs send.
 
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Buffer } from 'node:buffer';
+import { sha256Hex } from '../../functions/_shared/crypto/sha256.ts';
 
 export interface SigV4Request {
   method: string;
@@ -55,7 +56,6 @@ export function canonicalQuery(search: URLSearchParams): string {
     .join('&');
 }
 
-const sha256hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 const hmac = (key: string | Uint8Array, data: string) =>
   new Uint8Array(createHmac('sha256', key).update(data).digest());
 
@@ -139,7 +139,7 @@ export function verifySigV4(req: SigV4Request, opts: VerifyOptions): SigV4Result
     .map((h) => h === 'host' ? (req.headers.get('host') ?? url.host) : (req.headers.get(h) ?? ''))
     .map((v, i) => `${signedHeaders[i]}:${v.trim().replace(/\s+/g, ' ')}\n`)
     .join('');
-  const payloadHash = req.headers.get('x-amz-content-sha256') ?? sha256hex(req.body);
+  const payloadHash = req.headers.get('x-amz-content-sha256') ?? sha256Hex(req.body);
   const canonicalRequest = [
     req.method.toUpperCase(),
     canonicalPath(url.pathname),
@@ -149,7 +149,7 @@ export function verifySigV4(req: SigV4Request, opts: VerifyOptions): SigV4Result
     payloadHash,
   ].join('\n');
   const scope = `${scopeDate}/${region}/${service}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256hex(canonicalRequest)].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
   const kDate = hmac(`AWS4${secret}`, scopeDate);
   const kRegion = hmac(kDate, region);
   const kService = hmac(kRegion, service);

@@ -1,11 +1,12 @@
-// POST /functions/v1/receipt-worker: called by the enqueue trigger and the cron sweep through
-// pg_net with the Vault secret. Answers 202 at once and drains the queue in the background
-// (EdgeRuntime.waitUntil, as on hosted Supabase), so pg_net's short timeout never cuts a batch.
+// POST /functions/v1/<queue consumer> (receipt-worker, webhook-processor): called by the enqueue
+// trigger and the cron sweep through pg_net with the Vault secret. Answers 202 at once and drains
+// the queue in the background (EdgeRuntime.waitUntil, as on hosted Supabase), so pg_net's short
+// timeout never cuts a batch.
 // `?wait=1` runs its own drain in the request and returns the summary: operators, tests and
 // benchmarks use it to run several drains at once, as several hosted instances would.
 import { assertSharedSecret } from '../auth/shared-secret.ts';
 import { json, MethodNotAllowed, withErrors } from '../http/errors.ts';
-import type { WorkerSummary } from '../receipts/worker/worker.ts';
+import type { DrainSummary } from './drain.ts';
 
 type Background = (p: Promise<unknown>) => void;
 
@@ -23,16 +24,16 @@ export function platformBackground(): Background {
  * One drain per instance at a time. A kick that arrives while a drain runs makes it look once more
  * before it stops, so a message enqueued just as the drain saw an empty queue is not left behind.
  */
-export function coalescingDrain(run: () => Promise<WorkerSummary>) {
-  let running: Promise<WorkerSummary> | null = null;
+export function coalescingDrain(run: () => Promise<DrainSummary>) {
+  let running: Promise<DrainSummary> | null = null;
   let again = false;
-  return function drain(): Promise<WorkerSummary> {
+  return function drain(): Promise<DrainSummary> {
     if (running) {
       again = true;
       return running;
     }
     running = (async () => {
-      let last: WorkerSummary;
+      let last: DrainSummary;
       do {
         again = false;
         last = await run();
@@ -45,9 +46,9 @@ export function coalescingDrain(run: () => Promise<WorkerSummary>) {
   };
 }
 
-export function createWorkerHandler(
+export function createConsumerHandler(
   secret: string,
-  run: () => Promise<WorkerSummary>,
+  run: () => Promise<DrainSummary>,
   background: Background = platformBackground(),
 ): (req: Request) => Promise<Response> {
   const drain = coalescingDrain(run);

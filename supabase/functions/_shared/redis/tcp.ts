@@ -3,7 +3,7 @@
 
 import { Redis as IORedis } from 'npm:ioredis@^5.6.1';
 import { evalWithFallback } from './script-cache.ts';
-import type { ScriptRunner } from '../ratelimit/sliding-window.ts';
+import type { ScriptRunner } from './script-runner.ts';
 
 export interface TcpRedis extends ScriptRunner {
   ping(): Promise<unknown>;

@@ -2,9 +2,8 @@
 // timeouts are kept short so the rate-limit middleware can apply the route's fail mode quickly.
 
 import { Redis } from 'npm:@upstash/redis@^1.34.9';
-import { z } from 'npm:zod@^3.24.4';
 import { evalWithFallback } from './script-cache.ts';
-import type { ScriptRunner } from '../ratelimit/sliding-window.ts';
+import type { ScriptRunner } from './script-runner.ts';
 
 export interface UpstashRedis extends ScriptRunner {
   ping(): Promise<unknown>;
@@ -39,22 +38,4 @@ export function createUpstashRedis(config: UpstashRedisConfig): UpstashRedis {
       ),
     ping: () => client.ping(),
   };
-}
-
-const envSchema = z.object({
-  UPSTASH_REDIS_REST_URL: z.string().url(),
-  UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
-});
-
-/** Like `Redis.fromEnv()`: UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN. */
-export function upstashRedisFromEnv(env: Record<string, string | undefined>): UpstashRedis {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
-    throw new Error(`Missing or invalid env for Upstash Redis: ${names}`);
-  }
-  return createUpstashRedis({
-    url: parsed.data.UPSTASH_REDIS_REST_URL,
-    token: parsed.data.UPSTASH_REDIS_REST_TOKEN,
-  });
 }

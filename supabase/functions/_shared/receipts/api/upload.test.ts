@@ -1,72 +1,7 @@
 import assert from 'node:assert/strict';
 import { PayloadTooLarge } from '../../http/errors.ts';
-import {
-  assertContentLength,
-  limitStream,
-  MULTIPART_OVERHEAD_BYTES,
-  readLimited,
-  readMultipartUpload,
-  sanitizeFilename,
-} from './upload.ts';
-
-/** A stream of `chunks` chunks of `size` bytes that records how many chunks were pulled. */
-function countingStream(chunks: number, size: number) {
-  const state = { pulled: 0, cancelled: false };
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (state.pulled === chunks) return controller.close();
-      state.pulled += 1;
-      controller.enqueue(new Uint8Array(size));
-    },
-    cancel() {
-      state.cancelled = true;
-    },
-  }, { highWaterMark: 0 });
-  return { stream, state };
-}
-
-Deno.test('size limit - a body within the limit passes through unchanged', async () => {
-  const { stream } = countingStream(4, 10);
-  const bytes = await readLimited(limitStream(stream, 40), 1_000);
-  assert.equal(bytes.length, 40);
-});
-
-Deno.test('size limit - stops reading and cancels the source once the limit is passed', async () => {
-  const { stream, state } = countingStream(1_000, 1_024);
-  let flagged = false;
-  await assert.rejects(
-    readLimited(limitStream(stream, 4 * 1_024, () => (flagged = true)), 10_000_000),
-    PayloadTooLarge,
-  );
-  assert.equal(flagged, true);
-  assert.ok(state.pulled <= 6, `pulled ${state.pulled} chunks of 1,000`);
-  assert.equal(state.cancelled, true);
-});
-
-Deno.test('size limit - readLimited rejects with 413 without reading the rest', async () => {
-  const { stream, state } = countingStream(1_000, 100);
-  await assert.rejects(readLimited(stream, 250), (err: unknown) => {
-    assert.ok(err instanceof PayloadTooLarge);
-    assert.equal(err.status, 413);
-    return true;
-  });
-  assert.ok(state.pulled <= 4);
-  assert.equal(state.cancelled, true);
-});
-
-Deno.test('size limit - exactly the limit is accepted', async () => {
-  const { stream } = countingStream(5, 10);
-  assert.equal((await readLimited(stream, 50)).length, 50);
-});
-
-Deno.test('size limit - a declared Content-Length over the limit is refused before reading', () => {
-  assert.throws(
-    () => assertContentLength(new Headers({ 'content-length': '101' }), 100),
-    PayloadTooLarge,
-  );
-  assertContentLength(new Headers({ 'content-length': '100' }), 100);
-  assertContentLength(new Headers(), 100);
-});
+import { countingStream } from '../../http/testing.ts';
+import { MULTIPART_OVERHEAD_BYTES, readMultipartUpload, sanitizeFilename } from './upload.ts';
 
 function multipartRequest(
   file: Uint8Array<ArrayBuffer> | null,

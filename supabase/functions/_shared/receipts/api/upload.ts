@@ -1,83 +1,17 @@
-// Upload input handling for the receipts API: body size limits enforced while the bytes stream in
-// (never after buffering an unbounded body), multipart parsing on top of that, and file names
-// made safe to store and show.
+// Upload input handling for the receipts API: multipart parsing on top of the streaming body limits
+// (http/body-limit.ts: never after buffering an unbounded body), and file names made safe to
+// store and show.
 
+import { assertContentLength, limitStream } from '../../http/body-limit.ts';
 import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from '../../http/errors.ts';
 
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 /** Room for multipart boundaries, part headers and small form fields around the file. */
 export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
+/** The 413 for a receipt file (and the API's other bodies) over `maxBytes`. */
 export function tooLarge(maxBytes: number): PayloadTooLarge {
   return new PayloadTooLarge(`File is larger than the limit of ${maxBytes} bytes`);
-}
-
-/** Rejects at once (before reading) a request whose Content-Length already exceeds `maxBytes`. */
-export function assertContentLength(headers: Headers, maxBytes: number, message?: string): void {
-  const declared = headers.get('content-length');
-  if (declared === null) return;
-  if (!/^\d+$/.test(declared.trim())) throw new BadRequest('Content-Length is not a number');
-  if (Number(declared) > maxBytes) {
-    throw message ? new PayloadTooLarge(message) : tooLarge(maxBytes);
-  }
-}
-
-/**
- * Passes `body` through unchanged while counting bytes; once more than `maxBytes` have arrived
- * the stream errors with a 413 and the source is cancelled, so no more of the body is read.
- */
-export function limitStream(
-  body: ReadableStream<Uint8Array>,
-  maxBytes: number,
-  onExceeded: () => void = () => {},
-  error: () => Error = () => tooLarge(maxBytes),
-): ReadableStream<Uint8Array> {
-  let seen = 0;
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        if (seen > maxBytes) {
-          onExceeded();
-          controller.error(error());
-          return;
-        }
-        controller.enqueue(chunk);
-      },
-    }),
-  );
-}
-
-/** Reads a whole stream into memory, failing with a 413 as soon as it passes `maxBytes`. */
-export async function readLimited(
-  body: ReadableStream<Uint8Array> | null,
-  maxBytes: number,
-): Promise<Uint8Array> {
-  if (!body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = body.getReader();
-  try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge(maxBytes);
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
 }
 
 export type MultipartUpload = {

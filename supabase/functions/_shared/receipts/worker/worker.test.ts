@@ -2,13 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertSharedSecret } from '../../auth/shared-secret.ts';
-import { HttpError } from '../../http/errors.ts';
 import { localFsBlobStore } from '../../storage/local-fs.ts';
 import { TextractError } from '../../textract/errors.ts';
 import type { AnalyzeExpenseResponse, GetExpenseAnalysisResponse } from '../../textract/types.ts';
-import { backoffSeconds } from '../../queue/backoff.ts';
-import { coalescingDrain } from '../../queue/consumer-handler.ts';
 import {
   type ClaimedReceipt,
   createReceiptWorker,
@@ -17,7 +13,6 @@ import {
   storeArtifact,
   type WorkerConfig,
   type WorkerDeps,
-  type WorkerSummary,
 } from './worker.ts';
 import type { ParsedReceipt } from '../parser/parse.ts';
 
@@ -299,32 +294,6 @@ Deno.test('run - stops taking batches once the time budget is spent', async () =
   });
 });
 
-Deno.test('coalescingDrain - callers during a drain share it, and it looks once more before stopping', async () => {
-  let runs = 0;
-  let release!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  const summary = (): WorkerSummary => ({
-    batches: 0,
-    claimed: 0,
-    outcomes: {},
-    stopped: 'empty',
-    elapsed_ms: 0,
-  });
-  const drain = coalescingDrain(async () => {
-    runs++;
-    if (runs === 1) await gate;
-    return summary();
-  });
-  const first = drain();
-  const second = drain();
-  assert.equal(first, second);
-  release();
-  await first;
-  assert.equal(runs, 2);
-  await drain();
-  assert.equal(runs, 3);
-});
-
 Deno.test('needsReview - a missing or unsure vendor, date or total needs a human', () => {
   const parsed = (over: Partial<ParsedReceipt>) =>
     ({
@@ -340,25 +309,4 @@ Deno.test('needsReview - a missing or unsure vendor, date or total needs a human
     needsReview(parsed({ confidence: { vendor: 0.9, date: 0.2, total: 0.9 } as never }), 0.5),
     true,
   );
-});
-
-Deno.test('backoffSeconds - exponential with full jitter, capped, at least one second', () => {
-  assert.equal(backoffSeconds(1, 2, 60, () => 1), 2);
-  assert.equal(backoffSeconds(4, 2, 60, () => 1), 16);
-  assert.equal(backoffSeconds(10, 2, 60, () => 1), 60);
-  assert.equal(backoffSeconds(3, 2, 60, () => 0), 1);
-});
-
-Deno.test('assertSharedSecret - only the exact bearer secret passes', () => {
-  const req = (auth?: string) =>
-    new Request('http://x', { headers: auth ? { authorization: auth } : {} });
-  assertSharedSecret(req('Bearer s3cret-value-long'), 's3cret-value-long');
-  for (
-    const bad of [undefined, 'Bearer wrong', 'Basic s3cret-value-long', 'Bearer s3cret-value-lon']
-  ) {
-    assert.throws(
-      () => assertSharedSecret(req(bad), 's3cret-value-long'),
-      (e) => e instanceof HttpError && e.status === 401,
-    );
-  }
 });

@@ -8,7 +8,9 @@ import type { AnalyzeExpenseResponse, Block } from '../../textract/types.ts';
 import type { TextractClient } from '../../textract/client.ts';
 import { fromAnalyzeExpense, type ParsedReceipt } from '../parser/parse.ts';
 import { backoffSeconds } from '../../queue/backoff.ts';
+import type { QueueConsumerConfig } from '../../queue/config.ts';
 import { drainQueue, type DrainSummary, mapConcurrent } from '../../queue/drain.ts';
+import { sha256Hex } from '../../crypto/sha256.ts';
 
 export type ClaimedReceipt = {
   msg_id: number | bigint | string;
@@ -55,24 +57,17 @@ export interface WorkerQueue {
   settle(outcomes: SettledOutcome[], maxAttempts: number): Promise<Record<string, number>>;
 }
 
-export interface WorkerConfig {
+/** The queue consumer settings (queue/config.ts) and what only OCR needs. */
+export type WorkerConfig = Omit<QueueConsumerConfig, 'secret'> & {
   processorVersion: string;
-  batchSize: number;
-  /** Seconds a claimed message stays invisible; a crashed worker's messages reappear after it. */
-  visibilitySeconds: number;
-  maxAttempts: number;
   /** Receipts OCR'd at once within a batch. */
   concurrency: number;
-  /** Stop taking new batches this long before the platform's wall-clock limit. */
-  budgetMs: number;
   /** Seconds between polls of an async (PDF) Textract job. */
   asyncPollSeconds: number;
   /** Below this confidence (0..1) on vendor, date or total a receipt lands in needs_review. */
   reviewThreshold: number;
-  backoffBaseSeconds: number;
-  backoffMaxSeconds: number;
   locale?: string;
-}
+};
 
 export interface WorkerDeps {
   queue: WorkerQueue;
@@ -103,7 +98,11 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
       const response = await deps.textract.analyzeExpense(bytes);
       return await finish(r, response, 'analyze_expense');
     } catch (err) {
-      return classifyFailure(r, err);
+      return classifyFailure(
+        err,
+        () => delayFor(r),
+        (error) => log('unexpected worker error', { receipt_id: r.receipt_id, error }),
+      );
     }
   }
 
@@ -161,26 +160,6 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
     return { outcome: 'done' as const, status: status as 'ocr_done' | 'needs_review', fields };
   }
 
-  function classifyFailure(r: ClaimedReceipt, err: unknown): ReceiptOutcome {
-    if (err instanceof TextractError) {
-      if (err.code === 'RateLimited' && err.retryAfterMs !== undefined) {
-        // Our own governor said "not yet": not a failure, so no attempt is spent.
-        return { outcome: 'wait', delay_seconds: Math.ceil(err.retryAfterMs / 1000) };
-      }
-      const error = `${err.code}: ${err.message}`;
-      if (!err.retryable) return { outcome: 'fail', error };
-      return { outcome: 'retry', error, delay_seconds: delayFor(r) };
-    }
-    if (err instanceof BlobNotFound) return { outcome: 'fail', error: err.message };
-    if (err instanceof SyntaxError) {
-      return { outcome: 'fail', error: `Corrupt artifact: ${err.message}` };
-    }
-    // Unknown errors are treated as transient; the attempt budget bounds them.
-    const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    log('unexpected worker error', { receipt_id: r.receipt_id, error });
-    return { outcome: 'retry', error, delay_seconds: delayFor(r) };
-  }
-
   function delayFor(r: ClaimedReceipt): number {
     return backoffSeconds(
       r.attempts + 1,
@@ -216,6 +195,33 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
   return { run, processOne };
 }
 
+/**
+ * What a receipt whose processing threw becomes: a wait when our own governor said "not yet" (no
+ * attempt spent), a failure when nothing will change on a retry, else a retry after `retryDelay`.
+ */
+export function classifyFailure(
+  err: unknown,
+  retryDelay: () => number,
+  onUnexpected: (error: string) => void,
+): ReceiptOutcome {
+  if (err instanceof TextractError) {
+    if (err.code === 'RateLimited' && err.retryAfterMs !== undefined) {
+      return { outcome: 'wait', delay_seconds: Math.ceil(err.retryAfterMs / 1000) };
+    }
+    const error = `${err.code}: ${err.message}`;
+    if (!err.retryable) return { outcome: 'fail', error };
+    return { outcome: 'retry', error, delay_seconds: retryDelay() };
+  }
+  if (err instanceof BlobNotFound) return { outcome: 'fail', error: err.message };
+  if (err instanceof SyntaxError) {
+    return { outcome: 'fail', error: `Corrupt artifact: ${err.message}` };
+  }
+  // Unknown errors are treated as transient; the attempt budget bounds them.
+  const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  onUnexpected(error);
+  return { outcome: 'retry', error, delay_seconds: retryDelay() };
+}
+
 export function isAsyncDocument(contentType: string): boolean {
   return contentType === 'application/pdf' || contentType === 'image/tiff';
 }
@@ -227,15 +233,10 @@ export async function storeArtifact(
   kind: ArtifactRef['kind'],
 ): Promise<ArtifactRef> {
   const bytes = new TextEncoder().encode(JSON.stringify(response));
-  const sha256 = await sha256Hex(bytes);
+  const sha256 = sha256Hex(bytes);
   const storage_path = `artifacts/${sha256}.json`;
   await blobs.put(storage_path, bytes, 'application/json', { ifAbsent: true });
   return { kind, storage_path, sha256, size_bytes: bytes.byteLength };
-}
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** A receipt needs a human when a key field is missing or read with low confidence. */

@@ -3,10 +3,10 @@
 // payload }. A Stripe delivery is one event; a WhatsApp delivery may batch several messages and
 // status updates, so extraction always returns a list.
 
-import { createHash } from 'node:crypto';
 import { z } from 'npm:zod@^3.24.4';
 import { WebhookSignatureError } from './errors.ts';
 import { type RawBody, toBytes } from './hmac.ts';
+import { sha256Hex } from '../../crypto/sha256.ts';
 
 export type Provider = 'stripe' | 'whatsapp';
 
@@ -120,10 +120,10 @@ export function extractWhatsAppEvents(body: unknown, now = Date.now()): WebhookE
       }
       if (!messages?.length && !statuses?.length) {
         // Other fields (template status, account updates…) carry no id: derive a stable one.
-        const digest = createHash('sha256')
-          .update(JSON.stringify([entry.id, change.field, change.value]))
-          .digest('hex')
-          .slice(0, 32);
+        const digest = sha256Hex(JSON.stringify([entry.id, change.field, change.value])).slice(
+          0,
+          32,
+        );
         out.push({
           provider: 'whatsapp',
           event_id: `${change.field}:${digest}`,

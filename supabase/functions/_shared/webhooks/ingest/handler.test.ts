@@ -6,8 +6,8 @@ import type { WebhookEventRecord } from './events.ts';
 import {
   createMessagingWebhookHandler,
   createPaymentsWebhookHandler,
-  loadMessagingWebhookEnv,
-  loadPaymentsWebhookEnv,
+  loadMessagingWebhookConfig,
+  loadPaymentsWebhookConfig,
   readRawBody,
 } from './handler.ts';
 import { signStripePayload } from './stripe-signature.ts';
@@ -292,18 +292,18 @@ Deno.test('readRawBody - returns the bytes exactly as sent (no text decoding)', 
 });
 
 Deno.test('webhook env - comma-separated secrets for rotation; missing variables are named', () => {
-  const env = loadPaymentsWebhookEnv({ STRIPE_WEBHOOK_SECRETS: ' whsec_a , whsec_b ,' });
+  const env = loadPaymentsWebhookConfig({ STRIPE_WEBHOOK_SECRETS: ' whsec_a , whsec_b ,' });
   assert.deepEqual(env.STRIPE_WEBHOOK_SECRETS, ['whsec_a', 'whsec_b']);
   assert.equal(env.STRIPE_WEBHOOK_TOLERANCE_SECONDS, 300);
   assert.equal(env.WEBHOOK_MAX_BODY_BYTES, 1024 * 1024);
-  assert.throws(() => loadPaymentsWebhookEnv({}), (err: unknown) => {
+  assert.throws(() => loadPaymentsWebhookConfig({}), (err: unknown) => {
     assert.ok(err instanceof ConfigError);
     assert.match(err.message, /STRIPE_WEBHOOK_SECRETS/);
     return true;
   });
-  assert.throws(() => loadPaymentsWebhookEnv({ STRIPE_WEBHOOK_SECRETS: ' , ' }), /at least one/);
+  assert.throws(() => loadPaymentsWebhookConfig({ STRIPE_WEBHOOK_SECRETS: ' , ' }), /at least one/);
   assert.throws(
-    () => loadMessagingWebhookEnv({ WHATSAPP_APP_SECRET: 'x' }),
+    () => loadMessagingWebhookConfig({ WHATSAPP_APP_SECRET: 'x' }),
     /WHATSAPP_VERIFY_TOKEN/,
   );
 });

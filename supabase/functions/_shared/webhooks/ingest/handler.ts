@@ -5,10 +5,10 @@
 //   200 {received, duplicate, events, stored}. Processing happens later, from the queue.
 import { z } from 'npm:zod@^3.24.4';
 import { loadEnv } from '../../config/env.ts';
+import { assertContentLength, readLimited } from '../../http/body-limit.ts';
 import { json, MethodNotAllowed, PayloadTooLarge, withErrors } from '../../http/errors.ts';
 import type { RateLimitFn } from '../../ratelimit/middleware.ts';
 import type { RouteName } from '../../ratelimit/policy.ts';
-import { assertContentLength, limitStream } from '../../receipts/api/upload.ts';
 import { extractEvents, parseJsonBody, type Provider } from './events.ts';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from './stripe-signature.ts';
 import {
@@ -45,9 +45,9 @@ export const messagingWebhookEnv = {
   WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_WEBHOOK_MAX_BYTES),
 };
 
-export const loadPaymentsWebhookEnv = (source?: Record<string, string | undefined>) =>
+export const loadPaymentsWebhookConfig = (source?: Record<string, string | undefined>) =>
   loadEnv(paymentsWebhookEnv, source);
-export const loadMessagingWebhookEnv = (source?: Record<string, string | undefined>) =>
+export const loadMessagingWebhookConfig = (source?: Record<string, string | undefined>) =>
   loadEnv(messagingWebhookEnv, source);
 
 // ---------------------------------------------------------------------------------------------
@@ -58,24 +58,7 @@ export const loadMessagingWebhookEnv = (source?: Record<string, string | undefin
 export async function readRawBody(req: Request, maxBytes: number): Promise<Uint8Array> {
   const message = `Webhook body is larger than the limit of ${maxBytes} bytes`;
   assertContentLength(req.headers, maxBytes, message);
-  if (!req.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = limitStream(req.body, maxBytes, undefined, () => new PayloadTooLarge(message))
-    .getReader();
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    total += value.byteLength;
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  return await readLimited(req.body, maxBytes, () => new PayloadTooLarge(message));
 }
 
 // ---------------------------------------------------------------------------------------------

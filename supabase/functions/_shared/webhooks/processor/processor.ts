@@ -2,8 +2,7 @@
 // works out the projection change (pure: `projectEvent`), then settles the whole batch in one
 // database call, which applies projections order-safely (newest provider time wins; message
 // statuses only move forward), archives, schedules retries with backoff or dead-letters.
-import { z } from 'npm:zod@^3.24.4';
-import { loadEnv } from '../../config/env.ts';
+import { loadQueueConsumerConfig, type QueueConsumerConfig } from '../../queue/config.ts';
 import { backoffSeconds } from '../../queue/backoff.ts';
 import { drainQueue, type DrainSummary, mapConcurrent } from '../../queue/drain.ts';
 
@@ -115,16 +114,8 @@ export function projectEvent(event: ClaimedWebhookEvent): Projection | null {
 // Processor
 // ---------------------------------------------------------------------------------------------
 
-export interface ProcessorConfig {
-  batchSize: number;
-  /** Seconds a claimed message stays invisible; a crashed run's messages reappear after it. */
-  visibilitySeconds: number;
-  maxAttempts: number;
-  /** Stop taking new batches after this long (hosted wall-clock limits). */
-  budgetMs: number;
-  backoffBaseSeconds: number;
-  backoffMaxSeconds: number;
-}
+/** The queue consumer settings (queue/config.ts) without the secret the handler checks. */
+export type ProcessorConfig = Omit<QueueConsumerConfig, 'secret'>;
 
 export interface ProcessorDeps {
   queue: ProcessorQueue;
@@ -188,27 +179,15 @@ export function createWebhookProcessor(config: ProcessorConfig, deps: ProcessorD
 // Config
 // ---------------------------------------------------------------------------------------------
 
-export const processorEnv = {
-  WORKER_SECRET: z.string().min(16, 'WORKER_SECRET must be at least 16 characters'),
-  WEBHOOK_PROCESSOR_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
-  WEBHOOK_PROCESSOR_VT_SECONDS: z.coerce.number().int().min(1).default(30),
-  WEBHOOK_PROCESSOR_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
-  WEBHOOK_PROCESSOR_BUDGET_MS: z.coerce.number().int().min(100).default(100_000),
-  WEBHOOK_PROCESSOR_BACKOFF_BASE_SECONDS: z.coerce.number().min(0).default(2),
-  WEBHOOK_PROCESSOR_BACKOFF_MAX_SECONDS: z.coerce.number().min(1).default(300),
-};
+export type WebhookProcessorConfig = ProcessorConfig & { secret: string };
 
-export function loadProcessorEnv(source?: Record<string, string | undefined>) {
-  return loadEnv(processorEnv, source);
-}
-
-export function processorConfigFrom(env: ReturnType<typeof loadProcessorEnv>): ProcessorConfig {
-  return {
-    batchSize: env.WEBHOOK_PROCESSOR_BATCH_SIZE,
-    visibilitySeconds: env.WEBHOOK_PROCESSOR_VT_SECONDS,
-    maxAttempts: env.WEBHOOK_PROCESSOR_MAX_ATTEMPTS,
-    budgetMs: env.WEBHOOK_PROCESSOR_BUDGET_MS,
-    backoffBaseSeconds: env.WEBHOOK_PROCESSOR_BACKOFF_BASE_SECONDS,
-    backoffMaxSeconds: env.WEBHOOK_PROCESSOR_BACKOFF_MAX_SECONDS,
-  };
+/** WEBHOOK_PROCESSOR_* (batch, visibility, attempts, budget, backoff) and WORKER_SECRET. */
+export function loadWebhookProcessorConfig(
+  source: Record<string, string | undefined> = Deno.env.toObject(),
+): WebhookProcessorConfig {
+  return loadQueueConsumerConfig(
+    'WEBHOOK_PROCESSOR',
+    { batchSize: 50, maxBatchSize: 500, visibilitySeconds: 30 },
+    source,
+  );
 }

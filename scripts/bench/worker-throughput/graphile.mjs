@@ -1,4 +1,4 @@
-// Usage: node scripts/lib/bench-graphile.mjs <database-url> [jobs=10000] [concurrency=10] [runs=3]
+// Usage: node scripts/bench/worker-throughput/graphile.mjs <database-url> [jobs=10000] [concurrency=10] [runs=3]
 //
 // The reference for `npm run bench:pipeline` part (a): graphile-worker's no-op job throughput
 // with its default settings (pool, poll interval, job fetch) at the given concurrency. Run it
@@ -12,7 +12,7 @@ import { Logger, run, runMigrations } from 'graphile-worker';
 const [url, jobsArg, concurrencyArg, runsArg] = process.argv.slice(2);
 if (!url) {
   console.error(
-    'usage: node scripts/lib/bench-graphile.mjs <database-url> [jobs] [concurrency] [runs]',
+    'usage: node scripts/bench/worker-throughput/graphile.mjs <database-url> [jobs] [concurrency] [runs]',
   );
   process.exit(2);
 }

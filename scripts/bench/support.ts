@@ -1,49 +1,12 @@
-// Helpers for scripts/bench-pipeline.ts: the bench stack's env, bulk users and receipts, kick
-// suppression, unique image bytes, and small statistics. Bench-only; nothing here is deployed.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { link, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+// What the pipeline benchmarks share besides users and tokens (tests/support/users.ts, shared with
+// the end-to-end tests): receipts stored in bulk, kick suppression, unique image bytes, small
+// statistics. Bench-only; nothing here is deployed.
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SignJWT } from 'npm:jose@^6.0.11';
-import type postgres from 'npm:postgres@^3.4.5';
-
-export type Env = Record<string, string>;
-
-/** Parses .tallyq/<profile>/stack.env (KEY=VALUE lines; single-quoted values unquoted). */
-export async function readStackEnv(path: string): Promise<Env> {
-  const env: Env = {};
-  for (const line of (await readFile(path, 'utf8')).split('\n')) {
-    const m = line.match(/^([A-Z0-9_]+)=(.*)$/);
-    if (!m) continue;
-    const v = m[2];
-    env[m[1]] = v.length >= 2 && v.startsWith("'") && v.endsWith("'") ? v.slice(1, -1) : v;
-  }
-  return env;
-}
-
-export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-export type Owner = { id: string; orgId: string };
-
-/** Many users in one statement (the sign-up trigger gives each a personal organisation). */
-export async function createUsers(sql: postgres.Sql, count: number): Promise<Owner[]> {
-  const ids = Array.from({ length: count }, () => randomUUID());
-  await sql`insert into auth.users (id, email, role, aud)
-    select u, 'bench-' || u || '@bench.tallyq.local', 'authenticated', 'authenticated'
-    from unnest(${sql.array(ids)}::uuid[]) as u`;
-  return await sql<Owner[]>`select user_id as id, organisation_id as "orgId"
-    from public.memberships where user_id = any(${sql.array(ids)}::uuid[]) and role = 'owner'`;
-}
-
-export function userJwt(env: Env, sub: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ sub, email: `${sub}@bench.tallyq.local`, role: 'authenticated' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setAudience('authenticated')
-    .setIssuer(`${env.SUPABASE_URL}/auth/v1`)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 3600)
-    .sign(new TextEncoder().encode(env.JWT_SECRET));
-}
+import type postgres from 'postgres';
+import { sha256Hex } from '../../supabase/functions/_shared/crypto/sha256.ts';
+import type { Owner } from '../../tests/support/users.ts';
 
 export type Image = { name: string; bytes: Uint8Array; sha: string; src: string };
 
@@ -54,7 +17,7 @@ export async function stageImages(
 ): Promise<Image[]> {
   await mkdir(dir, { recursive: true });
   return await Promise.all(items.map(async ({ name, bytes }) => {
-    const sha = sha256(bytes);
+    const sha = sha256Hex(bytes);
     const src = join(dir, `${sha}.jpg`);
     if (!(await stat(src).catch(() => null))) await writeFile(src, bytes);
     return { name, bytes, sha, src };
@@ -154,20 +117,5 @@ export function percentile(xs: number[], p: number): number {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function mapPool<T, R>(
-  items: T[],
-  lanes: number,
-  fn: (item: T, i: number) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(lanes, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return out;
-}
+export const loadavg = async () =>
+  (await Deno.readTextFile('/proc/loadavg')).split(' ').slice(0, 3).join(' ');
