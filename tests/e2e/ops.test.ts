@@ -231,3 +231,80 @@ describe('erasure', () => {
     expect((await again.json()).error).toBe('user_not_found');
   });
 });
+
+describe('openapi', () => {
+  it('openapi - the served document is 3.1 and real responses validate against it', async () => {
+    const { default: Ajv2019 } = await import('ajv/dist/2019.js');
+    const { default: addFormats } = await import('ajv-formats');
+    const served = await get('/ops/openapi.json');
+    expect(served.status).toBe(200);
+    const doc = served.body!;
+    expect(doc.openapi).toBe('3.1.0');
+    // deno-lint-ignore no-explicit-any
+    const ajv = new (Ajv2019 as any)({ strict: false, allErrors: true });
+    // deno-lint-ignore no-explicit-any
+    (addFormats as any)(ajv);
+    const check = (schemaName: string, body: unknown) => {
+      const validate = ajv.compile(doc.components.schemas[schemaName]);
+      expect(validate(body), `${schemaName}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    };
+    // the document names the schema of each response we check
+    const responseRef = (path: string, method: string, status: number) =>
+      String(doc.paths[path][method].responses[status].content['application/json'].schema.$ref)
+        .split('/').pop()!;
+
+    const user = await createUser('openapi');
+    const form = new FormData();
+    form.set(
+      'file',
+      new Blob([await readSample('X51005365179') as Uint8Array<ArrayBuffer>], {
+        type: 'image/jpeg',
+      }),
+      'r.jpg',
+    );
+    const created = await fetch(`${FUNCTIONS_URL}/receipts`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${user.jwt}` },
+      body: form,
+    });
+    expect(created.status).toBe(201);
+    const receipt = await created.json();
+    check(responseRef('/receipts', 'post', 201), receipt);
+    await waitSettled([receipt.id]);
+    const auth = { Authorization: `Bearer ${user.jwt}` };
+    check(
+      responseRef('/receipts/{id}', 'get', 200),
+      (await get(`/receipts/${receipt.id}?include=events`, auth)).body,
+    );
+    check(responseRef('/receipts', 'get', 200), (await get('/receipts?limit=5', auth)).body);
+    const missing = await get(`/receipts/${crypto.randomUUID()}`, auth);
+    expect(missing.status).toBe(404);
+    check(responseRef('/receipts/{id}', 'get', 404), missing.body);
+    check(responseRef('/receipts', 'get', 400), (await get('/receipts?limit=0', auth)).body);
+    check(responseRef('/health', 'get', 200), (await get('/health', SERVICE)).body);
+    check(responseRef('/health', 'get', 200), (await get('/health')).body);
+    check(responseRef('/health/live', 'get', 200), (await get('/health/live')).body);
+    check(responseRef('/health/ready', 'get', 200), (await get('/health/ready')).body);
+    check(responseRef('/ops/metrics', 'get', 200), (await get('/ops/metrics', SERVICE)).body);
+    check(responseRef('/ops/metrics', 'get', 403), (await get('/ops/metrics', ANON)).body);
+  });
+
+  it('openapi - a response the document does not allow fails validation (the check can fail)', async () => {
+    const { default: Ajv2019 } = await import('ajv/dist/2019.js');
+    const doc = (await get('/ops/openapi.json')).body!;
+    // deno-lint-ignore no-explicit-any
+    const ajv = new (Ajv2019 as any)({ strict: false });
+    const validate = ajv.compile(doc.components.schemas.Health);
+    expect(validate({ status: 'fine', checks: {}, service: 'tallyq', time: 'now' })).toBe(false);
+    expect(
+      validate({
+        status: 'healthy',
+        checks: {},
+        service: 'tallyq',
+        time: new Date().toISOString(),
+        extra: 1,
+      }),
+    )
+      .toBe(false);
+  });
+});

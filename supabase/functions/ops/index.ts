@@ -6,7 +6,9 @@ import { loadEnv, platformEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
 import { eraseUser } from '../_shared/ops/erasure.ts';
 import { collectMetrics, type DatabaseMetrics } from '../_shared/ops/metrics.ts';
-import { createOpsHandler, erasureRoute } from '../_shared/ops/handler.ts';
+import { createOpsHandler, erasureRoute, type OpsRoute } from '../_shared/ops/handler.ts';
+import { json } from '../_shared/http/errors.ts';
+import { buildOpenApi } from './openapi.ts';
 import { ROUTES } from '../_shared/ratelimit/policy.ts';
 import { rejectionCounter } from '../_shared/ratelimit/rejections.ts';
 import { redisFromEnv } from '../_shared/redis/connect.ts';
@@ -18,6 +20,13 @@ const sql = createDb(env.SUPABASE_DB_URL, { max: 2 });
 const store = storageFromEnv(source).store;
 const redis = redisFromEnv(source, 'ops: rate-limit rejections are not reported');
 const rejections = redis ? rejectionCounter(redis) : undefined;
+
+const document = buildOpenApi(`${env.SUPABASE_URL.replace(/\/$/, '')}/functions/v1`);
+const openApiRoute: OpsRoute = {
+  method: 'GET',
+  pattern: new URLPattern({ pathname: '/ops/openapi.json' }),
+  handle: () => Promise.resolve(json(document, 200, { 'cache-control': 'public, max-age=300' })),
+};
 
 Deno.serve(createOpsHandler({
   isServiceRole: serviceRoleCheck(jwtVerifierFromEnv(source)),
@@ -32,4 +41,5 @@ Deno.serve(createOpsHandler({
       routes: ROUTES,
     }),
   extraRoutes: [erasureRoute((userId) => eraseUser({ sql, store }, userId))],
+  publicRoutes: [openApiRoute],
 }));

@@ -2,6 +2,7 @@
 //   GET  /ops/metrics                   JSON; Prometheus text with Accept: text/plain or
 //                                       ?format=prometheus
 //   POST /ops/erasure {user_id}         GDPR erasure of one person (erasure.ts)
+//   GET  /ops/openapi.json              the API document (public; built in ops/openapi.ts)
 import {
   BadRequest,
   Forbidden,
@@ -11,7 +12,7 @@ import {
   Unauthorized,
   withErrors,
 } from '../http/errors.ts';
-import { z } from 'npm:zod@^3.24.4';
+import { erasureRequest } from './contract.ts';
 import type { ErasureResult } from './erasure.ts';
 import type { OpsMetrics } from './metrics.ts';
 import { PROMETHEUS_CONTENT_TYPE, toPrometheus } from './prometheus.ts';
@@ -27,6 +28,8 @@ export type OpsDeps = {
   metrics: () => Promise<OpsMetrics>;
   /** More routes (erasure, …) composed by the function's wiring. */
   extraRoutes?: OpsRoute[];
+  /** Routes anyone may call (the API document). */
+  publicRoutes?: OpsRoute[];
 };
 
 export function wantsPrometheus(req: Request): boolean {
@@ -53,9 +56,7 @@ export function metricsRoute(metrics: () => Promise<OpsMetrics>): OpsRoute {
   };
 }
 
-export const erasureRequestSchema = z.object({
-  user_id: z.string().uuid(),
-}).strict();
+export const erasureRequestSchema = erasureRequest;
 
 export function erasureRoute(erase: (userId: string) => Promise<ErasureResult>): OpsRoute {
   return {
@@ -75,13 +76,15 @@ export function erasureRoute(erase: (userId: string) => Promise<ErasureResult>):
 }
 
 export function createOpsHandler(deps: OpsDeps): (req: Request) => Promise<Response> {
-  const routes = [metricsRoute(deps.metrics), ...(deps.extraRoutes ?? [])];
+  const publicRoutes = deps.publicRoutes ?? [];
+  const routes = [metricsRoute(deps.metrics), ...(deps.extraRoutes ?? []), ...publicRoutes];
   return withErrors(async (req) => {
     const path = new URL(req.url).pathname.replace(/\/+$/, '');
     const matching = routes.filter((r) => r.pattern.test({ pathname: path }));
     if (matching.length === 0) throw new NotFound('Not found');
     const route = matching.find((r) => r.method === req.method);
     if (!route) throw new MethodNotAllowed(matching.map((r) => r.method));
+    if (publicRoutes.includes(route)) return await route.handle(req, {});
     if (!req.headers.get('authorization') && !req.headers.get('apikey')) {
       throw new Unauthorized('Missing authorization header');
     }

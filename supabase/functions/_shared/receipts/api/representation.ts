@@ -1,13 +1,16 @@
 // How a receipt leaves the API: one JSON shape for every route that returns receipts.
 import { json } from '../../http/errors.ts';
 import type { ReceiptRow } from './repository.ts';
+import type { ReceiptBody } from './contract.ts';
 
-export function present(row: ReceiptRow) {
+/** Typed by the contract (contract.ts): the OpenAPI document describes exactly this shape. */
+export function present(row: ReceiptRow): ReceiptBody {
   return {
     id: row.id,
     organisation_id: row.organisation_id,
     owner_id: row.owner_id,
-    status: row.status,
+    // the database guarantees these shapes (an enum, line_items_is_an_array, jsonb of ratios)
+    status: row.status as ReceiptBody['status'],
     sha256: row.sha256,
     content_type: row.content_type,
     size_bytes: Number(row.size_bytes),
@@ -24,9 +27,9 @@ export function present(row: ReceiptRow) {
       tax: row.tax,
       total: row.total,
       payment_method: row.payment_method,
-      line_items: row.line_items,
+      line_items: row.line_items as unknown[],
     },
-    field_confidence: row.field_confidence,
+    field_confidence: row.field_confidence as Record<string, number>,
     ocr_confidence: row.ocr_confidence === null ? null : Number(row.ocr_confidence),
     processor_version: row.processor_version,
     attempts: row.attempts,

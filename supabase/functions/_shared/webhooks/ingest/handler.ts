@@ -9,7 +9,7 @@ import { assertContentLength, readLimited } from '../../http/body-limit.ts';
 import { json, MethodNotAllowed, PayloadTooLarge, withErrors } from '../../http/errors.ts';
 import type { RateLimitFn } from '../../ratelimit/middleware.ts';
 import type { RouteName } from '../../ratelimit/policy.ts';
-import { extractEvents, parseJsonBody, type Provider } from './events.ts';
+import { extractEvents, parseJsonBody, type Provider, type WebhookAck } from './events.ts';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from './stripe-signature.ts';
 import {
   verifyWhatsAppSignature,
@@ -92,11 +92,13 @@ async function storeDelivery(
 ): Promise<Response> {
   const events = extractEvents(provider, parseJsonBody(rawBody));
   const { received, stored } = await deps.store.insert(events, new Date(verifiedAt));
-  return json(
-    { received: true, duplicate: received > 0 && stored === 0, events: received, stored },
-    200,
-    headers,
-  );
+  const ack: WebhookAck = {
+    received: true,
+    duplicate: received > 0 && stored === 0,
+    events: received,
+    stored,
+  };
+  return json(ack, 200, headers);
 }
 
 function gate(deps: CommonDeps, route: RouteName, req: Request): Promise<Record<string, string>> {

@@ -1,7 +1,6 @@
 // The signed-upload flow for large files: POST /receipts/uploads issues a short-lived URL, the
 // client PUTs the bytes there (PUT /receipts/uploads/<token> when this function serves it: the
 // local storage driver), then POST /receipts/register turns the staged object into a receipt.
-import { z } from 'npm:zod@^3.24.4';
 import { assertContentLength, readLimited } from '../../../http/body-limit.ts';
 import { BadRequest, json, NotFound } from '../../../http/errors.ts';
 import { route } from '../../../http/router.ts';
@@ -16,19 +15,13 @@ import {
   readJson,
   requestedOrganisation,
   unsupportedType,
-  uuid,
 } from '../request.ts';
 import { signUploadToken, verifyUploadToken } from '../upload-token.ts';
+import { createUploadBody, registerUploadBody } from '../contract.ts';
 import { sanitizeFilename, tooLarge } from '../upload.ts';
 
-const uploadsBody = z.object({
-  organisation_id: uuid.optional(),
-}).strict();
-
-const registerBody = z.object({
-  path: z.string().min(1).max(512),
-  original_filename: z.string().max(1024).optional(),
-}).strict();
+const uploadsBody = createUploadBody;
+const registerBody = registerUploadBody;
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /** `<organisation>/<user>/uploads/<uuid>`: where POST /uploads stages a file. */
