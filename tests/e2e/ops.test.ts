@@ -308,3 +308,39 @@ describe('openapi', () => {
       .toBe(false);
   });
 });
+
+describe('correlation ids', () => {
+  it("correlation - the caller's X-Correlation-Id is echoed and reaches the queue message and the uploaded event", async () => {
+    const user = await createUser('correlation');
+    const correlationId = `e2e-${crypto.randomUUID()}`;
+    const form = new FormData();
+    form.set(
+      'file',
+      new Blob([await readSample('X51005433533') as Uint8Array<ArrayBuffer>], {
+        type: 'image/jpeg',
+      }),
+      'r.jpg',
+    );
+    const res = await fetch(`${FUNCTIONS_URL}/receipts`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${user.jwt}`, 'X-Correlation-Id': correlationId },
+      body: form,
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-correlation-id')).toBe(correlationId);
+    const { id } = await res.json();
+    const [event] = await sql`select metadata ->> 'correlation_id' as cid from public.receipt_events
+      where receipt_id = ${id} and event_type = 'uploaded'`;
+    expect(event.cid).toBe(correlationId);
+    const messages = await sql`
+      select message ->> 'correlation_id' as cid from pgmq.q_receipt_ocr where message ->> 'receipt_id' = ${id}
+      union all
+      select message ->> 'correlation_id' from pgmq.a_receipt_ocr where message ->> 'receipt_id' = ${id}`;
+    expect(messages.map((m) => m.cid)).toContain(correlationId);
+    const made = await fetch(`${FUNCTIONS_URL}/receipts?limit=1`, {
+      headers: { Authorization: `Bearer ${user.jwt}` },
+    });
+    await made.body?.cancel();
+    expect(made.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

@@ -8,6 +8,7 @@ import { eraseUser } from '../_shared/ops/erasure.ts';
 import { collectMetrics, type DatabaseMetrics } from '../_shared/ops/metrics.ts';
 import { createOpsHandler, erasureRoute, type OpsRoute } from '../_shared/ops/handler.ts';
 import { json } from '../_shared/http/errors.ts';
+import { withCorrelation } from '../_shared/log/correlation.ts';
 import { buildOpenApi } from './openapi.ts';
 import { ROUTES } from '../_shared/ratelimit/policy.ts';
 import { rejectionCounter } from '../_shared/ratelimit/rejections.ts';
@@ -28,7 +29,7 @@ const openApiRoute: OpsRoute = {
   handle: () => Promise.resolve(json(document, 200, { 'cache-control': 'public, max-age=300' })),
 };
 
-Deno.serve(createOpsHandler({
+Deno.serve(withCorrelation(createOpsHandler({
   isServiceRole: serviceRoleCheck(jwtVerifierFromEnv(source)),
   metrics: () =>
     collectMetrics({
@@ -42,4 +43,4 @@ Deno.serve(createOpsHandler({
     }),
   extraRoutes: [erasureRoute((userId) => eraseUser({ sql, store }, userId))],
   publicRoutes: [openApiRoute],
-}));
+})));

@@ -10,6 +10,7 @@
 import { z } from 'npm:zod@^3.24.4';
 import { jwtVerifierFromEnv } from '../_shared/auth/jwt.ts';
 import { loadEnv } from '../_shared/config/env.ts';
+import { withCorrelation } from '../_shared/log/correlation.ts';
 import { createDb } from '../_shared/db/client.ts';
 import { rateLimitFromEnv } from '../_shared/ratelimit/from-env.ts';
 import { createReceiptsHandler } from '../_shared/receipts/api/handler.ts';
@@ -43,7 +44,8 @@ if (!uploadSecret && !storage.signedUploads) {
 
 const limit = rateLimitFromEnv(source, 'receipts');
 
-Deno.serve(createReceiptsHandler({
+// X-Correlation-Id (or a new one) follows the request into the queue message, audit rows and logs.
+Deno.serve(withCorrelation(createReceiptsHandler({
   repository: postgresReceiptRepository(createDb(env.SUPABASE_DB_URL, { max: 5 })),
   store: storage.store,
   signedUploads: storage.signedUploads,
@@ -55,4 +57,4 @@ Deno.serve(createReceiptsHandler({
     uploadSecret,
     uploadUrlTtlSeconds: env.RECEIPT_UPLOAD_URL_TTL_SECONDS,
   },
-}));
+})));

@@ -2,6 +2,8 @@
 // on the response, put in queue messages and set transaction-locally as tallyq.correlation_id so
 // audit rows written in the same transaction carry it.
 
+import { runWithCorrelationId } from './context.ts';
+
 export const CORRELATION_HEADER = 'x-correlation-id';
 const ACCEPTED_HEADERS = [CORRELATION_HEADER, 'x-request-id'];
 const SANE = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -31,4 +33,19 @@ export function withCorrelationHeader(response: Response, correlationId: string)
     statusText: response.statusText,
     headers,
   });
+}
+
+/**
+ * Wraps a function's handler: the request's correlation id (header or made) is current while it
+ * runs - in database transactions (tallyq.correlation_id), log lines and 500 bodies - and is
+ * echoed on the response.
+ */
+export function withCorrelation(
+  handler: (req: Request) => Promise<Response>,
+): (req: Request) => Promise<Response> {
+  return async (req) => {
+    const correlationId = correlationIdFrom(req.headers);
+    const res = await runWithCorrelationId(correlationId, () => handler(req));
+    return withCorrelationHeader(res, correlationId);
+  };
 }

@@ -1,6 +1,7 @@
 // JSON-lines logger: one object per line with time, level, message, correlation id and whatever
 // context the caller bound (receipt_id, transfer_id, duration_ms). Everything passes the PII
 // scrubber first, so a stray email or token in an error message never reaches the log store.
+import { currentCorrelationId } from './context.ts';
 import { scrub, scrubText } from './scrub.ts';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -34,7 +35,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   const write = (level: Level, message: string, fields: Fields = {}) => {
     if (LEVELS[level] < min) return;
-    const payload = scrub({ ...bound, ...fields }) as Fields;
+    const correlation_id = currentCorrelationId();
+    const payload = scrub({
+      ...(correlation_id ? { correlation_id } : {}),
+      ...bound,
+      ...fields,
+    }) as Fields;
     sink(JSON.stringify({ ts: now().toISOString(), level, msg: scrubText(message), ...payload }));
   };
 
