@@ -7,10 +7,12 @@ const SECRET_DB_PASSWORD = 'pw-' + crypto.randomUUID();
 const WORKER_SECRET = 'ws-' + crypto.randomUUID();
 
 async function sh(args: string[], env: Record<string, string> = {}) {
+  // a clean environment: the test stack's own variables must not stand in for the file's
   const out = await new Deno.Command('bash', {
     args,
     cwd: ROOT,
-    env,
+    env: { PATH: Deno.env.get('PATH') ?? '', ...env },
+    clearEnv: true,
     stdout: 'piped',
     stderr: 'piped',
   })

@@ -105,13 +105,14 @@ stable
 set search_path = ''
 as $$
 declare
+  v_table regclass := to_regclass('public.wallet_transactions');
   v_count bigint;
 begin
-  if to_regclass('public.wallet_transactions') is null then return; end if;
+  if v_table is null then return; end if;
   -- a pending transfer the expiry job should already have voided
-  execute $q$select count(*) from public.wallet_transactions as t
+  execute format($q$select count(*) from %s as t
     where t.kind = 'pending' and t.expires_at < clock_timestamp() - interval '1 minute'
-      and t.status = 'pending'$q$ into v_count;
+      and t.status = 'pending'$q$, v_table) into v_count;
   if v_count > p_threshold then
     return query select ''::text, format('%s pending transfers past their timeout', v_count),
       jsonb_build_object('count', v_count);
@@ -128,10 +129,11 @@ stable
 set search_path = ''
 as $$
 declare
+  v_check regprocedure := to_regprocedure('private.wallet_ledger_violations()');
   v_count bigint;
 begin
-  if to_regprocedure('private.wallet_ledger_violations()') is null then return; end if;
-  execute 'select count(*) from private.wallet_ledger_violations()' into v_count;
+  if v_check is null then return; end if;
+  execute format('select count(*) from %s()', v_check::regproc) into v_count;
   if v_count > p_threshold then
     return query select ''::text, format('%s ledger invariant violations', v_count),
       jsonb_build_object('count', v_count);
@@ -146,10 +148,11 @@ stable
 set search_path = ''
 as $$
 declare
+  v_verify regprocedure := to_regprocedure('private.verify_audit_log(bigint)');
   v_problems jsonb;
 begin
-  if to_regprocedure('private.verify_audit_log(bigint)') is null then return; end if;
-  execute 'select jsonb_agg(to_jsonb(v)) from (select * from private.verify_audit_log() limit 20) as v'
+  if v_verify is null then return; end if;
+  execute format('select jsonb_agg(to_jsonb(v)) from (select * from %s() limit 20) as v', v_verify::regproc)
     into v_problems;
   if jsonb_array_length(coalesce(v_problems, '[]')) > p_threshold then
     return query select ''::text, 'The audit log hash chain does not verify', jsonb_build_object('problems', v_problems);
@@ -199,34 +202,36 @@ set search_path = ''
 as $$
 declare
   v_rule private.alert_rules;
+  v_breaches jsonb := '[]'::jsonb;
+  v_part jsonb;
   v_fired integer := 0;
   v_resolved integer := 0;
   v_alert private.alerts;
 begin
-  create temp table if not exists pg_temp.breaches (rule text, subject text, severity text, summary text, details jsonb)
-    on commit drop;
-  truncate pg_temp.breaches;
   for v_rule in select * from private.alert_rules as r where r.enabled order by r.rule loop
     if to_regprocedure(format('private.alert_rule_%s(numeric)', v_rule.rule)) is null then
       raise warning 'alert rule % has no function private.alert_rule_%(numeric)', v_rule.rule, v_rule.rule;
       continue;
     end if;
     execute format(
-      'insert into pg_temp.breaches select %L, b.subject, %L, b.summary, b.details from private.%I($1) as b',
+      $q$select coalesce(jsonb_agg(jsonb_build_object('rule', %L, 'subject', b.subject,
+        'severity', %L, 'summary', b.summary, 'details', b.details)), '[]') from private.%I($1) as b$q$,
       v_rule.rule, v_rule.severity, 'alert_rule_' || v_rule.rule)
-      using v_rule.threshold;
+      into v_part using v_rule.threshold;
+    v_breaches := v_breaches || v_part;
   end loop;
 
   -- still firing: refresh what it says
   update private.alerts as a
   set last_seen_at = clock_timestamp(), summary = b.summary, details = b.details
-  from pg_temp.breaches as b
+  from jsonb_to_recordset(v_breaches) as b (rule text, subject text, severity text, summary text, details jsonb)
   where a.status = 'firing' and a.rule = b.rule and a.subject = b.subject;
 
   -- newly firing
   for v_alert in
     insert into private.alerts (rule, subject, severity, summary, details)
-    select b.rule, b.subject, b.severity, b.summary, b.details from pg_temp.breaches as b
+    select b.rule, b.subject, b.severity, b.summary, b.details
+    from jsonb_to_recordset(v_breaches) as b (rule text, subject text, severity text, summary text, details jsonb)
     on conflict (rule, subject) where status = 'firing' do nothing
     returning *
   loop
@@ -239,7 +244,9 @@ begin
     update private.alerts as a
     set status = 'resolved', resolved_at = clock_timestamp()
     where a.status = 'firing'
-      and not exists (select 1 from pg_temp.breaches as b where b.rule = a.rule and b.subject = a.subject)
+      and not exists (
+        select 1 from jsonb_to_recordset(v_breaches) as b (rule text, subject text)
+        where b.rule = a.rule and b.subject = a.subject)
     returning a.*
   loop
     v_resolved := v_resolved + 1;

@@ -137,7 +137,8 @@ set search_path = ''
 as $$
 declare
   v_receipts uuid[];
-  v_counts jsonb := '{}';
+  v_counts jsonb := '{}'::jsonb;
+  v_erase_audit regprocedure := to_regprocedure('private.erase_audit_personal_data(uuid)');
   v_n bigint;
   v_queue text;
 begin
@@ -175,8 +176,8 @@ begin
 
   -- the audit log keeps its rows (and its hash chain); their personal part is destroyed when the
   -- audit log has one (20261128200100_audit_log_context.sql)
-  if to_regprocedure('private.erase_audit_personal_data(uuid)') is not null then
-    execute 'select private.erase_audit_personal_data($1)' into v_n using p_user_id;
+  if v_erase_audit is not null then
+    execute format('select %s($1)', v_erase_audit::regproc) into v_n using p_user_id;
     v_counts := v_counts || jsonb_build_object('audit_personal_rows', v_n);
   end if;
 
