@@ -291,9 +291,12 @@ describe('openapi', () => {
 
   it('openapi - a response the document does not allow fails validation (the check can fail)', async () => {
     const { default: Ajv2019 } = await import('ajv/dist/2019.js');
+    const { default: addFormats } = await import('ajv-formats');
     const doc = (await get('/ops/openapi.json')).body!;
     // deno-lint-ignore no-explicit-any
     const ajv = new (Ajv2019 as any)({ strict: false });
+    // deno-lint-ignore no-explicit-any
+    (addFormats as any)(ajv);
     const validate = ajv.compile(doc.components.schemas.Health);
     expect(validate({ status: 'fine', checks: {}, service: 'tallyq', time: 'now' })).toBe(false);
     expect(

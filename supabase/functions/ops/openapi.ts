@@ -28,10 +28,10 @@ import {
 
 type Json = Record<string, unknown>;
 
-/** JSON Schema (2019-09 vocabulary, valid in OpenAPI 3.1) of what a sender puts on the wire. */
+/** JSON Schema (the draft-07 subset that OpenAPI 3.1's 2020-12 dialect accepts as is) of what a sender puts on the wire. */
 export function jsonSchema(schema: ZodTypeAny): Json {
   const out = zodToJsonSchema(schema, {
-    target: 'jsonSchema2019-09',
+    target: 'jsonSchema7',
     $refStrategy: 'none',
     effectStrategy: 'input',
   }) as Json;
