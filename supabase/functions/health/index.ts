@@ -1,5 +1,5 @@
 // Health: wiring only (routes in _shared/health/handler.ts). Probes the database (critical, 5 s),
-// Redis (not probed when none is configured, see redis/connect.ts), storage and the Textract
+// Redis (`not_configured` when the deployment has none, see redis/connect.ts), storage and the Textract
 // endpoint (3 s each). verify_jwt = false: load balancers and Kubernetes probes send no token; the
 // service role sees details.
 import { z } from 'npm:zod@^3.24.4';
@@ -11,10 +11,10 @@ import type { Probe } from '../_shared/health/checks.ts';
 import { createHealthHandler } from '../_shared/health/handler.ts';
 import {
   databaseProbe,
+  notConfiguredProbe,
   redisProbe,
   storageProbe,
   textractProbe,
-  unconfiguredProbe,
 } from '../_shared/health/probes.ts';
 import { redisFromEnv } from '../_shared/redis/connect.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
@@ -26,17 +26,15 @@ const env = loadEnv({
   TEXTRACT_ENDPOINT: z.string().url().optional(),
 }, source);
 const sql = createDb(env.SUPABASE_DB_URL, { max: 2 });
-const redis = redisFromEnv(source, 'health: Redis is not probed');
+const redis = redisFromEnv(source, 'health');
 const textractEndpoint = env.TEXTRACT_ENDPOINT ??
   (env.AWS_REGION ? `https://textract.${env.AWS_REGION}.amazonaws.com` : undefined);
 
 const probes: Probe[] = [
   databaseProbe(sql),
-  ...(redis ? [redisProbe(redis)] : []),
+  redis ? redisProbe(redis) : notConfiguredProbe('redis'),
   storageProbe(storageFromEnv(source).store),
-  textractEndpoint
-    ? textractProbe(textractEndpoint)
-    : unconfiguredProbe('textract', 'TEXTRACT_ENDPOINT or AWS_REGION is not set'),
+  textractEndpoint ? textractProbe(textractEndpoint) : notConfiguredProbe('textract'),
 ];
 
 Deno.serve(

@@ -21,7 +21,7 @@ const env = loadEnv(platformEnv, source);
 const config = loadReceiptWorkerConfig(source);
 const textractConfig = loadTextractConfig(source);
 const sql = createDb(env.SUPABASE_DB_URL, { max: 4 });
-const redis = redisFromEnv(source, 'receipt-worker: no shared Textract TPS budget');
+const redis = redisFromEnv(source, 'receipt-worker');
 const governor = redis
   ? createTextractGovernor(redis, {
     region: textractConfig.region,

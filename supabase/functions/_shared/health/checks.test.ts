@@ -70,3 +70,14 @@ Deno.test('runProbes - a probe that never settles is down at its own deadline, a
   assert.ok(took < 1000, `answered after ${took} ms`);
   assert.equal(aborted, true);
 });
+
+Deno.test('runProbes - a dependency the deployment does not configure is reported, never probed, not a fault', async () => {
+  const report = await runProbes([up('database', true), {
+    name: 'redis',
+    critical: false,
+    timeoutMs: 1000,
+    run: null,
+  }]);
+  assert.equal(report.status, 'healthy');
+  assert.equal(report.checks.redis.status, 'not_configured');
+});

@@ -3,7 +3,7 @@
 // one makes it degraded (it still serves: rate limits fail open or closed per route, OCR waits in
 // the queue, reads do not touch storage).
 
-export type CheckStatus = 'up' | 'down';
+export type CheckStatus = 'up' | 'down' | 'not_configured';
 export type OverallStatus = 'healthy' | 'degraded' | 'unhealthy';
 
 export type CheckResult = {
@@ -20,8 +20,12 @@ export type Probe = {
   name: string;
   critical: boolean;
   timeoutMs: number;
-  /** Resolves when the dependency answered; the signal aborts when the deadline passes. */
-  run: (signal: AbortSignal) => Promise<unknown>;
+  /**
+   * Resolves when the dependency answered; the signal aborts when the deadline passes. null: the
+   * deployment chose not to configure it (no Redis): reported `not_configured`, never probed, not
+   * a fault.
+   */
+  run: ((signal: AbortSignal) => Promise<unknown>) | null;
 };
 
 export class ProbeTimeout extends Error {
@@ -32,6 +36,9 @@ export class ProbeTimeout extends Error {
 }
 
 async function runOne(probe: Probe): Promise<CheckResult> {
+  const base = { critical: probe.critical, timeout_ms: probe.timeoutMs };
+  const run = probe.run;
+  if (run === null) return { status: 'not_configured', latency_ms: 0, ...base };
   const started = performance.now();
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -41,9 +48,8 @@ async function runOne(probe: Probe): Promise<CheckResult> {
       reject(new ProbeTimeout(probe.timeoutMs));
     }, probe.timeoutMs);
   });
-  const base = { critical: probe.critical, timeout_ms: probe.timeoutMs };
   try {
-    await Promise.race([Promise.resolve().then(() => probe.run(controller.signal)), deadline]);
+    await Promise.race([Promise.resolve().then(() => run(controller.signal)), deadline]);
     return { status: 'up', latency_ms: elapsed(started), ...base };
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);

@@ -52,12 +52,7 @@ export function textractProbe(
   };
 }
 
-/** A probe for a dependency that is not configured: reported down with the reason. */
-export function unconfiguredProbe(name: string, reason: string): Probe {
-  return {
-    name,
-    critical: false,
-    timeoutMs: DEPENDENCY_TIMEOUT_MS,
-    run: () => Promise.reject(new Error(reason)),
-  };
+/** A dependency this deployment does not configure: reported `not_configured`, never probed. */
+export function notConfiguredProbe(name: string): Probe {
+  return { name, critical: false, timeoutMs: DEPENDENCY_TIMEOUT_MS, run: null };
 }

@@ -3,7 +3,7 @@
 import { z } from 'npm:zod@^3.24.4';
 
 const check = z.object({
-  status: z.enum(['up', 'down']),
+  status: z.enum(['up', 'down', 'not_configured']),
   critical: z.boolean().optional().describe('service role only'),
   latency_ms: z.number().optional().describe('service role only'),
   timeout_ms: z.number().int().optional().describe('service role only'),

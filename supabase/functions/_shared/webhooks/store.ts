@@ -5,6 +5,7 @@
 //   (supabase/migrations/20261122000330_webhook_processor_api.sql).
 import type postgres from 'npm:postgres@^3.4.5';
 import { asServiceRole, type Sql } from '../db/client.ts';
+import { settleBatch } from '../queue/settle.ts';
 import type { WebhookEventRecord } from './ingest/events.ts';
 import type { ClaimedWebhookEvent, ProcessorQueue, WebhookOutcome } from './processor/processor.ts';
 
@@ -68,16 +69,7 @@ export function postgresProcessorQueue(sql: Sql): ProcessorQueue {
         occurred_at: new Date(r.occurred_at).toISOString(),
       }));
     },
-    async settle(outcomes: WebhookOutcome[], maxAttempts) {
-      if (outcomes.length === 0) return {};
-      const rows = await asServiceRole(
-        sql,
-        (tx) =>
-          tx`select private.settle_webhook_batch(${
-            sql.json(outcomes as unknown as postgres.JSONValue)
-          }, ${maxAttempts}::integer) as counts`,
-      );
-      return (rows[0]?.counts ?? {}) as Record<string, number>;
-    },
+    settle: (outcomes: WebhookOutcome[], maxAttempts) =>
+      settleBatch(sql, 'private.settle_webhook_batch', outcomes, maxAttempts),
   };
 }
