@@ -3,8 +3,11 @@
 -- (pg_stat_xact_user_tables) show no sequential scan of any big table - indexes only.
 begin;
 \ir ../00_helpers/tests_schema.psql
+\ir ../receipts/fixtures.psql
 select plan(6);
 select tests.seed_tenancy() as acme_id \gset
+select tests.isolate_receipt_pipeline(); -- a used database's receipts and messages do not count
+delete from private.metric_samples;
 
 set local session_replication_role = replica; -- bulk fixtures without the pipeline's triggers
 insert into public.receipts (organisation_id, owner_id, storage_path, sha256, content_type, size_bytes,
