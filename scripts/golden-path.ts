@@ -3,13 +3,24 @@
 //
 // The main user journey against any deployment (the local stack by default, env from
 // .tallyq/<profile>/stack.env): readiness → upload a receipt → poll until it settles → its fields;
-// then, when the deployment has the wallet, fund it through a signed test payment webhook →
-// transfer → balances; finally health again. One JSON line per step; exit 1 on the first failure.
+// then, when the deployment has the wallet, fund it through a Stripe-signed test payment webhook →
+// the balance shows the credit (a transfer needs a second user: not scripted yet); finally health. One JSON line per step; exit 1 on the first failure.
 // Env: SUPABASE_URL (when no argument), DEMO_USER_JWT (a user's access token),
-// GOLDEN_PATH_RECEIPT (an image, default the first sample fixture), GOLDEN_PATH_TIMEOUT_MS (90000).
+// GOLDEN_PATH_RECEIPT (an image, default the first sample fixture), GOLDEN_PATH_TIMEOUT_MS (90000),
+// DEMO_USER_ID + STRIPE_WEBHOOK_SECRETS to fund the wallet (else that part is skipped).
+import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 type Json = Record<string, unknown>;
+
+/** The EUR account's posted balance in minor units, from GET /wallet/accounts (0 without one). */
+function eurPosted(body: unknown): number {
+  const data = ((body as Json).data ?? []) as Json[];
+  const eur = data.find((a) => a.currency === 'EUR');
+  const posted = eur?.posted_minor ?? eur?.posted_balance_minor ??
+    (eur?.posted as Json)?.amount_minor;
+  return Number(posted ?? 0);
+}
 const SETTLED = ['ocr_done', 'needs_review', 'failed'];
 
 export type Step = { step: string; ok: boolean; ms: number; detail?: Json };
@@ -20,6 +31,8 @@ export async function goldenPath(opts: {
   receipt: Uint8Array;
   timeoutMs?: number;
   report?: (s: Step) => void;
+  /** Fund the wallet through a Stripe-signed test webhook (local stack, staging). */
+  fund?: { userId: string; stripeSecret: string };
 }): Promise<Step[]> {
   const fn = `${opts.baseUrl.replace(/\/$/, '')}/functions/v1`;
   const user = { Authorization: `Bearer ${opts.userJwt}` };
@@ -84,9 +97,50 @@ export async function goldenPath(opts: {
   });
   await step('wallet', async () => {
     const probe = await fetch(`${fn}/wallet/accounts`, { headers: user });
-    await probe.body?.cancel();
-    if (probe.status === 404) return { skipped: 'this deployment has no wallet function' };
-    throw new Error(`wallet journey not implemented against HTTP ${probe.status} yet`);
+    if (probe.status === 404) {
+      await probe.body?.cancel();
+      return { skipped: 'this deployment has no wallet function' };
+    }
+    if (!opts.fund) return { skipped: 'no Stripe webhook secret to fund the wallet with' };
+    const before = eurPosted(await probe.json());
+    // fund through the real path: a Stripe-signed payment_intent.succeeded delivery
+    const amount = 1000;
+    const now = Math.floor(Date.now() / 1000);
+    const id = crypto.randomUUID().replaceAll('-', '');
+    const event = JSON.stringify({
+      id: `evt_golden_${id}`,
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      created: now,
+      livemode: false,
+      data: {
+        object: {
+          id: `pi_golden_${id}`,
+          object: 'payment_intent',
+          amount,
+          amount_received: amount,
+          currency: 'eur',
+          status: 'succeeded',
+          metadata: { tallyq_user_id: opts.fund.userId },
+          created: now,
+        },
+      },
+    });
+    const sig = createHmac('sha256', opts.fund.stripeSecret).update(`${now}.${event}`).digest(
+      'hex',
+    );
+    await call('/payments-webhook', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': `t=${now},v1=${sig}` },
+      body: event,
+    });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const after = eurPosted((await call('/wallet/accounts', { headers: user })).body);
+      if (after === before + amount) return { funded_minor: amount, eur_posted_minor: after };
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(`the wallet was not credited ${amount} within 60 s (had ${before})`);
   });
   await step('health', async () => (await call('/health')).body);
   return steps;
@@ -108,6 +162,12 @@ if (import.meta.main) {
       receipt: new Uint8Array(await readFile(receiptPath)),
       timeoutMs: Number(Deno.env.get('GOLDEN_PATH_TIMEOUT_MS') ?? 90_000),
       report: (s) => console.log(JSON.stringify(s)),
+      fund: Deno.env.get('DEMO_USER_ID') && Deno.env.get('STRIPE_WEBHOOK_SECRETS')
+        ? {
+          userId: Deno.env.get('DEMO_USER_ID')!,
+          stripeSecret: Deno.env.get('STRIPE_WEBHOOK_SECRETS')!.split(',')[0],
+        }
+        : undefined,
     });
     console.log(JSON.stringify({ golden_path: 'passed', base_url: baseUrl }));
   } catch {

@@ -36,7 +36,7 @@ const timestamp = z.string().datetime({ offset: true });
 export const receiptBody = z.object({
   id: z.string().uuid(),
   organisation_id: z.string().uuid(),
-  owner_id: z.string().uuid(),
+  owner_id: z.string().uuid().nullable().describe('null once the uploader was deleted'),
   status: receiptStatus,
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   content_type: z.string(),

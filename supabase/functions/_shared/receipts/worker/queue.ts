@@ -6,11 +6,12 @@ import type { ClaimedReceipt, SettledOutcome, WorkerQueue } from './worker.ts';
 
 export function postgresWorkerQueue(sql: Sql): WorkerQueue {
   return {
-    async claim(qty, vtSeconds) {
+    async claim(qty, vtSeconds, maxDeliveries) {
       const rows = await asServiceRole(
         sql,
         (tx) =>
-          tx`select * from private.claim_receipt_batch(${qty}::integer, ${vtSeconds}::integer)`,
+          tx`select * from private.claim_receipt_batch(${qty}::integer, ${vtSeconds}::integer,
+                                                       ${maxDeliveries}::integer)`,
       );
       return rows as unknown as ClaimedReceipt[];
     },
