@@ -13,17 +13,21 @@ import {
   loadMessagingWebhookConfig,
 } from '../_shared/webhooks/ingest/handler.ts';
 import { postgresWebhookStore } from '../_shared/webhooks/store.ts';
+import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
-const env = {
-  ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
-  ...loadMessagingWebhookConfig(source),
-};
 
-Deno.serve(createMessagingWebhookHandler({
-  store: postgresWebhookStore(createDb(env.SUPABASE_DB_URL, { max: 4 })),
-  rateLimit: rateLimitFromEnv(source, 'messaging-webhook'),
-  verifyToken: env.WHATSAPP_VERIFY_TOKEN,
-  appSecrets: env.WHATSAPP_APP_SECRET,
-  maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+Deno.serve(buildOrExplain('messaging-webhook', () => {
+  const env = {
+    ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
+    ...loadMessagingWebhookConfig(source),
+  };
+
+  return createMessagingWebhookHandler({
+    store: postgresWebhookStore(createDb(env.SUPABASE_DB_URL, { max: 4 })),
+    rateLimit: rateLimitFromEnv(source, 'messaging-webhook'),
+    verifyToken: env.WHATSAPP_VERIFY_TOKEN,
+    appSecrets: env.WHATSAPP_APP_SECRET,
+    maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+  });
 }));

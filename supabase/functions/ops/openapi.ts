@@ -144,7 +144,10 @@ function receiptPaths(): Json {
         security: user,
         requestBody: body('CreateUpload', 'Where the receipt belongs'),
         responses: {
-          201: { description: 'Upload URL, method, headers, expiry' },
+          201: {
+            description:
+              'Upload URL, method, the exact headers to send, accepted content_types, expiry',
+          },
           ...errors(400, 401, 403),
         },
       },
@@ -165,7 +168,7 @@ function receiptPaths(): Json {
         responses: {
           201: body('Receipt', 'Stored and queued for OCR'),
           200: body('Receipt', 'The receipt this file already is'),
-          ...errors(400, 401, 403, 404, 415, 422),
+          ...errors(400, 401, 403, 404, 409, 415, 422),
         },
       },
     },

@@ -15,41 +15,45 @@ import { withArchiveFallback } from '../_shared/storage/archive-fallback.ts';
 import { createTextractClient, loadTextractConfig } from '../_shared/textract/client.ts';
 import { createTextractGovernor, loadGovernorConfig } from '../_shared/textract/governor.ts';
 import { timedTextract } from '../_shared/textract/timed.ts';
+import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
-const env = loadEnv(platformEnv, source);
-const config = loadReceiptWorkerConfig(source);
-const textractConfig = loadTextractConfig(source);
-const sql = createDb(env.SUPABASE_DB_URL, { max: 4 });
-const redis = redisFromEnv(source, 'receipt-worker');
-const governor = redis
-  ? createTextractGovernor(redis, {
-    region: textractConfig.region,
-    limits: loadGovernorConfig(source),
-  })
-  : undefined;
-const logger = createLogger({ fields: { fn: 'receipt-worker' } });
-// Textract latency samples, written once per drain (ops metrics: textract latency p50/p95).
-const samples = sampleBuffer(postgresSampleWriter(sql));
-const worker = createReceiptWorker(config, {
-  queue: postgresWorkerQueue(sql),
-  // artifacts moved to archive/ by retention are still read for re-derivation
-  blobs: withArchiveFallback(storageFromEnv(source).store),
-  textract: timedTextract(
-    createTextractClient(textractConfig, { governor }),
-    (ms) => samples.add('textract_ms', ms),
-  ),
-  log: (msg, extra) => logger.info(msg, extra),
-});
-// Each drain (it runs in the background after the 202) ends by writing its samples.
-const drainAndRecord = async () => {
-  try {
-    return await worker.run();
-  } finally {
-    await samples.flush().catch((err) =>
-      logger.warn('metric samples not recorded', { error: err })
-    );
-  }
-};
 
-Deno.serve(createConsumerHandler(config.secret, drainAndRecord));
+Deno.serve(buildOrExplain('receipt-worker', () => {
+  const env = loadEnv(platformEnv, source);
+  const config = loadReceiptWorkerConfig(source);
+  const textractConfig = loadTextractConfig(source);
+  const sql = createDb(env.SUPABASE_DB_URL, { max: 4 });
+  const redis = redisFromEnv(source, 'receipt-worker');
+  const governor = redis
+    ? createTextractGovernor(redis, {
+      region: textractConfig.region,
+      limits: loadGovernorConfig(source),
+    })
+    : undefined;
+  const logger = createLogger({ fields: { fn: 'receipt-worker' } });
+  // Textract latency samples, written once per drain (ops metrics: textract latency p50/p95).
+  const samples = sampleBuffer(postgresSampleWriter(sql));
+  const worker = createReceiptWorker(config, {
+    queue: postgresWorkerQueue(sql),
+    // artifacts moved to archive/ by retention are still read for re-derivation
+    blobs: withArchiveFallback(storageFromEnv(source).store),
+    textract: timedTextract(
+      createTextractClient(textractConfig, { governor }),
+      (ms) => samples.add('textract_ms', ms),
+    ),
+    log: (msg, extra) => logger.info(msg, extra),
+  });
+  // Each drain (it runs in the background after the 202) ends by writing its samples.
+  const drainAndRecord = async () => {
+    try {
+      return await worker.run();
+    } finally {
+      await samples.flush().catch((err) =>
+        logger.warn('metric samples not recorded', { error: err })
+      );
+    }
+  };
+
+  return createConsumerHandler(config.secret, drainAndRecord);
+}));

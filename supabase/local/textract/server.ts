@@ -18,6 +18,7 @@
 //   TEXTRACT_ADMIN_TOKEN  enables GET/POST/DELETE /__faults and GET/DELETE /__stats
 //                         (Authorization: Bearer <token>); without it they answer 404
 //   TEXTRACT_S3_DIR  folder standing in for S3 buckets
+//   TEXTRACT_JOBS_DIR  where async jobs are kept across restarts (see jobs.ts)
 
 import { Buffer } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
@@ -32,7 +33,7 @@ import type {
 import { toBlocks } from './blocks.ts';
 import { detectFormat, DocumentError, pdfPageCount, rasterisePdf } from './documents.ts';
 import { FaultInjector, faultsSchema } from './faults.ts';
-import { decodeNextToken, encodeNextToken, JobStore } from './jobs.ts';
+import { decodeNextToken, encodeNextToken, type Job, JobStore } from './jobs.ts';
 import { OcrCache, type TextractMode } from './ocr-cache.ts';
 import { sha256Hex } from '../../functions/_shared/crypto/sha256.ts';
 import { verifySigV4 } from './sigv4.ts';
@@ -68,6 +69,8 @@ export interface LocalTextractOptions {
   faults: FaultInjector;
   adminToken?: string;
   s3Dir?: string;
+  /** Where jobs are kept across restarts (TEXTRACT_JOBS_DIR); unset: in memory only. */
+  jobsDir?: string;
   log: (line: string) => void;
 }
 
@@ -130,7 +133,7 @@ export interface LocalTextract {
 
 export function createLocalTextract(opts: LocalTextractOptions): LocalTextract {
   const sem = new Semaphore(Math.max(1, opts.concurrency));
-  const jobs = new JobStore();
+  const jobs = new JobStore(500, opts.jobsDir);
   const calls: Record<string, number> = {};
 
   // ------------------------------------------------------------------ documents and OCR
@@ -279,21 +282,10 @@ export function createLocalTextract(opts: LocalTextractOptions): LocalTextract {
     };
   }
 
-  async function startExpenseAnalysis(input: Record<string, unknown>): Promise<Out> {
-    const token = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : '';
-    if (token) {
-      const earlier = jobs.byToken(token);
-      if (earlier) return { body: { JobId: earlier.id } };
-    }
-    const bytes = await loadDocument(input.DocumentLocation, ASYNC_MAX_BYTES);
+  /** The work of one async job over its document (also what a restart resumes). */
+  function runJob(bytes: Uint8Array): (job: Job) => Promise<void> {
     const format = detectFormat(bytes);
-    if (format === null) {
-      throw new DocumentError(
-        'UnsupportedDocumentException',
-        'Request has unsupported document format',
-      );
-    }
-    const job = jobs.start(async (job) => {
+    return async (job) => {
       const images = format === 'pdf' ? await rasterisePdf(bytes) : [bytes];
       job.pages = images.length;
       const results = await Promise.allSettled(
@@ -311,7 +303,24 @@ export function createLocalTextract(opts: LocalTextractOptions): LocalTextract {
       }
       if (bad.length) job.warnings.push({ ErrorCode: 'TEXTRACT_BAD_PAGE', Pages: bad });
       job.status = bad.length ? 'PARTIAL_SUCCESS' : 'SUCCEEDED';
-    }, token || undefined);
+    };
+  }
+
+  async function startExpenseAnalysis(input: Record<string, unknown>): Promise<Out> {
+    const token = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : '';
+    if (token) {
+      const earlier = jobs.byToken(token);
+      if (earlier) return { body: { JobId: earlier.id } };
+    }
+    const bytes = await loadDocument(input.DocumentLocation, ASYNC_MAX_BYTES);
+    const format = detectFormat(bytes);
+    if (format === null) {
+      throw new DocumentError(
+        'UnsupportedDocumentException',
+        'Request has unsupported document format',
+      );
+    }
+    const job = jobs.start(runJob(bytes), token || undefined, bytes);
     job.done.then(() => opts.log(`job ${job.id} ${job.status} pages=${job.pages}`));
     return { body: { JobId: job.id } };
   }
@@ -495,6 +504,8 @@ export function createLocalTextract(opts: LocalTextractOptions): LocalTextract {
     }
   }
 
+  const resumed = jobs.resume(runJob);
+  if (resumed) opts.log(`resumed ${resumed} job(s) that were running before a restart`);
   return { handler, jobs, faults: opts.faults, stats: () => ({ ...calls }) };
 }
 
@@ -513,6 +524,7 @@ const envSchema = z.object({
   TALLYQ_OCR_ENGINE: z.enum(['tesseract', 'paddle', 'combined']).default('combined'),
   TEXTRACT_ADMIN_TOKEN: z.string().min(16).optional(),
   TEXTRACT_S3_DIR: z.string().min(1).optional(),
+  TEXTRACT_JOBS_DIR: z.string().min(1).optional(),
   TEXTRACT_LOG: z.enum(['0', '1']).default('1'),
 });
 
@@ -563,6 +575,7 @@ export async function startLocalTextract(
     faults: FaultInjector.fromEnv(env.TEXTRACT_FAULTS),
     adminToken: e.TEXTRACT_ADMIN_TOKEN,
     s3Dir: e.TEXTRACT_S3_DIR,
+    jobsDir: e.TEXTRACT_JOBS_DIR,
     ...overrides,
     log,
   };

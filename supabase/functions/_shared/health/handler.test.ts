@@ -6,7 +6,7 @@ import { createDb } from '../db/client.ts';
 import { createTcpRedis } from '../redis/tcp.ts';
 import { freePort } from '../redis/testing.ts';
 import { createHealthHandler } from './handler.ts';
-import { databaseProbe, redisProbe, textractProbe } from './probes.ts';
+import { databaseProbe, notConfiguredProbe, redisProbe, textractProbe } from './probes.ts';
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const DB_URL = Deno.env.get('SUPABASE_DB_URL');
@@ -194,4 +194,37 @@ Deno.test('health - other methods 405, unknown subpaths 404', async () => {
   const nf = await get(handler, '/nope');
   assert.equal(nf.status, 404);
   assert.equal((await nf.json()).error, 'not_found');
+});
+
+Deno.test('health - preflight without credentials: 204 with CORS headers, no probe runs', async () => {
+  let probed = 0;
+  const handler = createHealthHandler({
+    probes: [{
+      name: 'database',
+      critical: true,
+      timeoutMs: 100,
+      run: () => (probed++, Promise.resolve(1)),
+    }],
+    isServiceRole: asOperator(false),
+  });
+  const res = await handler(new Request('http://local/health', { method: 'OPTIONS' }));
+  assert.equal(res.status, 204);
+  assert.equal(res.headers.get('access-control-allow-origin'), '*');
+  assert.match(res.headers.get('access-control-allow-headers') ?? '', /authorization/);
+  assert.equal(probed, 0);
+});
+
+Deno.test('health - no Redis configured: healthy, redis not_configured, no token needed', async () => {
+  const handler = createHealthHandler({
+    probes: [databaseProbe(alwaysUpDb), notConfiguredProbe('redis')],
+    isServiceRole: asOperator(false),
+  });
+  for (const path of ['', '/ready']) {
+    const res = await get(handler, path);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    const body = await res.json();
+    assert.equal(body.status, 'healthy');
+    assert.deepEqual(body.checks.redis, { status: 'not_configured' });
+  }
 });

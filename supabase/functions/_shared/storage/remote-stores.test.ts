@@ -139,4 +139,7 @@ Deno.test('s3 - signed upload is a presigned PUT URL with the requested expiry',
   assert.equal(url.searchParams.get('X-Amz-Expires'), '600');
   assert.ok(url.searchParams.get('X-Amz-Signature'));
   assert.equal(signed.token, url.searchParams.get('X-Amz-Signature'));
+  // Single-use: the URL can only create the object, and the response tells the client the header.
+  assert.match(url.searchParams.get('X-Amz-SignedHeaders') ?? '', /if-none-match/);
+  assert.deepEqual(signed.headers, { 'if-none-match': '*' });
 });

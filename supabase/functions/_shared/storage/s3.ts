@@ -90,8 +90,11 @@ export function s3BlobStore(config: S3Config): BlobStore & SignedUploadIssuer {
     async createSignedUpload(path, { expiresInSeconds }): Promise<SignedUpload> {
       const url = new URL(objectUrl(path));
       url.searchParams.set('X-Amz-Expires', String(expiresInSeconds));
+      // If-None-Match: * is signed into the URL, so the URL can only create the object, once: a
+      // second PUT (or one without the header) fails.
       const signed = await client.sign(url.toString(), {
         method: 'PUT',
+        headers: { 'if-none-match': '*' },
         aws: { signQuery: true, allHeaders: false },
       });
       const signedUrl = new URL(signed.url);
@@ -99,6 +102,7 @@ export function s3BlobStore(config: S3Config): BlobStore & SignedUploadIssuer {
         url: signed.url,
         token: signedUrl.searchParams.get('X-Amz-Signature') ?? '',
         expiresAt: new Date(Date.now() + expiresInSeconds * 1000),
+        headers: { 'if-none-match': '*' },
       };
     },
   };

@@ -30,7 +30,16 @@ export const registerUploadBody = z.object({
 }).strict();
 
 // ---- responses --------------------------------------------------------------------------
-const money = z.string().regex(/^\d+(\.\d+)?$/).nullable().describe('Decimal as a string');
+// Money (money.ts): an integer in the currency's minor units; `currency_minor_unit` says how many
+// decimal digits that is (12.30 USD is 1230 with currency_minor_unit 2; JPY 0, BHD 3).
+const minorUnits = z.number().int().describe(
+  "Integer amount in the currency's minor units (divide by 10 ** currency_minor_unit)",
+);
+const money = minorUnits.nullable();
+const lineItem = z.object({
+  unit_price: money,
+  amount: money,
+}).passthrough().describe('A line item as read; unit_price and amount in minor units');
 const timestamp = z.string().datetime({ offset: true });
 
 export const receiptBody = z.object({
@@ -50,11 +59,14 @@ export const receiptBody = z.object({
     receipt_date: z.string().nullable(),
     receipt_time: z.string().nullable(),
     currency: z.string().nullable(),
+    currency_minor_unit: z.number().int().min(0).max(4).describe(
+      'Decimal digits of the currency (ISO 4217; 2 when the currency is unknown)',
+    ),
     subtotal: money,
     tax: money,
     total: money,
     payment_method: z.string().nullable(),
-    line_items: z.array(z.unknown()),
+    line_items: z.array(lineItem),
   }),
   field_confidence: z.record(z.number()),
   ocr_confidence: z.number().min(0).max(1).nullable(),

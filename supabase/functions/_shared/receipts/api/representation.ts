@@ -1,5 +1,7 @@
-// How a receipt leaves the API: one JSON shape for every route that returns receipts.
+// How a receipt leaves the API: one JSON shape for every route that returns receipts; money as
+// integer minor units (money.ts).
 import { json } from '../../http/errors.ts';
+import { presentMoney } from './money.ts';
 import type { ReceiptRow } from './repository.ts';
 import type { ReceiptBody } from './contract.ts';
 
@@ -22,12 +24,8 @@ export function present(row: ReceiptRow): ReceiptBody {
       vendor_tax_id: row.vendor_tax_id,
       receipt_date: row.receipt_date,
       receipt_time: row.receipt_time,
-      currency: row.currency,
-      subtotal: row.subtotal,
-      tax: row.tax,
-      total: row.total,
+      ...presentMoney(row), // currency, currency_minor_unit, subtotal, tax, total, line_items
       payment_method: row.payment_method,
-      line_items: row.line_items as unknown[],
     },
     field_confidence: row.field_confidence as Record<string, number>,
     ocr_confidence: row.ocr_confidence === null ? null : Number(row.ocr_confidence),

@@ -1,6 +1,9 @@
 // The signed-upload flow for large files: POST /receipts/uploads issues a short-lived URL, the
 // client PUTs the bytes there (PUT /receipts/uploads/<token> when this function serves it: the
 // local storage driver), then POST /receipts/register turns the staged object into a receipt.
+// The URL is the only credential of the PUT (no Authorization; verify_jwt = false) and works once:
+// register replaces the staged bytes with an empty tombstone rather than deleting them, so Storage
+// (x-upsert: false), S3 (the signed If-None-Match: *) and the local PUT all refuse a second write.
 import { assertContentLength, readLimited } from '../../../http/body-limit.ts';
 import { BadRequest, Conflict, json, NotFound } from '../../../http/errors.ts';
 import { route } from '../../../http/router.ts';
@@ -8,20 +11,19 @@ import { BlobNotFound } from '../../../storage/blob-store.ts';
 import type { SignedUpload } from '../../../storage/signed-upload.ts';
 import type { ReceiptsContext } from '../context.ts';
 import { createReceipt, resolveOrganisation } from '../create-receipt.ts';
-import { detectFileType, SNIFF_BYTES } from '../file-type.ts';
+import { acceptReceiptFile, READABLE_TYPES } from '../accept-file.ts';
+import type { ReceiptFileType } from '../file-type.ts';
 import { receiptResponse } from '../representation.ts';
-import {
-  parseIdempotencyKey,
-  readJson,
-  requestedOrganisation,
-  unsupportedType,
-} from '../request.ts';
+import { parseIdempotencyKey, readJson, requestedOrganisation } from '../request.ts';
 import { signUploadToken, verifyUploadToken } from '../upload-token.ts';
 import { createUploadBody, registerUploadBody } from '../contract.ts';
 import { sanitizeFilename, tooLarge } from '../upload.ts';
 
 const uploadsBody = createUploadBody;
 const registerBody = registerUploadBody;
+
+const uploadUsed = () =>
+  new Conflict('This upload URL was already used: ask for a new one', 'upload_url_used');
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /** `<organisation>/<user>/uploads/<uuid>`: where POST /uploads stages a file. */
@@ -41,7 +43,12 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
       { path, maxBytes: config.maxBytes, expiresAt },
       ctx.uploadSecret(),
     );
-    return { url: `${ctx.baseUrl}/uploads/${token}`, token, expiresAt: new Date(expiresAt * 1000) };
+    return {
+      url: `${ctx.baseUrl}/uploads/${token}`,
+      token,
+      expiresAt: new Date(expiresAt * 1000),
+      headers: {},
+    };
   }
 
   return [
@@ -64,7 +71,11 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
           token: upload.token,
           expires_at: upload.expiresAt.toISOString(),
           max_bytes: config.maxBytes,
+          // What the PUT must carry besides the bytes and no Authorization: these headers exactly,
+          // and Content-Type set to the file's own type, one of content_types (the bucket
+          // refuses others).
           headers: upload.headers ?? {},
+          content_types: READABLE_TYPES,
         },
         201,
         limitHeaders,
@@ -75,10 +86,7 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
       if (ctx.signedUploads) throw new NotFound('Not found');
       const grant = verifyUploadToken(params.token, ctx.uploadSecret(), ctx.now());
       assertContentLength(req.headers, grant.maxBytes, tooLarge(grant.maxBytes).message);
-      // As Storage's signed uploads (upsert false): one write, at the token's path, never over one.
-      if (await store.exists(grant.path)) {
-        throw new Conflict('This upload URL was already used', 'upload_url_used');
-      }
+      if (await store.exists(grant.path)) throw uploadUsed(); // single-use
       const bytes = await readLimited(req.body, grant.maxBytes, () => tooLarge(grant.maxBytes));
       if (bytes.length === 0) throw new BadRequest('File is empty', 'empty_file');
       await store.put(grant.path, bytes, 'application/octet-stream', { ifAbsent: true });
@@ -106,19 +114,19 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
         if (err instanceof BlobNotFound) throw uploadNotFound();
         throw err;
       }
-      const discard = () => store.delete([body.path]).catch(() => {});
+      if (bytes.length === 0) throw uploadUsed(); // the tombstone of an earlier register
+      const discard = () =>
+        store.put(body.path, new Uint8Array(0), 'application/octet-stream').catch(() => {});
       if (bytes.length > config.maxBytes) {
         await discard();
         throw tooLarge(config.maxBytes);
       }
-      if (bytes.length === 0) {
+      let type: ReceiptFileType;
+      try {
+        type = acceptReceiptFile(bytes);
+      } catch (err) {
         await discard();
-        throw new BadRequest('File is empty', 'empty_file');
-      }
-      const type = detectFileType(bytes.subarray(0, SNIFF_BYTES));
-      if (!type) {
-        await discard();
-        throw unsupportedType();
+        throw err;
       }
       const result = await createReceipt(ctx, claims, {
         bytes,
