@@ -339,11 +339,12 @@ start_services() {
 wait_healthy() {
   local i body
   for i in $(seq 1 100); do
+    # no token: health is open (verify_jwt = false), as uptime monitors call it
     body=$(curl -s "http://127.0.0.1:$API_PORT/functions/v1/health" || true)
-    if echo "$body" | grep -q '"status":"ok"'; then return 0; fi
+    if echo "$body" | grep -q '"status":"healthy"'; then return 0; fi
     sleep 0.2
   done
-  log "health check did not report ok: $body"
+  log "health check did not report healthy: $body"
   return 1
 }
 

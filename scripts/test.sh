@@ -5,7 +5,7 @@
 # data dir, so it runs beside `npm start`), then runs every check and test runner:
 #   hygiene (deno lint / fmt --check / check, supabase db lint, generated-types drift, RLS audit,
 #   no function over 120 lines, no domain importing another's internals),
-#   pgTAP via pg_prove, deno test, vitest.
+#   pgTAP via pg_prove, deno test, vitest, and the golden path (scripts/golden-path.ts).
 # Ends with exactly one line "N passed, N failed" summed over all of them; exits non-zero on any
 # failure. Each hygiene check counts as one test.
 set -uo pipefail
@@ -61,7 +61,10 @@ note "starting the test stack"
 if ! bash scripts/stack.sh start --profile test >"$OUT/stack.log" 2>&1; then
   tail -60 "$OUT/stack.log" >&2
   count 0 1 "stack-start"
-  finish
+  # ---- golden path (the main user journey over HTTP, as against a deployment) -------------
+check golden-path "$DENO" run -A --quiet scripts/golden-path.ts "$SUPABASE_URL"
+
+finish
   exit 1
 fi
 count 1 0 "stack-start"
@@ -132,6 +135,9 @@ if ls tests/*/*.test.ts >/dev/null 2>&1; then
   SKIPPED=$((SKIPPED + vskip))
   count "$vpass" "$vfail" "vitest"
 fi
+
+# ---- golden path (the main user journey over HTTP, as against a deployment) -------------
+check golden-path "$DENO" run -A --quiet scripts/golden-path.ts "$SUPABASE_URL"
 
 # ---- after everything (it wipes the test database): db:reset keeps pg_cron scheduling --------
 check reset-then-cron bash scripts/check-reset-cron.sh --profile test

@@ -202,7 +202,10 @@ select distinct 'auth_users_exposed', 'ERROR', r.qualified,
 from pg_catalog.pg_depend as d
 join pg_catalog.pg_rewrite as rw on rw.oid = d.objid
 join audit_relations as r on r.oid = rw.ev_class
-where d.refobjid = to_regclass('auth.users')
+-- (by catalog, not to_regclass: the read-only audit role has no USAGE on schema auth)
+where d.refobjid = (select c.oid from pg_catalog.pg_class as c
+                    join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+                    where n.nspname = 'auth' and c.relname = 'users')
   and r.relkind in ('v', 'm') and r.is_exposed
   and (pg_catalog.has_table_privilege('anon', r.oid, 'SELECT')
     or pg_catalog.has_table_privilege('authenticated', r.oid, 'SELECT'));

@@ -55,10 +55,10 @@ describe('browser preflights', () => {
     expect(res.headers.get('access-control-expose-headers')).toContain('www-authenticate');
   });
 
-  it('health needs no key (verify_jwt = false) and says ok', async () => {
+  it('health needs no key (verify_jwt = false) and says healthy', async () => {
     const res = await fetch(`${FUNCTIONS_URL}/health`);
     expect(res.status).toBe(200);
-    expect((await res.json()).status).toBe('ok');
+    expect((await res.json()).status).toBe('healthy');
   });
 });
 

@@ -26,10 +26,26 @@ export const sql = postgres(env('SUPABASE_DB_URL'), { max: 4, onnotice: () => {}
 export type TestUser = { id: string; email: string; orgId: string; jwt: string };
 
 /** A fresh user (the sign-up trigger gives them a personal organisation) and their access token. */
-export async function createUser(label = 'user'): Promise<TestUser> {
-  const [owner] = await createUsers(1, label);
-  const email = `${label}-${owner.id}@test.tallyq.local`;
-  return { ...owner, email, jwt: await mintUserJwt(owner.id, email) };
+export async function createUser(
+  label = 'user',
+  profile: { full_name?: string; phone?: string } = {},
+): Promise<TestUser> {
+  if (!profile.full_name && !profile.phone) {
+    const [owner] = await createUsers(1, label);
+    const email = `${label}-${owner.id}@test.tallyq.local`;
+    return { ...owner, email, jwt: await mintUserJwt(owner.id, email) };
+  }
+  // with a profile: the name and phone the sign-up form collects (personal data for erasure tests)
+  const id = crypto.randomUUID();
+  const email = `${label}-${id}@test.tallyq.local`;
+  const meta = profile.full_name ? { full_name: profile.full_name } : {};
+  await sql`insert into auth.users (id, email, phone, role, aud, raw_user_meta_data)
+    values (${id}, ${email}, ${profile.phone ?? null}, 'authenticated', 'authenticated', ${
+    sql.json(meta)
+  })`;
+  const [{ organisation_id }] = await sql`
+    select organisation_id from public.memberships where user_id = ${id} and role = 'owner'`;
+  return { id, email, orgId: organisation_id, jwt: await mintUserJwt(id, email) };
 }
 
 /** Many users in one statement, for load tests. */

@@ -1,24 +1,54 @@
-// Health: wiring only. Probes the database (required) and Redis (degraded when down; reported as
-// `not_configured`, never probed, when none is configured, see redis/connect.ts). verify_jwt =
-// false: open to uptime monitors; it reveals dependency states only.
+// Health: wiring only (routes in _shared/health/handler.ts). Probes the database (critical, 5 s),
+// Redis (`not_configured`, never probed, when the deployment has none, see redis/connect.ts),
+// storage and the Textract endpoint (3 s each). verify_jwt = false and no token needed: load
+// balancers, uptime monitors and Kubernetes probes send none; a service-role token only adds the
+// details. Needs only SUPABASE_DB_URL: without it the function still starts and answers 503
+// not_configured (http/serve.ts); without a JWT configuration nobody sees details.
 import { z } from 'npm:zod@^3.24.4';
+import { jwtVerifierFromEnv } from '../_shared/auth/jwt.ts';
+import { serviceRoleCheck } from '../_shared/auth/service-role.ts';
 import { loadEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
+import type { Probe } from '../_shared/health/checks.ts';
 import { createHealthHandler } from '../_shared/health/handler.ts';
+import {
+  databaseProbe,
+  notConfiguredProbe,
+  redisProbe,
+  storageProbe,
+  textractProbe,
+} from '../_shared/health/probes.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
 import { redisFromEnv } from '../_shared/redis/connect.ts';
+import { storageFromEnv } from '../_shared/storage/from-env.ts';
 
 const source = Deno.env.toObject();
+
+function serviceRoleOrNobody(env: Record<string, string | undefined>) {
+  try {
+    return serviceRoleCheck(jwtVerifierFromEnv(env));
+  } catch (err) {
+    console.error(`health: details for nobody (${err instanceof Error ? err.message : err})`);
+    return () => Promise.resolve(false);
+  }
+}
 
 Deno.serve(buildOrExplain('health', () => {
   const env = loadEnv({
     SUPABASE_DB_URL: z.string().min(1),
-    HEALTH_TIMEOUT_MS: z.coerce.number().optional(),
+    AWS_REGION: z.string().min(1).optional(),
+    TEXTRACT_ENDPOINT: z.string().url().optional(),
   }, source);
   const sql = createDb(env.SUPABASE_DB_URL, { max: 2 });
   const redis = redisFromEnv(source, 'health');
-  return createHealthHandler([
-    { name: 'database', required: true, run: () => sql`select 1` },
-    { name: 'redis', required: false, run: redis && (() => redis.ping()) },
-  ]);
+  const textractEndpoint = env.TEXTRACT_ENDPOINT ??
+    (env.AWS_REGION ? `https://textract.${env.AWS_REGION}.amazonaws.com` : undefined);
+
+  const probes: Probe[] = [
+    databaseProbe(sql),
+    redis ? redisProbe(redis) : notConfiguredProbe('redis'),
+    storageProbe(storageFromEnv(source).store),
+    textractEndpoint ? textractProbe(textractEndpoint) : notConfiguredProbe('textract'),
+  ];
+  return createHealthHandler({ probes, isServiceRole: serviceRoleOrNobody(source) });
 }));

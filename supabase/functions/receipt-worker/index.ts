@@ -3,14 +3,18 @@
 // are not held to the shared TPS budget (redis/connect.ts).
 import { loadEnv, platformEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
+import { createLogger } from '../_shared/log/logger.ts';
+import { postgresSampleWriter, sampleBuffer } from '../_shared/metrics/samples.ts';
 import { redisFromEnv } from '../_shared/redis/connect.ts';
 import { createConsumerHandler } from '../_shared/queue/consumer-handler.ts';
 import { createReceiptWorker } from '../_shared/receipts/worker/worker.ts';
 import { loadReceiptWorkerConfig } from '../_shared/receipts/worker/config.ts';
 import { postgresWorkerQueue } from '../_shared/receipts/worker/queue.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
+import { withArchiveFallback } from '../_shared/storage/archive-fallback.ts';
 import { createTextractClient, loadTextractConfig } from '../_shared/textract/client.ts';
 import { createTextractGovernor, loadGovernorConfig } from '../_shared/textract/governor.ts';
+import { timedTextract } from '../_shared/textract/timed.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
@@ -27,12 +31,29 @@ Deno.serve(buildOrExplain('receipt-worker', () => {
       limits: loadGovernorConfig(source),
     })
     : undefined;
+  const logger = createLogger({ fields: { fn: 'receipt-worker' } });
+  // Textract latency samples, written once per drain (ops metrics: textract latency p50/p95).
+  const samples = sampleBuffer(postgresSampleWriter(sql));
   const worker = createReceiptWorker(config, {
     queue: postgresWorkerQueue(sql),
-    blobs: storageFromEnv(source).store,
-    textract: createTextractClient(textractConfig, { governor }),
-    log: (msg, extra) => console.log(JSON.stringify({ msg, ...extra })),
+    // artifacts moved to archive/ by retention are still read for re-derivation
+    blobs: withArchiveFallback(storageFromEnv(source).store),
+    textract: timedTextract(
+      createTextractClient(textractConfig, { governor }),
+      (ms) => samples.add('textract_ms', ms),
+    ),
+    log: (msg, extra) => logger.info(msg, extra),
   });
+  // Each drain (it runs in the background after the 202) ends by writing its samples.
+  const drainAndRecord = async () => {
+    try {
+      return await worker.run();
+    } finally {
+      await samples.flush().catch((err) =>
+        logger.warn('metric samples not recorded', { error: err })
+      );
+    }
+  };
 
-  return createConsumerHandler(config.secret, worker.run);
+  return createConsumerHandler(config.secret, drainAndRecord);
 }));

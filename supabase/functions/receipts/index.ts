@@ -11,6 +11,7 @@
 import { jwtVerifierFromEnv } from '../_shared/auth/jwt.ts';
 import { ConfigError } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
+import { withCorrelation } from '../_shared/log/correlation.ts';
 import { rateLimitFromEnv } from '../_shared/ratelimit/from-env.ts';
 import { loadReceiptsApiConfig } from '../_shared/receipts/api/config.ts';
 import { createReceiptsHandler } from '../_shared/receipts/api/handler.ts';
@@ -20,7 +21,8 @@ import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
 
-Deno.serve(buildOrExplain('receipts', () => {
+// X-Correlation-Id (or a new one) follows the request into the queue message, audit rows and logs.
+const handler = buildOrExplain('receipts', () => {
   const { dbUrl, ...config } = loadReceiptsApiConfig(source);
   const storage = storageFromEnv(source);
   if (!config.uploadSecret && !storage.signedUploads) {
@@ -38,4 +40,6 @@ Deno.serve(buildOrExplain('receipts', () => {
     rateLimit: limit && ((req: Request, userId: string) => limit('upload', req, { userId })),
     config,
   });
-}));
+});
+
+Deno.serve(withCorrelation(async (req) => await handler(req)));

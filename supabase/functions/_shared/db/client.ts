@@ -2,6 +2,7 @@
 // goes through: asUser (a transaction as the calling user, so Row Level Security applies exactly
 // as through PostgREST) and asServiceRole (the workers' and webhooks' privileged calls).
 import postgres from 'npm:postgres@^3.4.5';
+import { currentCorrelationId } from '../log/context.ts';
 
 export type Sql = postgres.Sql;
 export type TxSql = postgres.TransactionSql;
@@ -51,8 +52,13 @@ export async function asServiceRole<T extends readonly postgres.MaybeRow[]>(
   return rows as unknown as T;
 }
 
-/** The transaction-local role and JWT claims PostgREST would set for this caller. */
+/**
+ * The transaction-local role and JWT claims PostgREST would set for this caller, and the request's
+ * correlation id (tallyq.correlation_id: audit rows and queue messages written in the transaction
+ * carry it). Same statement, no extra round trip.
+ */
 function actAs(tx: TxSql, role: string, claims: Claims) {
   return tx`select set_config('role', ${role}, true),
-                   set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
+                   set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
+                   set_config('tallyq.correlation_id', ${currentCorrelationId() ?? ''}, true)`;
 }

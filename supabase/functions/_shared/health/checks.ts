@@ -1,51 +1,80 @@
-// Health model: each dependency is probed with a deadline; the database is required, Redis is
-// not (without it rate limits fail open or closed per route), so Redis down means "degraded".
-// A dependency the deployment chose not to configure (no Redis) is `not_configured`: not a fault.
+// Health model: each dependency is probed with its own deadline (a hung dependency never hangs
+// the check). A critical dependency down makes the service unhealthy (not ready); a non-critical
+// one makes it degraded (it still serves: rate limits fail open or closed per route, OCR waits in
+// the queue, reads do not touch storage).
 
-export type CheckState = 'ok' | 'down' | 'not_configured';
-export type HealthReport = {
-  status: 'ok' | 'degraded' | 'down';
-  checks: Record<string, { status: CheckState; latency_ms: number; error?: string }>;
+export type CheckStatus = 'up' | 'down' | 'not_configured';
+export type OverallStatus = 'healthy' | 'degraded' | 'unhealthy';
+
+export type CheckResult = {
+  status: CheckStatus;
+  critical: boolean;
+  latency_ms: number;
+  timeout_ms: number;
+  error?: string;
 };
 
-/** `run: null` = not configured in this deployment (reported, never probed). */
-export type Probe = { name: string; required: boolean; run: (() => Promise<unknown>) | null };
+export type HealthReport = { status: OverallStatus; checks: Record<string, CheckResult> };
 
-export async function runProbes(probes: Probe[], timeoutMs = 2000): Promise<HealthReport> {
-  const results = await Promise.all(probes.map(async (probe) => {
-    const started = performance.now();
-    const run = probe.run;
-    if (run === null) return { probe, status: 'not_configured' as const, latency_ms: 0 };
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      await Promise.race([
-        run(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-      return { probe, status: 'ok' as const, latency_ms: performance.now() - started };
-    } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      return { probe, status: 'down' as const, latency_ms: performance.now() - started, error };
-    } finally {
-      clearTimeout(timer);
-    }
-  }));
-  const checks: HealthReport['checks'] = {};
-  for (const r of results) {
-    checks[r.probe.name] = {
-      status: r.status,
-      latency_ms: Math.round(r.latency_ms * 10) / 10,
-      ...(r.error ? { error: r.error } : {}),
-    };
+export type Probe = {
+  name: string;
+  critical: boolean;
+  timeoutMs: number;
+  /**
+   * Resolves when the dependency answered; the signal aborts when the deadline passes. null: the
+   * deployment chose not to configure it (no Redis): reported `not_configured`, never probed, not
+   * a fault.
+   */
+  run: ((signal: AbortSignal) => Promise<unknown>) | null;
+};
+
+export class ProbeTimeout extends Error {
+  constructor(ms: number) {
+    super(`timed out after ${ms} ms`);
+    this.name = 'ProbeTimeout';
   }
-  const requiredDown = results.some((r) => r.probe.required && r.status === 'down');
-  const anyDown = results.some((r) => r.status === 'down');
-  return { status: requiredDown ? 'down' : anyDown ? 'degraded' : 'ok', checks };
 }
 
-/** 503 only when a required dependency is down, so load balancers keep a degraded instance. */
-export function healthStatusCode(report: HealthReport): number {
-  return report.status === 'down' ? 503 : 200;
+async function runOne(probe: Probe): Promise<CheckResult> {
+  const base = { critical: probe.critical, timeout_ms: probe.timeoutMs };
+  const run = probe.run;
+  if (run === null) return { status: 'not_configured', latency_ms: 0, ...base };
+  const started = performance.now();
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort(new ProbeTimeout(probe.timeoutMs));
+      reject(new ProbeTimeout(probe.timeoutMs));
+    }, probe.timeoutMs);
+  });
+  try {
+    await Promise.race([Promise.resolve().then(() => run(controller.signal)), deadline]);
+    return { status: 'up', latency_ms: elapsed(started), ...base };
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    return { status: 'down', latency_ms: elapsed(started), error, ...base };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const elapsed = (started: number) => Math.round((performance.now() - started) * 10) / 10;
+
+export async function runProbes(probes: Probe[]): Promise<HealthReport> {
+  const results = await Promise.all(probes.map(runOne));
+  const checks: Record<string, CheckResult> = {};
+  probes.forEach((p, i) => checks[p.name] = results[i]);
+  return { status: overallStatus(results), checks };
+}
+
+export function overallStatus(results: Pick<CheckResult, 'status' | 'critical'>[]): OverallStatus {
+  if (results.some((r) => r.critical && r.status === 'down')) return 'unhealthy';
+  if (results.some((r) => r.status === 'down')) return 'degraded';
+  return 'healthy';
+}
+
+/** 503 only when unhealthy, so load balancers keep serving from a degraded instance. */
+export function healthStatusCode(report: Pick<HealthReport, 'status'>): number {
+  return report.status === 'unhealthy' ? 503 : 200;
 }

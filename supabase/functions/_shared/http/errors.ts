@@ -1,5 +1,6 @@
 // One error model for every function: typed errors callers react to, one mapper to
 // `{ error, message }` JSON responses, and an opaque 500 (with a correlation id) for the rest.
+import { currentCorrelationId } from '../log/context.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -94,7 +95,9 @@ export function errorResponse(err: unknown, log: (msg: string) => void = console
   if (err instanceof HttpError) {
     return json({ error: err.code, message: err.message }, err.status, err.headers);
   }
-  const correlationId = crypto.randomUUID();
+  // the request's own id when it has one (log/context.ts), so the 500 body, the log line and the
+  // caller's X-Correlation-Id agree
+  const correlationId = currentCorrelationId() ?? crypto.randomUUID();
   log(`[${correlationId}] ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
   return json(
     { error: 'internal_error', message: 'Internal error', correlation_id: correlationId },

@@ -5,6 +5,7 @@ import { loadEnv } from '../config/env.ts';
 import { redisFromEnv } from '../redis/connect.ts';
 import { createRateLimit, LimiterHealthTracker, type RateLimitFn } from './middleware.ts';
 import { loadRateLimitConfig } from './policy.ts';
+import { rejectionCounter } from './rejections.ts';
 import { createSlidingWindowLimiter } from './sliding-window.ts';
 
 /** How many proxies in front of the functions append to X-Forwarded-For (ratelimit/policy.ts). */
@@ -18,8 +19,10 @@ export function rateLimitFromEnv(
 ): RateLimitFn | undefined {
   const redis = redisFromEnv(source, functionName);
   if (!redis) return undefined;
+  const rejections = rejectionCounter(redis);
   return createRateLimit({
     limiter: createSlidingWindowLimiter({ redis }),
+    onReject: (route, now) => rejections.record(route, now),
     policies: loadRateLimitConfig(source),
     health: new LimiterHealthTracker(),
     ip: { xffTrustedHops: loadEnv(clientIpEnv, source).RATE_LIMIT_XFF_TRUSTED_HOPS },

@@ -215,3 +215,30 @@ Deno.test({
     await redisServer.stop();
   },
 });
+
+Deno.test({
+  name: 'middleware - every 429 is reported to onReject with its route, allowed requests are not',
+  ...opts,
+  fn: async () => {
+    const rejected: string[] = [];
+    const policies = freshPolicies();
+    policies.ai = { ...policies.ai, limit: 2 };
+    const own = createTcpRedis(redisServer.url);
+    const limit = createRateLimit({
+      limiter: createSlidingWindowLimiter({ redis: own }),
+      policies,
+      onReject: (route) => {
+        rejected.push(route);
+        return Promise.reject(new Error('metrics store down')); // must not change the answer
+      },
+    });
+    const now = W0 + 1000;
+    await limit('ai', request(), { userId: 'u-reject', now });
+    await limit('ai', request(), { userId: 'u-reject', now });
+    assert.deepEqual(rejected, []);
+    const err = await caught(limit('ai', request(), { userId: 'u-reject', now }));
+    assert.equal(err.status, 429);
+    assert.deepEqual(rejected, ['ai']);
+    await own.quit();
+  },
+});

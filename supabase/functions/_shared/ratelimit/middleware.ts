@@ -97,6 +97,8 @@ export interface RateLimitDeps {
   ip?: ClientIpOptions;
   clock?: () => number;
   log?: (message: string) => void;
+  /** Told of every 429 (the ops metrics count them); its failures are ignored. */
+  onReject?: (route: RouteName, now: number) => Promise<void>;
 }
 
 export interface RateLimitContext extends CallerIdentity {
@@ -138,7 +140,10 @@ export function createRateLimit(deps: RateLimitDeps): RateLimitFn {
       throw unavailable;
     }
     const headers = rateLimitHeaders(policy, result, now);
-    if (!result.success) throw new TooManyRequests(result.retryAfterMs / 1000, headers);
+    if (!result.success) {
+      deps.onReject?.(route, now).catch(() => {});
+      throw new TooManyRequests(result.retryAfterMs / 1000, headers);
+    }
     return headers;
   };
 }

@@ -10,7 +10,7 @@ export type MoneyFields = {
   subtotal: number | null;
   tax: number | null;
   total: number | null;
-  line_items: Record<string, unknown>[];
+  line_items: (Record<string, unknown> & { unit_price: number | null; amount: number | null })[];
 };
 
 export function presentMoney(row: {

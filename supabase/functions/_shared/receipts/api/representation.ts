@@ -3,13 +3,16 @@
 import { json } from '../../http/errors.ts';
 import { presentMoney } from './money.ts';
 import type { ReceiptRow } from './repository.ts';
+import type { ReceiptBody } from './contract.ts';
 
-export function present(row: ReceiptRow) {
+/** Typed by the contract (contract.ts): the OpenAPI document describes exactly this shape. */
+export function present(row: ReceiptRow): ReceiptBody {
   return {
     id: row.id,
     organisation_id: row.organisation_id,
     owner_id: row.owner_id,
-    status: row.status,
+    // the database guarantees these shapes (an enum, line_items_is_an_array, jsonb of ratios)
+    status: row.status as ReceiptBody['status'],
     sha256: row.sha256,
     content_type: row.content_type,
     size_bytes: Number(row.size_bytes),
@@ -24,7 +27,7 @@ export function present(row: ReceiptRow) {
       ...presentMoney(row), // currency, currency_minor_unit, subtotal, tax, total, line_items
       payment_method: row.payment_method,
     },
-    field_confidence: row.field_confidence,
+    field_confidence: row.field_confidence as Record<string, number>,
     ocr_confidence: row.ocr_confidence === null ? null : Number(row.ocr_confidence),
     processor_version: row.processor_version,
     attempts: row.attempts,

@@ -43,12 +43,21 @@ const isoFromSeconds = (s: number) => new Date(s * 1000).toISOString();
 // Stripe
 // ---------------------------------------------------------------------------------------------
 
-const stripeEventSchema = z.object({
+export const stripeEventSchema = z.object({
   id: z.string().min(1),
   object: z.literal('event').optional(),
   type: z.string().min(1),
   created: z.number().int().positive(),
 }).passthrough();
+
+/** The 200 answer to a verified webhook delivery (its events are stored once, processed later). */
+export const webhookAckBody = z.object({
+  received: z.literal(true),
+  duplicate: z.boolean().describe('Every event in it was stored before'),
+  events: z.number().int(),
+  stored: z.number().int(),
+});
+export type WebhookAck = z.infer<typeof webhookAckBody>;
 
 export function extractStripeEvents(body: unknown): WebhookEventRecord[] {
   const parsed = stripeEventSchema.safeParse(body);
@@ -69,7 +78,7 @@ export function extractStripeEvents(body: unknown): WebhookEventRecord[] {
 
 const unixSeconds = z.union([z.string().regex(/^\d+$/), z.number().int()]).transform(Number);
 
-const whatsappSchema = z.object({
+export const whatsappSchema = z.object({
   object: z.literal('whatsapp_business_account'),
   entry: z.array(z.object({
     id: z.string(),

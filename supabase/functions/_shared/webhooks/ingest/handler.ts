@@ -20,6 +20,7 @@ import {
   extractMomoEvents,
   extractRevolutEvents,
   parseJsonBody,
+  type WebhookAck,
   type WebhookEventRecord,
 } from './events.ts';
 import { verifyMomoCallback } from './momo-callback.ts';
@@ -120,11 +121,13 @@ async function storeDelivery(
   headers: Record<string, string>,
 ): Promise<Response> {
   const { received, stored } = await deps.store.insert(events, new Date(verifiedAt));
-  return json(
-    { received: true, duplicate: received > 0 && stored === 0, events: received, stored },
-    200,
-    headers,
-  );
+  const ack: WebhookAck = {
+    received: true,
+    duplicate: received > 0 && stored === 0,
+    events: received,
+    stored,
+  };
+  return json(ack, 200, headers);
 }
 
 function gate(deps: CommonDeps, route: RouteName, req: Request): Promise<Record<string, string>> {

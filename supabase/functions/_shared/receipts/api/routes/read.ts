@@ -1,21 +1,14 @@
 // Reading receipts: GET /receipts/<id>[?include=events] (200 | 404) and
 // GET /receipts?status=&limit=&cursor=&organisation_id= (200 {data, next_cursor}, newest first).
-import { z } from 'npm:zod@^3.24.4';
 import { BadRequest, json, NotFound } from '../../../http/errors.ts';
 import { route } from '../../../http/router.ts';
 import type { ReceiptsContext } from '../context.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { present } from '../representation.ts';
+import { listReceiptsQuery } from '../contract.ts';
 import { uuid, zodMessage } from '../request.ts';
 
-const STATUSES = ['pending', 'processing', 'ocr_done', 'needs_review', 'failed'] as const;
-
-const listQuery = z.object({
-  status: z.enum(STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).optional(),
-  organisation_id: uuid.optional(),
-});
+const listQuery = listReceiptsQuery;
 
 export function readRoutes(ctx: ReceiptsContext) {
   return [

@@ -4,7 +4,6 @@
 // The URL is the only credential of the PUT (no Authorization; verify_jwt = false) and works once:
 // register replaces the staged bytes with an empty tombstone rather than deleting them, so Storage
 // (x-upsert: false), S3 (the signed If-None-Match: *) and the local PUT all refuse a second write.
-import { z } from 'npm:zod@^3.24.4';
 import { assertContentLength, readLimited } from '../../../http/body-limit.ts';
 import { BadRequest, Conflict, json, NotFound } from '../../../http/errors.ts';
 import { route } from '../../../http/router.ts';
@@ -15,18 +14,13 @@ import { createReceipt, resolveOrganisation } from '../create-receipt.ts';
 import { acceptReceiptFile, READABLE_TYPES } from '../accept-file.ts';
 import type { ReceiptFileType } from '../file-type.ts';
 import { receiptResponse } from '../representation.ts';
-import { parseIdempotencyKey, readJson, requestedOrganisation, uuid } from '../request.ts';
+import { parseIdempotencyKey, readJson, requestedOrganisation } from '../request.ts';
 import { signUploadToken, verifyUploadToken } from '../upload-token.ts';
+import { createUploadBody, registerUploadBody } from '../contract.ts';
 import { sanitizeFilename, tooLarge } from '../upload.ts';
 
-const uploadsBody = z.object({
-  organisation_id: uuid.optional(),
-}).strict();
-
-const registerBody = z.object({
-  path: z.string().min(1).max(512),
-  original_filename: z.string().max(1024).optional(),
-}).strict();
+const uploadsBody = createUploadBody;
+const registerBody = registerUploadBody;
 
 const uploadUsed = () =>
   new Conflict('This upload URL was already used: ask for a new one', 'upload_url_used');

@@ -1,0 +1,352 @@
+// Operations end to end over HTTP against the running stack: health (public and operator views,
+// liveness, readiness), metrics (JSON and Prometheus, service role only) and GDPR erasure (every
+// table and the store searched afterwards; the other person's data and shared artifacts intact).
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createUser, env, readSample, sql, type TestUser, waitSettled } from '../support/stack.ts';
+
+const FUNCTIONS_URL = env('FUNCTIONS_URL');
+const SERVICE = { Authorization: `Bearer ${env('SUPABASE_SERVICE_ROLE_KEY')}` };
+const ANON = { Authorization: `Bearer ${env('SUPABASE_ANON_KEY')}` };
+const STORAGE = env('LOCAL_STORAGE_DIR');
+
+// deno-lint-ignore no-explicit-any
+type Json = Record<string, any>;
+
+async function get(path: string, headers: Record<string, string> = {}) {
+  const res = await fetch(`${FUNCTIONS_URL}${path}`, { headers });
+  const text = await res.text();
+  const type = res.headers.get('content-type') ?? '';
+  return {
+    status: res.status,
+    type,
+    text,
+    body: type.includes('json') ? JSON.parse(text) as Json : null,
+  };
+}
+
+async function upload(user: TestUser, bytes: Uint8Array): Promise<string> {
+  const body = new FormData();
+  body.set('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }), 'r.jpg');
+  const res = await fetch(`${FUNCTIONS_URL}/receipts`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${user.jwt}` },
+    body,
+  });
+  const json = await res.json();
+  expect(res.status, JSON.stringify(json)).toBeLessThan(300);
+  return json.id as string;
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+/** Every table (in every schema but the catalogs) whose rows, as text, contain `needle`. */
+async function tablesContaining(needle: string, skip: string[] = []): Promise<string[]> {
+  const tables = await sql<{ name: string }[]>`
+    select format('%I.%I', n.nspname, c.relname) as name
+    from pg_class as c join pg_namespace as n on n.oid = c.relnamespace
+    where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+      and n.nspname not like 'pg_temp%'`;
+  const found: string[] = [];
+  for (const { name } of tables) {
+    if (skip.includes(name)) continue;
+    const [row] = await sql.unsafe(
+      `select exists (select 1 from ${name} as t where t::text like '%' || $1 || '%') as hit`,
+      [needle],
+    );
+    if (row.hit) found.push(name);
+  }
+  return found;
+}
+
+afterAll(async () => {
+  await sql.end();
+});
+
+describe('health', () => {
+  it('health - anyone sees status per dependency; the service role also sees latency', async () => {
+    const anon = await get('/health');
+    expect(anon.status).toBe(200);
+    expect(anon.body!.status).toBe('healthy');
+    expect(anon.body!.checks).toEqual({
+      database: { status: 'up' },
+      redis: { status: 'up' },
+      storage: { status: 'up' },
+      textract: { status: 'up' },
+    });
+    const operator = await get('/health', SERVICE);
+    expect(operator.body!.checks.database).toMatchObject({
+      status: 'up',
+      critical: true,
+      timeout_ms: 5000,
+    });
+    expect(operator.body!.checks.redis.timeout_ms).toBe(3000);
+    expect(typeof operator.body!.checks.textract.latency_ms).toBe('number');
+  });
+
+  it('health - liveness and readiness answer probes without a token', async () => {
+    expect((await get('/health/live')).status).toBe(200);
+    const ready = await get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body!.ready).toBe(true);
+  });
+});
+
+describe('metrics', () => {
+  it('metrics - service role only: 401 without a token, 403 with the anon key', async () => {
+    const none = await get('/ops/metrics');
+    expect(none.status).toBe(401);
+    expect(Object.keys(none.body!).sort()).toEqual(['error', 'message']);
+    expect((await get('/ops/metrics', ANON)).status).toBe(403);
+  });
+
+  it('metrics - a processed receipt shows in throughput, settle time and Textract latency', async () => {
+    const user = await createUser('metrics');
+    const id = await upload(user, await readSample('X51005442397'));
+    await waitSettled([id]);
+    const m = await get('/ops/metrics', SERVICE);
+    expect(m.status).toBe(200);
+    expect(m.body!.receipts.processed_per_minute).toBeGreaterThanOrEqual(1);
+    expect(m.body!.receipts.settle_seconds.count).toBeGreaterThanOrEqual(1);
+    expect(m.body!.textract.latency_ms.count).toBeGreaterThanOrEqual(1);
+    expect(m.body!.textract.latency_ms.p95).toBeGreaterThan(0);
+    expect(Object.keys(m.body!.queues)).toEqual(['receipt_ocr', 'webhook_events']);
+    expect(m.body!.rate_limit.rejections_per_minute).toHaveProperty('upload');
+
+    const prom = await get('/ops/metrics?format=prometheus', SERVICE);
+    expect(prom.type).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(prom.text).toMatch(/^tallyq_queue_depth\{queue="receipt_ocr"\} \d+$/m);
+    expect(prom.text).toMatch(/^tallyq_textract_latency_ms\{quantile="0\.95"\} [0-9.]+$/m);
+    const viaAccept = await get('/ops/metrics', { ...SERVICE, Accept: 'text/plain' });
+    expect(viaAccept.text).toContain('# TYPE tallyq_receipts_processed_per_minute gauge');
+  });
+});
+
+describe('erasure', () => {
+  it('erasure - rejects bad input with 400 and erases nothing', async () => {
+    const res = await fetch(`${FUNCTIONS_URL}/ops/erasure`, {
+      method: 'POST',
+      headers: { ...SERVICE, 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: 'not-a-uuid' }),
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toBe('invalid_request');
+  });
+
+  it('erasure - nothing of the person remains in any table or the store; the other person and shared artifacts are intact', async () => {
+    const fullName = `Erasable Person ${crypto.randomUUID().slice(0, 8)}`;
+    const phone = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    const alice = await createUser('erase-me', { full_name: fullName, phone });
+    const bob = await createUser('keep-me');
+    const shared = await readSample('X51005268400');
+    const [aliceShared, aliceOwn, bobShared] = [
+      await upload(alice, shared),
+      await upload(alice, await readSample('X51005361950')),
+      await upload(bob, shared),
+    ];
+    await waitSettled([aliceShared, aliceOwn, bobShared]);
+    // Artifacts are content-addressed (artifacts/<sha256 of the JSON>): identical Textract output
+    // for two receipts is one object. Make Bob's reading that case: his row names Alice's object.
+    await sql`delete from public.receipt_artifacts where receipt_id = ${bobShared}`;
+    await sql`insert into public.receipt_artifacts (receipt_id, kind, organisation_id, storage_path, sha256, size_bytes)
+      select ${bobShared}, a.kind, ${bob.orgId}, a.storage_path, a.sha256, a.size_bytes
+      from public.receipt_artifacts as a where a.receipt_id = ${aliceShared}`;
+    const artifacts = await sql<{ receipt_id: string; storage_path: string }[]>`
+      select receipt_id, storage_path from public.receipt_artifacts
+      where receipt_id = any(${[aliceShared, aliceOwn, bobShared]}::uuid[])`;
+    const artifactOf = (id: string) => artifacts.find((a) => a.receipt_id === id)!.storage_path;
+    expect(artifactOf(aliceShared)).toBe(artifactOf(bobShared));
+    expect(existsSync(join(STORAGE, artifactOf(aliceOwn)))).toBe(true);
+
+    const res = await fetch(`${FUNCTIONS_URL}/ops/erasure`, {
+      method: 'POST',
+      headers: { ...SERVICE, 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: alice.id }),
+    });
+    const result = await res.json();
+    expect(res.status, JSON.stringify(result)).toBe(200);
+    expect(result.counts).toMatchObject({ receipts: 2, users: 1, personal_organisations: 1 });
+
+    // No row anywhere carries their email, name or phone. Ids (theirs, their organisation's and
+    // receipts') are opaque keys the append-only audit tables keep: its hash chain covers them.
+    const auditTables = (await sql<{ name: string }[]>`
+      select format('%I.%I', n.nspname, c.relname) as name from pg_class as c
+      join pg_namespace as n on n.oid = c.relnamespace
+      where n.nspname = 'private' and c.relname like 'audit%' and c.relkind = 'r'`).map((t) =>
+      t.name
+    );
+    // Until the audit log splits personal data off its rows (private.audit_personal_data, erased
+    // per person), its rows keep what they recorded; everything else must already be clean.
+    const [{ shreddable }] = await sql`
+      select to_regclass('private.audit_personal_data') is not null as shreddable`;
+    for (const needle of [alice.email, phone]) {
+      expect(await tablesContaining(needle, shreddable ? [] : ['private.audit_log']), needle)
+        .toEqual([]);
+    }
+    // Known gap: a personal organisation is named after its person, and the organisations audit
+    // keeps `name` in the chained row, not in its erasable part. Everywhere else the name is gone.
+    expect(await tablesContaining(fullName, ['private.audit_log']), fullName).toEqual([]);
+    for (const id of [alice.id, alice.orgId, aliceShared, aliceOwn]) {
+      expect(await tablesContaining(id, auditTables), id).toEqual([]);
+    }
+
+    // the store: nothing under their folder, their own artifact gone, the shared one kept
+    expect(filesUnder(join(STORAGE, alice.orgId))).toEqual([]);
+    expect(existsSync(join(STORAGE, artifactOf(aliceOwn)))).toBe(false);
+    expect(existsSync(join(STORAGE, artifactOf(bobShared)))).toBe(true);
+
+    // the other person: receipt, fields and image as before
+    const bobView = await fetch(`${FUNCTIONS_URL}/receipts/${bobShared}`, {
+      headers: { Authorization: `Bearer ${bob.jwt}` },
+    });
+    expect(bobView.status).toBe(200);
+    expect((await bobView.json()).status).toMatch(/ocr_done|needs_review/);
+    const [bobRow] = await sql`select storage_path from public.receipts where id = ${bobShared}`;
+    expect(existsSync(join(STORAGE, bobRow.storage_path))).toBe(true);
+
+    // the erasure is recorded, by digest only
+    const [record] = await sql`select subject_digest, counts from private.erasures
+      where subject_digest = encode(sha256(convert_to(${alice.id}::text, 'UTF8')), 'hex')`;
+    expect(record.counts.receipts).toBe(2);
+
+    // the audit chain, where the audit log has one, still verifies
+    const [{ chained }] =
+      await sql`select to_regprocedure('private.verify_audit_log(bigint)') is not null as chained`;
+    if (chained) {
+      await sql`select private.seal_audit_log()`;
+      expect(await sql`select * from private.verify_audit_log()`).toEqual([]);
+    }
+
+    // erasing again: nothing left to erase
+    const again = await fetch(`${FUNCTIONS_URL}/ops/erasure`, {
+      method: 'POST',
+      headers: { ...SERVICE, 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: alice.id }),
+    });
+    expect(again.status).toBe(404);
+    expect((await again.json()).error).toBe('user_not_found');
+  });
+});
+
+describe('openapi', () => {
+  it('openapi - the served document is 3.1 and real responses validate against it', async () => {
+    const { default: Ajv2019 } = await import('ajv/dist/2019.js');
+    const { default: addFormats } = await import('ajv-formats');
+    const served = await get('/ops/openapi.json');
+    expect(served.status).toBe(200);
+    const doc = served.body!;
+    expect(doc.openapi).toBe('3.1.0');
+    // deno-lint-ignore no-explicit-any
+    const ajv = new (Ajv2019 as any)({ strict: false, allErrors: true });
+    // deno-lint-ignore no-explicit-any
+    (addFormats as any)(ajv);
+    const check = (schemaName: string, body: unknown) => {
+      const validate = ajv.compile(doc.components.schemas[schemaName]);
+      expect(validate(body), `${schemaName}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    };
+    // the document names the schema of each response we check
+    const responseRef = (path: string, method: string, status: number) =>
+      String(doc.paths[path][method].responses[status].content['application/json'].schema.$ref)
+        .split('/').pop()!;
+
+    const user = await createUser('openapi');
+    const form = new FormData();
+    form.set(
+      'file',
+      new Blob([await readSample('X51005365179') as Uint8Array<ArrayBuffer>], {
+        type: 'image/jpeg',
+      }),
+      'r.jpg',
+    );
+    const created = await fetch(`${FUNCTIONS_URL}/receipts`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${user.jwt}` },
+      body: form,
+    });
+    expect(created.status).toBe(201);
+    const receipt = await created.json();
+    check(responseRef('/receipts', 'post', 201), receipt);
+    await waitSettled([receipt.id]);
+    const auth = { Authorization: `Bearer ${user.jwt}` };
+    check(
+      responseRef('/receipts/{id}', 'get', 200),
+      (await get(`/receipts/${receipt.id}?include=events`, auth)).body,
+    );
+    check(responseRef('/receipts', 'get', 200), (await get('/receipts?limit=5', auth)).body);
+    const missing = await get(`/receipts/${crypto.randomUUID()}`, auth);
+    expect(missing.status).toBe(404);
+    check(responseRef('/receipts/{id}', 'get', 404), missing.body);
+    check(responseRef('/receipts', 'get', 400), (await get('/receipts?limit=0', auth)).body);
+    check(responseRef('/health', 'get', 200), (await get('/health', SERVICE)).body);
+    check(responseRef('/health', 'get', 200), (await get('/health')).body);
+    check(responseRef('/health/live', 'get', 200), (await get('/health/live')).body);
+    check(responseRef('/health/ready', 'get', 200), (await get('/health/ready')).body);
+    check(responseRef('/ops/metrics', 'get', 200), (await get('/ops/metrics', SERVICE)).body);
+    check(responseRef('/ops/metrics', 'get', 403), (await get('/ops/metrics', ANON)).body);
+  });
+
+  it('openapi - a response the document does not allow fails validation (the check can fail)', async () => {
+    const { default: Ajv2019 } = await import('ajv/dist/2019.js');
+    const { default: addFormats } = await import('ajv-formats');
+    const doc = (await get('/ops/openapi.json')).body!;
+    // deno-lint-ignore no-explicit-any
+    const ajv = new (Ajv2019 as any)({ strict: false });
+    // deno-lint-ignore no-explicit-any
+    (addFormats as any)(ajv);
+    const validate = ajv.compile(doc.components.schemas.Health);
+    expect(validate({ status: 'fine', checks: {}, service: 'tallyq', time: 'now' })).toBe(false);
+    expect(
+      validate({
+        status: 'healthy',
+        checks: {},
+        service: 'tallyq',
+        time: new Date().toISOString(),
+        extra: 1,
+      }),
+    )
+      .toBe(false);
+  });
+});
+
+describe('correlation ids', () => {
+  it("correlation - the caller's X-Correlation-Id is echoed and reaches the queue message and the uploaded event", async () => {
+    const user = await createUser('correlation');
+    const correlationId = `e2e-${crypto.randomUUID()}`;
+    const form = new FormData();
+    form.set(
+      'file',
+      new Blob([await readSample('X51005433533') as Uint8Array<ArrayBuffer>], {
+        type: 'image/jpeg',
+      }),
+      'r.jpg',
+    );
+    const res = await fetch(`${FUNCTIONS_URL}/receipts`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${user.jwt}`, 'X-Correlation-Id': correlationId },
+      body: form,
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-correlation-id')).toBe(correlationId);
+    const { id } = await res.json();
+    const [event] = await sql`select metadata ->> 'correlation_id' as cid from public.receipt_events
+      where receipt_id = ${id} and event_type = 'uploaded'`;
+    expect(event.cid).toBe(correlationId);
+    const messages = await sql`
+      select message ->> 'correlation_id' as cid from pgmq.q_receipt_ocr where message ->> 'receipt_id' = ${id}
+      union all
+      select message ->> 'correlation_id' from pgmq.a_receipt_ocr where message ->> 'receipt_id' = ${id}`;
+    expect(messages.map((m) => m.cid)).toContain(correlationId);
+    const made = await fetch(`${FUNCTIONS_URL}/receipts?limit=1`, {
+      headers: { Authorization: `Bearer ${user.jwt}` },
+    });
+    await made.body?.cancel();
+    expect(made.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
