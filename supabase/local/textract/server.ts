@@ -34,7 +34,7 @@ import { detectFormat, DocumentError, pdfPageCount, rasterisePdf } from './docum
 import { FaultInjector, faultsSchema } from './faults.ts';
 import { decodeNextToken, encodeNextToken, JobStore } from './jobs.ts';
 import { OcrCache, sha256Hex, type TextractMode } from './ocr-cache.ts';
-import { verifySigV4 } from './sigv4.ts';
+import { verifySigV4 } from '../sigv4.ts';
 import { closeEngines, recognize } from './ocr/engine.ts';
 import { parseReceiptPage, toExpenseDocument } from '../../functions/_shared/receipts/parse.ts';
 

@@ -1,7 +1,8 @@
-// SigV4 verification for the local Textract endpoint: recomputes the canonical request and the
-// signature from the local credentials and rejects a mismatch the way AWS does (403 with
-// `{"__type": "InvalidSignatureException", "message": …}`, UnrecognizedClientException for an
-// unknown access key). Header-signed requests only — what aws4fetch and the AWS SDKs send.
+// SigV4 verification for the local AWS stand-ins (Textract endpoint, S3 gate): recomputes the
+// canonical request and the signature from the local credentials and rejects a mismatch the way
+// AWS does (403 InvalidSignatureException, UnrecognizedClientException for an unknown access
+// key). Header-signed requests (what aws4fetch and the AWS SDKs send) and, for S3, presigned URLs
+// (X-Amz-* query parameters, UNSIGNED-PAYLOAD). S3 encodes the path once, other services twice.
 
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Buffer } from 'node:buffer';
@@ -41,7 +42,14 @@ function encodeRfc3986(s: string): string {
 }
 
 /** Non-S3 services sign the path URI-encoded twice (the URL's path is already encoded once). */
-export function canonicalPath(pathname: string): string {
+export function canonicalPath(pathname: string, service = ''): string {
+  if (service === 's3') {
+    let decoded = pathname;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch { /* keep as sent */ }
+    return encodeRfc3986(encodeURIComponent(decoded).replace(/%2F/g, '/'));
+  }
   const normalised = pathname.replace(/\/+/g, '/') || '/';
   return encodeRfc3986(encodeURIComponent(normalised).replace(/%2F/g, '/'));
 }
@@ -134,35 +142,111 @@ export function verifySigV4(req: SigV4Request, opts: VerifyOptions): SigV4Result
     );
   }
   const url = new URL(req.url);
-  const canonicalHeaders = signedHeaders
+  const payloadHash = req.headers.get('x-amz-content-sha256') ?? sha256hex(req.body);
+  const expected = signatureFor(req, url, url.searchParams, {
+    secret,
+    amzDate,
+    scope: { date: scopeDate, region, service },
+    signedHeaders,
+    payloadHash,
+  });
+  return matches(signature, expected) ? { ok: true, accessKeyId, region, service } : mismatch();
+}
+
+const mismatch = () =>
+  fail(
+    403,
+    'InvalidSignatureException',
+    'The request signature we calculated does not match the signature you provided. ' +
+      'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+  );
+
+function matches(givenHex: string, expected: Uint8Array): boolean {
+  const given = Buffer.from(givenHex, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, Buffer.from(expected));
+}
+
+function signatureFor(
+  req: SigV4Request,
+  url: URL,
+  query: URLSearchParams,
+  p: {
+    secret: string;
+    amzDate: string;
+    scope: { date: string; region: string; service: string };
+    signedHeaders: string[];
+    payloadHash: string;
+  },
+): Uint8Array {
+  const canonicalHeaders = p.signedHeaders
     // A Request built in-process has no Host header (fetch forbids it): use the URL's authority.
     .map((h) => h === 'host' ? (req.headers.get('host') ?? url.host) : (req.headers.get(h) ?? ''))
-    .map((v, i) => `${signedHeaders[i]}:${v.trim().replace(/\s+/g, ' ')}\n`)
+    .map((v, i) => `${p.signedHeaders[i]}:${v.trim().replace(/\s+/g, ' ')}\n`)
     .join('');
-  const payloadHash = req.headers.get('x-amz-content-sha256') ?? sha256hex(req.body);
   const canonicalRequest = [
     req.method.toUpperCase(),
-    canonicalPath(url.pathname),
-    canonicalQuery(url.searchParams),
+    canonicalPath(url.pathname, p.scope.service),
+    canonicalQuery(query),
     canonicalHeaders,
-    signedHeadersRaw,
-    payloadHash,
+    p.signedHeaders.join(';'),
+    p.payloadHash,
   ].join('\n');
-  const scope = `${scopeDate}/${region}/${service}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256hex(canonicalRequest)].join('\n');
-  const kDate = hmac(`AWS4${secret}`, scopeDate);
+  const { date, region, service } = p.scope;
+  const scope = `${date}/${region}/${service}/aws4_request`;
+  const stringToSign = ['AWS4-HMAC-SHA256', p.amzDate, scope, sha256hex(canonicalRequest)].join(
+    '\n',
+  );
+  const kDate = hmac(`AWS4${p.secret}`, date);
   const kRegion = hmac(kDate, region);
   const kService = hmac(kRegion, service);
   const kSigning = hmac(kService, 'aws4_request');
-  const expected = Buffer.from(hmac(kSigning, stringToSign));
-  const given = Buffer.from(signature, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return fail(
-      403,
-      'InvalidSignatureException',
-      'The request signature we calculated does not match the signature you provided. ' +
-        'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
-    );
+  return hmac(kSigning, stringToSign);
+}
+
+/**
+ * A presigned URL (query authentication, as S3 accepts it): X-Amz-Credential, -Date, -Expires,
+ * -SignedHeaders and -Signature in the query, payload UNSIGNED-PAYLOAD. Headers listed in
+ * X-Amz-SignedHeaders (e.g. content-length) must be sent exactly as signed.
+ */
+export function verifyPresigned(req: SigV4Request, opts: VerifyOptions): SigV4Result {
+  const url = new URL(req.url);
+  const q = url.searchParams;
+  const algorithm = q.get('X-Amz-Algorithm');
+  const credential = q.get('X-Amz-Credential');
+  const amzDate = q.get('X-Amz-Date');
+  const expires = Number(q.get('X-Amz-Expires'));
+  const signedHeadersRaw = q.get('X-Amz-SignedHeaders');
+  const signature = q.get('X-Amz-Signature');
+  if (
+    algorithm !== 'AWS4-HMAC-SHA256' || !credential || !amzDate || !signedHeadersRaw ||
+    !signature || !/^[0-9a-f]{64}$/.test(signature) || !Number.isInteger(expires) || expires < 1 ||
+    expires > 604_800
+  ) {
+    return fail(403, 'AuthorizationQueryParametersError', 'Query-string authentication is invalid');
   }
-  return { ok: true, accessKeyId, region, service };
+  const [accessKeyId, scopeDate, region, service, terminator] = credential.split('/');
+  const secret = opts.credentials.get(accessKeyId);
+  if (secret === undefined) {
+    return fail(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist.');
+  }
+  const at = parseAmzDate(amzDate);
+  if (!at || terminator !== 'aws4_request' || scopeDate !== amzDate.slice(0, 8)) {
+    return fail(403, 'AuthorizationQueryParametersError', 'X-Amz-Credential is malformed');
+  }
+  if (service !== opts.service) return mismatch();
+  const now = opts.now ?? new Date();
+  if (now.getTime() > at.getTime() + expires * 1000) {
+    return fail(403, 'AccessDenied', 'Request has expired');
+  }
+  const signedHeaders = signedHeadersRaw.split(';');
+  if (!signedHeaders.includes('host')) return mismatch();
+  const query = new URLSearchParams([...q].filter(([k]) => k !== 'X-Amz-Signature'));
+  const expected = signatureFor(req, url, query, {
+    secret,
+    amzDate,
+    scope: { date: scopeDate, region, service },
+    signedHeaders,
+    payloadHash: 'UNSIGNED-PAYLOAD',
+  });
+  return matches(signature, expected) ? { ok: true, accessKeyId, region, service } : mismatch();
 }
