@@ -3,8 +3,9 @@
 #
 # The local tallyq stack without Docker, modelled on `supabase start`:
 #   Postgres 15 (pg_cron, pgTAP, plpgsql_check) + platform stand-ins (supabase/local),
-#   migrations applied by the real Supabase CLI, Redis, the local Textract endpoint,
-#   the pg_net delivery worker and one Deno server for every edge function.
+#   migrations applied by the real Supabase CLI, Redis, an S3 server (s3rver, the Textract
+#   staging bucket), the local Textract endpoint, the pg_net delivery worker and one Deno server
+#   for every edge function.
 # `start` returns once everything is healthy and prints URLs and keys; a second `start` reuses
 # what already runs. Profiles keep dev (5432x) and test (5532x) stacks apart, so tests can run
 # while `npm start` is up. State lives in .tallyq/<profile>/ (gitignored).
@@ -44,6 +45,7 @@ DB_PORT=$((BASE + 22))
 REDIS_PORT=$((BASE + 79))
 TEXTRACT_PORT=$((BASE + 80))
 UPSTASH_PORT=$((BASE + 81))
+S3_PORT=$((BASE + 82))
 
 STATE=$ROOT/.tallyq/$PROFILE
 PGDATA=$STATE/pgdata
@@ -128,7 +130,12 @@ AWS_SECRET_ACCESS_KEY=$LOCAL_AWS_SECRET_ACCESS_KEY
 LOCAL_AWS_ACCESS_KEY_ID=$LOCAL_AWS_ACCESS_KEY_ID
 LOCAL_AWS_SECRET_ACCESS_KEY=$LOCAL_AWS_SECRET_ACCESS_KEY
 TEXTRACT_ADMIN_TOKEN=$TEXTRACT_ADMIN_TOKEN
-TEXTRACT_S3_DIR=$STATE/s3
+LOCAL_S3_PORT=$S3_PORT
+LOCAL_S3_DIR=$STATE/s3
+LOCAL_S3_BUCKETS=tallyq-textract-staging
+TEXTRACT_S3_ENDPOINT=http://127.0.0.1:$S3_PORT
+TEXTRACT_S3_BUCKET=tallyq-textract-staging
+TEXTRACT_S3_PREFIX=textract-staging/
 STORAGE_DRIVER=local
 LOCAL_STORAGE_DIR=$STATE/storage
 TEXTRACT_CACHE_DIR=$STATE/textract-cache
@@ -296,10 +303,13 @@ start_redis() {
 
 start_services() {
   local deno_run=("$DENO" run --allow-all --quiet)
+  mkdir -p "$STATE/s3"
+  start_bg s3 "${deno_run[@]}" supabase/local/s3/server.ts
   start_bg textract "${deno_run[@]}" supabase/local/textract/server.ts
   start_bg upstash-proxy "${deno_run[@]}" supabase/local/upstash-rest-proxy.ts --port "$UPSTASH_PORT"
   start_bg pg-net-worker "${deno_run[@]}" supabase/local/pg-net-worker.ts
   start_bg functions "${deno_run[@]}" supabase/local/functions-server.ts --port "$API_PORT"
+  wait_port s3 "$S3_PORT"
   wait_port textract "$TEXTRACT_PORT"
   wait_port upstash-proxy "$UPSTASH_PORT"
   wait_port functions "$API_PORT"
@@ -329,6 +339,7 @@ tallyq local stack ($PROFILE) is running.
        Redis URL: $TALLYQ_REDIS_URL
   Upstash REST URL: $UPSTASH_REDIS_REST_URL
  Textract endpoint: $TEXTRACT_ENDPOINT
+  S3 (staging) URL: $TEXTRACT_S3_ENDPOINT (bucket $TEXTRACT_S3_BUCKET)
         anon key: $SUPABASE_ANON_KEY
 service_role key: $SUPABASE_SERVICE_ROLE_KEY
   demo user id: $DEMO_USER_ID (demo@tallyq.local)
@@ -341,7 +352,7 @@ EOF
 
 stop_all() {
   local name
-  for name in functions pg-net-worker upstash-proxy textract; do
+  for name in functions pg-net-worker upstash-proxy textract s3; do
     if pid_alive "$name"; then
       kill -- "-$(cat "$RUN/$name.pid")" 2>/dev/null || kill "$(cat "$RUN/$name.pid")" 2>/dev/null || true
     fi

@@ -53,7 +53,7 @@ bash scripts/ensure-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 # A fresh database for every run: same migrations, no state from a previous run.
 bash scripts/stack.sh stop --profile test >/dev/null 2>&1 || true
-rm -rf .tallyq/test/pgdata .tallyq/test/storage .tallyq/test/textract-cache
+rm -rf .tallyq/test/pgdata .tallyq/test/storage .tallyq/test/textract-cache .tallyq/test/s3
 note "starting the test stack"
 if ! bash scripts/stack.sh start --profile test >"$OUT/stack.log" 2>&1; then
   tail -60 "$OUT/stack.log" >&2

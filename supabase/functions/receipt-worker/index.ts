@@ -10,9 +10,11 @@ import { postgresWorkerQueue } from '../_shared/receipts/worker-queue.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
 import { createTextractClient, loadTextractConfig } from '../_shared/textract/client.ts';
 import { createTextractGovernor, loadGovernorLimits } from '../_shared/textract/governor.ts';
+import { loadStagingConfig, s3DocumentStaging } from '../_shared/textract/staging.ts';
 
 const env = { ...loadEnv({ ...platformEnv, ...redisEnv }), ...loadWorkerEnv() };
 const textractConfig = loadTextractConfig();
+const staging = loadStagingConfig();
 const sql = createDb(env.SUPABASE_DB_URL, { max: 4 });
 const governor = createTextractGovernor(connectRedis(env), {
   region: textractConfig.region,
@@ -22,6 +24,7 @@ const worker = createReceiptWorker(workerConfigFrom(env), {
   queue: postgresWorkerQueue(sql),
   blobs: storageFromEnv().store,
   textract: createTextractClient(textractConfig, { governor }),
+  staging: staging ? s3DocumentStaging(staging) : undefined,
   log: (msg, extra) => console.log(JSON.stringify({ msg, ...extra })),
 });
 

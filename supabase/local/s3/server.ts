@@ -17,6 +17,12 @@ import S3rver from 'npm:s3rver@^3.7.1';
 import AWSAccount from 'npm:s3rver@^3.7.1/lib/models/account.js';
 import { type SigV4Result, verifyPresigned, verifySigV4 } from '../sigv4.ts';
 
+interface S3rverApp {
+  configureBuckets(): Promise<void>;
+  callback(): (req: IncomingMessage, res: ServerResponse) => void;
+  store: { existsObject(bucket: string, key: string): Promise<boolean> };
+}
+
 export interface LocalS3Options {
   port: number;
   directory: string;
@@ -73,12 +79,13 @@ export async function startLocalS3(opts: LocalS3Options): Promise<RunningS3> {
   // s3rver looks the access key up in its own registry (and only that): ours replace its default.
   AWSAccount.DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
   for (const [id, secret] of opts.credentials) AWSAccount.DUMMY_ACCOUNT.createKeyPair(id, secret);
+  // The Koa app without its own listener: s3rver's typings do not declare these members.
   const s3 = new S3rver({
     directory: opts.directory,
     silent: true,
     vhostBuckets: false,
     configureBuckets: opts.buckets.map((name) => ({ name, configs: [] })),
-  });
+  }) as unknown as S3rverApp;
   await s3.configureBuckets();
   const app = s3.callback();
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {

@@ -6,6 +6,9 @@ import { BlobNotFound, type BlobStore } from '../storage/blob-store.ts';
 import { TextractError } from '../textract/errors.ts';
 import type { AnalyzeExpenseResponse, Block } from '../textract/types.ts';
 import type { TextractClient } from '../textract/client.ts';
+import { routeDocument } from '../textract/limits.ts';
+import { pdfFromJpegs } from '../textract/pdf-from-jpeg.ts';
+import type { DocumentStaging, StagingRef } from '../textract/staging.ts';
 import { fromAnalyzeExpense, type ParsedReceipt } from './parse.ts';
 import { backoffSeconds } from './backoff.ts';
 import { drainQueue, type DrainSummary, mapConcurrent } from '../queue/drain.ts';
@@ -78,11 +81,8 @@ export interface WorkerDeps {
   queue: WorkerQueue;
   blobs: BlobStore;
   textract: Pick<TextractClient, 'analyzeExpense' | 'startExpenseAnalysis' | 'getExpenseAnalysis'>;
-  /** Where StartExpenseAnalysis reads a PDF from (S3 in production, bytes for the local endpoint). */
-  stageDocument?: (
-    receipt: ClaimedReceipt,
-    bytes: Uint8Array,
-  ) => Promise<Parameters<TextractClient['startExpenseAnalysis']>[0]>;
+  /** The S3 bucket StartExpenseAnalysis reads from; without it async documents fail clearly. */
+  staging?: DocumentStaging;
   now?: () => number;
   random?: () => number;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
@@ -98,8 +98,13 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
   async function processOne(r: ClaimedReceipt): Promise<ReceiptOutcome> {
     try {
       if (r.mode === 'rederive') return await rederive(r);
-      if (isAsyncDocument(r.content_type)) return await processAsync(r);
+      if (r.textract_job_id) return await collectJob(r, r.textract_job_id);
       const bytes = await deps.blobs.get(r.storage_path);
+      const route = routeDocument(r.content_type, bytes.length);
+      if (route.path === 'refuse') return { outcome: 'fail', error: route.reason };
+      if (route.path === 'async') {
+        return await startJob(r, route.wrapJpegInPdf ? pdfFromJpegs([bytes]) : bytes);
+      }
       const response = await deps.textract.analyzeExpense(bytes);
       return await finish(r, response, 'analyze_expense');
     } catch (err) {
@@ -114,21 +119,47 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
     return { ...derive(response), artifact: null };
   }
 
-  async function processAsync(r: ClaimedReceipt): Promise<ReceiptOutcome> {
-    if (!r.textract_job_id) {
-      const bytes = await deps.blobs.get(r.storage_path);
-      const input = deps.stageDocument
-        ? await deps.stageDocument(r, bytes)
-        : { bytes, clientRequestToken: r.sha256.slice(0, 64) };
-      const jobId = await deps.textract.startExpenseAnalysis(input);
-      return { outcome: 'wait', delay_seconds: config.asyncPollSeconds, textract_job_id: jobId };
+  /** A JPEG only goes async wrapped in a PDF, so that is what is staged for it. */
+  function stagingRef(r: ClaimedReceipt): StagingRef {
+    return {
+      organisationId: r.organisation_id,
+      receiptId: r.receipt_id,
+      contentType: r.content_type === 'image/jpeg' ? 'application/pdf' : r.content_type,
+    };
+  }
+
+  /** Stages the document in S3 and starts StartExpenseAnalysis on it (AWS reads S3 only). */
+  async function startJob(r: ClaimedReceipt, document: Uint8Array): Promise<ReceiptOutcome> {
+    if (!deps.staging) {
+      return {
+        outcome: 'fail',
+        error: 'PDF, TIFF and large JPEG receipts need TEXTRACT_S3_BUCKET: ' +
+          'StartExpenseAnalysis reads documents from S3 only',
+      };
     }
+    const s3Object = await deps.staging.stage(stagingRef(r), document);
+    const jobId = await deps.textract.startExpenseAnalysis({
+      s3Object,
+      clientRequestToken: r.sha256.slice(0, 64),
+    });
+    return { outcome: 'wait', delay_seconds: config.asyncPollSeconds, textract_job_id: jobId };
+  }
+
+  /** Deletes the staged copy of a finished job; a failure only logs (the lifecycle rule expires it). */
+  async function cleanup(r: ClaimedReceipt): Promise<void> {
+    await deps.staging?.remove(stagingRef(r)).catch((err) =>
+      log('staged document not removed', { receipt_id: r.receipt_id, error: String(err) })
+    );
+  }
+
+  async function collectJob(r: ClaimedReceipt, jobId: string): Promise<ReceiptOutcome> {
     // Collect every page of the job's results; IN_PROGRESS means "look again on a later run".
-    const first = await deps.textract.getExpenseAnalysis(r.textract_job_id);
+    const first = await deps.textract.getExpenseAnalysis(jobId);
     if (first.JobStatus === 'IN_PROGRESS') {
       return { outcome: 'wait', delay_seconds: config.asyncPollSeconds };
     }
     if (first.JobStatus === 'FAILED') {
+      await cleanup(r);
       return { outcome: 'fail', error: `Textract job failed: ${first.StatusMessage ?? 'unknown'}` };
     }
     const merged: AnalyzeExpenseResponse = {
@@ -137,11 +168,13 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
     };
     let next = first.NextToken;
     while (next) {
-      const page = await deps.textract.getExpenseAnalysis(r.textract_job_id, { nextToken: next });
+      const page = await deps.textract.getExpenseAnalysis(jobId, { nextToken: next });
       merged.ExpenseDocuments!.push(...(page.ExpenseDocuments ?? []));
       next = page.NextToken;
     }
-    return await finish(r, merged, 'expense_analysis_job');
+    const outcome = await finish(r, merged, 'expense_analysis_job');
+    await cleanup(r);
+    return outcome;
   }
 
   async function finish(
@@ -214,10 +247,6 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
   }
 
   return { run, processOne };
-}
-
-export function isAsyncDocument(contentType: string): boolean {
-  return contentType === 'application/pdf' || contentType === 'image/tiff';
 }
 
 /** Writes the raw response once, at artifacts/<sha256 of its bytes>.json. */
