@@ -3,7 +3,8 @@
 #
 # Installs what is missing, brings up an isolated test stack (profile "test": its own ports and
 # data dir, so it runs beside `npm start`), then runs every check and test runner:
-#   hygiene (deno lint / fmt --check / check, supabase db lint, generated-types drift, RLS audit),
+#   hygiene (deno lint / fmt --check / check, supabase db lint, generated-types drift, RLS audit,
+#   every external command provided by a package ensure-deps.sh installs),
 #   pgTAP via pg_prove, deno test, vitest.
 # Ends with exactly one line "N passed, N failed" summed over all of them; exits non-zero on any
 # failure. Each hygiene check counts as one test.
@@ -75,6 +76,7 @@ check deno-check bash -c "git ls-files --cached --others --exclude-standard '*.t
 check supabase-db-lint bash scripts/db-lint.sh
 check types-drift bash scripts/gen-types.sh --check
 check rls-audit bash scripts/rls-audit.sh
+check external-commands bash scripts/check-commands.sh
 
 # ---- pgTAP -------------------------------------------------------------------------
 note "pgTAP (pg_prove)"
