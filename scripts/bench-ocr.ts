@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createTextractClient } from '../supabase/functions/_shared/textract/client.ts';
-import { fromAnalyzeExpense } from '../supabase/functions/_shared/receipts/parse.ts';
-import type { OcrEngineName } from '../supabase/functions/_shared/receipts/ocr-types.ts';
+import { fromAnalyzeExpense } from '../supabase/functions/_shared/receipts/parser/parse.ts';
+import type { OcrEngineName } from '../supabase/functions/_shared/receipts/parser/ocr-types.ts';
 import { closeEngines, recognize } from '../supabase/local/textract/ocr/engine.ts';
 import {
   defaultWiring,

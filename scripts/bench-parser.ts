@@ -12,8 +12,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseReceipt, parseReceiptPage } from '../supabase/functions/_shared/receipts/parse.ts';
-import type { OcrPage } from '../supabase/functions/_shared/receipts/ocr-types.ts';
+import {
+  parseReceipt,
+  parseReceiptPage,
+} from '../supabase/functions/_shared/receipts/parser/parse.ts';
+import type { OcrPage } from '../supabase/functions/_shared/receipts/parser/ocr-types.ts';
 import { closeEngines } from '../supabase/local/textract/ocr/engine.ts';
 import { ocrPage } from './lib/receipt-prediction.ts';
 

@@ -6,14 +6,14 @@
 // Uses TALLYQ_REDIS_URL when set, otherwise starts (and stops) a private redis-server on a free
 // port. Goal: TCP p99 ≤ 2 ms. Bounded in count and time; talks to 127.0.0.1 only.
 
-import { createTcpRedis } from '../supabase/functions/_shared/ratelimit/redis-tcp.ts';
-import { createUpstashRedis } from '../supabase/functions/_shared/ratelimit/redis-upstash.ts';
+import { createTcpRedis } from '../supabase/functions/_shared/redis/tcp.ts';
+import { createUpstashRedis } from '../supabase/functions/_shared/redis/upstash.ts';
 import {
   createSlidingWindowLimiter,
   type RatePolicy,
   type ScriptRunner,
 } from '../supabase/functions/_shared/ratelimit/sliding-window.ts';
-import { freePort, useTestRedis } from '../supabase/functions/_shared/ratelimit/testing.ts';
+import { freePort, useTestRedis } from '../supabase/functions/_shared/redis/testing.ts';
 
 function flag(name: string, fallback: number): number {
   const i = Deno.args.indexOf(`--${name}`);

@@ -4,7 +4,7 @@
 # Debian packages (Postgres 15 + pg_cron/pgTAP/plpgsql_check, Redis, tesseract, poppler,
 # ImageMagick and the font it draws with, and the tools the scripts call) and the npm dependencies
 # (Deno, the Supabase CLI and s3rver ship as npm packages). Safe to run concurrently.
-# `--list-packages` prints the Debian packages and exits (scripts/check-commands.sh checks every
+# `--list-packages` prints the Debian packages and exits (scripts/hygiene/external-commands.sh checks every
 # command the project runs against them).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -16,10 +16,10 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { OcrEngineName } from '../supabase/functions/_shared/receipts/ocr-types.ts';
+import type { OcrEngineName } from '../supabase/functions/_shared/receipts/parser/ocr-types.ts';
 import { closeEngines } from '../supabase/local/textract/ocr/engine.ts';
 import { type Prediction, predictReceipt } from './lib/receipt-prediction.ts';
-import { applyVendorDirectory } from '../supabase/functions/_shared/receipts/vendor-directory.ts';
+import { applyVendorDirectory } from './lib/vendor-directory-model.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({

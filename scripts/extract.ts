@@ -25,7 +25,7 @@ import {
 } from '../supabase/functions/_shared/textract/client.ts';
 import { TextractError } from '../supabase/functions/_shared/textract/errors.ts';
 import type { AnalyzeExpenseResponse } from '../supabase/functions/_shared/textract/types.ts';
-import { fromAnalyzeExpense } from '../supabase/functions/_shared/receipts/parse.ts';
+import { fromAnalyzeExpense } from '../supabase/functions/_shared/receipts/parser/parse.ts';
 import { detectFormat } from '../supabase/local/textract/documents.ts';
 import {
   LOCAL_DEFAULT_CREDENTIALS,

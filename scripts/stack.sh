@@ -26,7 +26,7 @@ done
 case "$PROFILE" in
   dev) BASE=54300 ;;
   test) BASE=55300 ;;
-  bench) BASE=56300 ;; # npm run bench:pipeline (scripts/bench-pipeline.ts)
+  bench) BASE=56300 ;; # npm run bench:pipeline (scripts/bench/pipeline.ts)
   *) echo "unknown profile: $PROFILE (dev|test|bench)" >&2; exit 2 ;;
 esac
 # Several stacks side by side (two checkouts, parallel workers): TALLYQ_PORT_BASE moves every port

@@ -4,7 +4,8 @@
 # Installs what is missing, brings up an isolated test stack (profile "test": its own ports and
 # data dir, so it runs beside `npm start`), then runs every check and test runner:
 #   hygiene (deno lint / fmt --check / check, supabase db lint, generated-types drift, RLS audit,
-#   every external command provided by a package ensure-deps.sh installs),
+#   no function over 120 lines, no domain importing another's internals, every external command
+#   provided by a package ensure-deps.sh installs),
 #   pgTAP via pg_prove, deno test, vitest.
 # Ends with exactly one line "N passed, N failed" summed over all of them; exits non-zero on any
 # failure. Each hygiene check counts as one test.
@@ -76,7 +77,9 @@ check deno-check bash -c "git ls-files --cached --others --exclude-standard '*.t
 check supabase-db-lint bash scripts/db-lint.sh
 check types-drift bash scripts/gen-types.sh --check
 check rls-audit bash scripts/rls-audit.sh
-check external-commands bash scripts/check-commands.sh
+check function-length "$DENO" test --allow-read --quiet scripts/hygiene/function-length.ts
+check domain-imports "$DENO" test --allow-read --quiet scripts/hygiene/domain-imports.ts
+check external-commands bash scripts/hygiene/external-commands.sh
 
 # ---- pgTAP -------------------------------------------------------------------------
 note "pgTAP (pg_prove)"

@@ -4,21 +4,21 @@
 // Cache: .tallyq/cache/ocr/<sha256>-<engine>.json holds a single engine's OcrPage; `combined` is
 // rebuilt from the cached tesseract and paddle pages, so combine/parse changes need no new OCR.
 
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type {
   OcrEngineName,
   OcrPage,
-} from '../../supabase/functions/_shared/receipts/ocr-types.ts';
-import { parseReceiptPage } from '../../supabase/functions/_shared/receipts/parse.ts';
-import type { ParsedReceipt } from '../../supabase/functions/_shared/receipts/parse.ts';
+} from '../../supabase/functions/_shared/receipts/parser/ocr-types.ts';
+import { parseReceiptPage } from '../../supabase/functions/_shared/receipts/parser/parse.ts';
+import type { ParsedReceipt } from '../../supabase/functions/_shared/receipts/parser/parse.ts';
 import {
   type RecognizeOptions,
   recognizePaddle,
   recognizeTesseract,
 } from '../../supabase/local/textract/ocr/engine.ts';
 import { combinePages } from '../../supabase/local/textract/ocr/combine.ts';
+import { sha256Hex } from '../../supabase/functions/_shared/crypto/sha256.ts';
 
 export interface PredictOptions {
   engine: OcrEngineName;
@@ -78,7 +78,7 @@ export async function ocrPage(
   cacheDir: string | null,
   ocr: RecognizeOptions = {},
 ): Promise<{ page: OcrPage; seconds: number }> {
-  const sha = createHash('sha256').update(image).digest('hex');
+  const sha = sha256Hex(image);
   if (engine !== 'combined') return await cached(sha, engine, image, cacheDir, ocr);
   const [t, p] = await Promise.all([
     cached(sha, 'tesseract', image, cacheDir, ocr),

@@ -4,8 +4,9 @@
 // key). Header-signed requests (what aws4fetch and the AWS SDKs send) and, for S3, presigned URLs
 // (X-Amz-* query parameters, UNSIGNED-PAYLOAD). S3 encodes the path once, other services twice.
 
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Buffer } from 'node:buffer';
+import { sha256Hex } from '../functions/_shared/crypto/sha256.ts';
 
 export interface SigV4Request {
   method: string;
@@ -63,7 +64,6 @@ export function canonicalQuery(search: URLSearchParams): string {
     .join('&');
 }
 
-const sha256hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 const hmac = (key: string | Uint8Array, data: string) =>
   new Uint8Array(createHmac('sha256', key).update(data).digest());
 
@@ -142,7 +142,7 @@ export function verifySigV4(req: SigV4Request, opts: VerifyOptions): SigV4Result
     );
   }
   const url = new URL(req.url);
-  const payloadHash = req.headers.get('x-amz-content-sha256') ?? sha256hex(req.body);
+  const payloadHash = req.headers.get('x-amz-content-sha256') ?? sha256Hex(req.body);
   const expected = signatureFor(req, url, url.searchParams, {
     secret,
     amzDate,
@@ -193,7 +193,7 @@ function signatureFor(
   ].join('\n');
   const { date, region, service } = p.scope;
   const scope = `${date}/${region}/${service}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', p.amzDate, scope, sha256hex(canonicalRequest)].join(
+  const stringToSign = ['AWS4-HMAC-SHA256', p.amzDate, scope, sha256Hex(canonicalRequest)].join(
     '\n',
   );
   const kDate = hmac(`AWS4${p.secret}`, date);

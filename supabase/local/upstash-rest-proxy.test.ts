@@ -2,8 +2,8 @@
 // private redis-server is started).
 import assert from 'node:assert/strict';
 import { Redis } from 'npm:@upstash/redis@^1.34.9';
-import { createTcpRedis } from '../functions/_shared/ratelimit/redis-tcp.ts';
-import { useTestRedis } from '../functions/_shared/ratelimit/testing.ts';
+import { createTcpRedis } from '../functions/_shared/redis/tcp.ts';
+import { useTestRedis } from '../functions/_shared/redis/testing.ts';
 import { createUpstashRestHandler } from './upstash-rest-proxy.ts';
 
 const redisServer = await useTestRedis();

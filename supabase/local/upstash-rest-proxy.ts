@@ -14,7 +14,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import type { Redis as IORedis } from 'npm:ioredis@^5.6.1';
 import { z } from 'npm:zod@^3.24.4';
-import { createTcpRedis } from '../functions/_shared/ratelimit/redis-tcp.ts';
+import { createTcpRedis } from '../functions/_shared/redis/tcp.ts';
 
 type Arg = string | number;
 type Command = Arg[];

@@ -17,7 +17,8 @@ create table public.receipt_events (
   created_at timestamptz not null default clock_timestamp(),
   constraint event_type_is_known check (event_type in (
     'uploaded', 'processing', 'ocr_done', 'needs_review', 'retry_scheduled', 'async_job_started',
-    'dead_lettered', 'replayed', 'rederived', 'recovered'
+    'dead_lettered', 'replayed', 'rederived', 'recovered',
+    'vendor_canonicalised' -- written by the vendor directory (…0340_vendor_directory.sql)
   ))
 );
 

@@ -103,16 +103,15 @@ begin
   -- message that another worker settled first) or gone is stale: archive it, change nothing.
   -- A re-derivation that fails leaves the receipt's current result alone (stale too; running
   -- rederive_receipts again retries it). Retries past the attempt budget become failures.
+  -- A changed outcome is the received one with fields replaced by name (jsonb_populate_record).
   select coalesce(array_agg(case
     when o.outcome in ('retry', 'fail', 'wait')
          and (r.id is null or o.mode = 'rederive'
               or r.status in ('ocr_done', 'needs_review', 'failed'))
-      then row(o.msg_id, o.receipt_id, 'stale', o.mode, o.processor_version, o.status, o.fields,
-               o.artifact, o.error, o.delay_seconds, o.textract_job_id)::private.receipt_outcome
+      then jsonb_populate_record(o, jsonb_build_object('outcome', 'stale'))
     when o.outcome = 'retry' and r.attempts + 1 >= p_max_attempts
-      then row(o.msg_id, o.receipt_id, 'fail', o.mode, o.processor_version, o.status, o.fields,
-               o.artifact, o.error || ' (attempts exhausted)', o.delay_seconds, o.textract_job_id
-              )::private.receipt_outcome
+      then jsonb_populate_record(o, jsonb_build_object(
+             'outcome', 'fail', 'error', o.error || ' (attempts exhausted)'))
     else o end), '{}')
   into v_outcomes
   from jsonb_populate_recordset(null::private.receipt_outcome, p_outcomes) as o

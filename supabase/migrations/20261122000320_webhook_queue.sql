@@ -1,12 +1,10 @@
 -- Webhook processing queue: pgmq queues (work + dead letters) and the enqueue trigger on
 -- webhook_events (one message per newly stored event; a
--- duplicate delivery inserts no row, so it sends nothing). The sweep job picks up retries.
--- The processor is woken through private.kick_function (see …0230_receipt_queue.sql).
+-- duplicate delivery inserts no row, so it sends nothing). The sweep (…0335_webhook_cron.sql)
+-- picks up retries.
+-- The processor is woken through private.kick_function (…0150_kick_function.sql).
 
 create extension if not exists pgmq;
-create extension if not exists pg_net with schema extensions;
-create extension if not exists supabase_vault;
-create extension if not exists pg_cron;
 
 -- ============================================================================
 -- queues (pgmq.create is idempotent)
@@ -75,11 +73,3 @@ grant select on public.webhook_queue_health to service_role;
 grant usage on schema pgmq to service_role;
 grant select on pgmq.q_webhook_events, pgmq.a_webhook_events, pgmq.q_webhook_events_dlq to service_role;
 revoke all on function private.enqueue_new_webhook_events() from public, anon, authenticated;
-
--- ============================================================================
--- cron (cron.schedule with an existing name replaces the job: re-running changes nothing)
--- ============================================================================
--- Sweep: retries wait out their backoff as invisible messages; nothing kicks the processor when
--- they reappear, so look every minute while the queue is not empty.
-select cron.schedule('tallyq_webhook_sweep', '* * * * *',
-  $$select private.kick_function('webhook-processor', 'cron') where exists (select 1 from pgmq.q_webhook_events)$$);

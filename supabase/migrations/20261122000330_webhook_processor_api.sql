@@ -85,12 +85,14 @@ begin
 
   -- A late outcome for an event that is gone or already settled (a redelivered message another
   -- run finished first) is stale: archive it, change nothing. Retries past the budget fail.
+  -- A changed outcome is the received one with fields replaced by name (jsonb_populate_record).
   select coalesce(array_agg(case
     when e.id is null or e.status <> 'received'
-      then row(o.msg_id, o.webhook_event_id, 'stale', null, o.error, o.delay_seconds)::private.webhook_outcome
+      then jsonb_populate_record(o, jsonb_build_object('outcome', 'stale', 'projection', null))
     when o.outcome = 'retry' and e.attempts + 1 >= p_max_attempts
-      then row(o.msg_id, o.webhook_event_id, 'fail', null,
-               coalesce(o.error, 'retry') || ' (attempts exhausted)', o.delay_seconds)::private.webhook_outcome
+      then jsonb_populate_record(o, jsonb_build_object(
+             'outcome', 'fail', 'projection', null,
+             'error', coalesce(o.error, 'retry') || ' (attempts exhausted)'))
     else o end), '{}')
   into v_outcomes
   from jsonb_populate_recordset(null::private.webhook_outcome, p_outcomes) as o

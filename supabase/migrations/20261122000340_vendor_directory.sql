@@ -30,12 +30,6 @@ create index vendor_directory_source_receipt_id_idx on public.vendor_directory (
 create index receipts_organisation_id_vendor_tax_id_idx
   on public.receipts (organisation_id, vendor_tax_id) where vendor_tax_id is not null;
 
-alter table public.receipt_events drop constraint event_type_is_known;
-alter table public.receipt_events add constraint event_type_is_known check (event_type in (
-  'uploaded', 'processing', 'ocr_done', 'needs_review', 'retry_scheduled', 'async_job_started',
-  'dead_lettered', 'replayed', 'rederived', 'recovered', 'vendor_canonicalised'
-));
-
 -- ============================================================================
 -- functions
 -- ============================================================================

@@ -72,7 +72,7 @@ describe('textract staging through S3', () => {
     const put = await s3.fetch(objectUrl(key), {
       method: 'PUT',
       headers: { 'content-type': 'application/pdf' },
-      body: pdfFromJpegs([await readSample('X51005442397')]),
+      body: pdfFromJpegs([await readSample('X51005442397')]) as Uint8Array<ArrayBuffer>,
     });
     expect(put.status).toBe(200);
     const started = await callTextract('StartExpenseAnalysis', {

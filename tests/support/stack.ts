@@ -1,9 +1,10 @@
 // Shared helpers for end-to-end tests against the running stack (env from .tallyq/<profile>/stack.env).
-import { createHash, randomUUID } from 'node:crypto';
+// Users and tokens come from ./users.ts, which the benchmarks share.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import postgres from 'postgres';
-import { SignJWT } from 'jose';
+import { sha256Hex } from '../../supabase/functions/_shared/crypto/sha256.ts';
+import { createUsers as createStackUsers, mintUserJwt as mintJwtFor, type Owner } from './users.ts';
 
 export function env(name: string): string {
   const value = process.env[name];
@@ -26,36 +27,24 @@ export type TestUser = { id: string; email: string; orgId: string; jwt: string }
 
 /** A fresh user (the sign-up trigger gives them a personal organisation) and their access token. */
 export async function createUser(label = 'user'): Promise<TestUser> {
-  const id = randomUUID();
-  const email = `${label}-${id.slice(0, 8)}@test.tallyq.local`;
-  await sql`insert into auth.users (id, email, role, aud) values (${id}, ${email}, 'authenticated', 'authenticated')`;
-  const [{ organisation_id }] = await sql`
-    select organisation_id from public.memberships where user_id = ${id} and role = 'owner'`;
-  return { id, email, orgId: organisation_id, jwt: await mintUserJwt(id, email) };
+  const [owner] = await createUsers(1, label);
+  const email = `${label}-${owner.id}@test.tallyq.local`;
+  return { ...owner, email, jwt: await mintUserJwt(owner.id, email) };
 }
 
 /** Many users in one statement, for load tests. */
-export async function createUsers(count: number): Promise<{ id: string; orgId: string }[]> {
-  const ids = Array.from({ length: count }, () => randomUUID());
-  await sql`insert into auth.users (id, email, role, aud)
-    select u, 'bulk-' || u || '@test.tallyq.local', 'authenticated', 'authenticated'
-    from unnest(${pgArray(ids)}::uuid[]) as u`;
-  const rows = await sql`select user_id as id, organisation_id as "orgId" from public.memberships
-    where user_id = any(${pgArray(ids)}::uuid[]) and role = 'owner'`;
-  return rows as unknown as { id: string; orgId: string }[];
-}
+export const createUsers = (count: number, label = 'bulk'): Promise<Owner[]> =>
+  createStackUsers(sql, count, label);
 
-export function mintUserJwt(sub: string, email: string, ttlSeconds = 3600): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ sub, email, role: 'authenticated', aud: 'authenticated' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer(`${env('SUPABASE_URL')}/auth/v1`)
-    .setIssuedAt(now)
-    .setExpirationTime(now + ttlSeconds)
-    .sign(new TextEncoder().encode(env('JWT_SECRET')));
-}
+export const mintUserJwt = (sub: string, email: string, ttlSeconds = 3600): Promise<string> =>
+  mintJwtFor(
+    { SUPABASE_URL: env('SUPABASE_URL'), JWT_SECRET: env('JWT_SECRET') },
+    sub,
+    email,
+    ttlSeconds,
+  );
 
-export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+export { sha256Hex as sha256 };
 
 /**
  * Stores receipts the way the upload API does (blob under <org>/<owner>/<sha>.jpg, then one insert
@@ -66,7 +55,7 @@ export async function storeReceipts(
 ): Promise<string[]> {
   const root = env('LOCAL_STORAGE_DIR');
   const rows = await Promise.all(items.map(async ({ owner, bytes, contentType }) => {
-    const sha = sha256(bytes);
+    const sha = sha256Hex(bytes);
     const ext = contentType === 'application/pdf' ? 'pdf' : 'jpg';
     const path = `${owner.orgId}/${owner.id}/${sha}.${ext}`;
     await mkdir(dirname(join(root, path)), { recursive: true });

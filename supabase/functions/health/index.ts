@@ -1,19 +1,17 @@
-// Health: wiring only. Probes the database (required) and Redis (degraded when down).
+// Health: wiring only. Probes the database (required) and Redis (degraded when down; not probed
+// when none is configured, see redis/connect.ts).
 import { z } from 'npm:zod@^3.24.4';
 import { loadEnv, platformEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
 import { createHealthHandler } from '../_shared/health/handler.ts';
-import { connectRedis, redisEnv } from '../_shared/redis/connect.ts';
+import type { Probe } from '../_shared/health/checks.ts';
+import { redisFromEnv } from '../_shared/redis/connect.ts';
 
-const env = loadEnv({
-  ...platformEnv,
-  ...redisEnv,
-  HEALTH_TIMEOUT_MS: z.coerce.number().optional(),
-});
+const source = Deno.env.toObject();
+const env = loadEnv({ ...platformEnv, HEALTH_TIMEOUT_MS: z.coerce.number().optional() }, source);
 const sql = createDb(env.SUPABASE_DB_URL, { max: 2 });
-const redis = connectRedis(env);
+const redis = redisFromEnv(source, 'health: Redis is not probed');
 
-Deno.serve(createHealthHandler([
-  { name: 'database', required: true, run: () => sql`select 1` },
-  { name: 'redis', required: false, run: () => redis.ping() },
-]));
+const probes: Probe[] = [{ name: 'database', required: true, run: () => sql`select 1` }];
+if (redis) probes.push({ name: 'redis', required: false, run: () => redis.ping() });
+Deno.serve(createHealthHandler(probes));

@@ -1,5 +1,5 @@
 // Messaging webhook (WhatsApp Cloud API scheme): wiring only, handler in
-// _shared/webhooks/handler.ts. verify_jwt = false: Meta sends no Supabase JWT; GET is the hub.*
+// _shared/webhooks/ingest/handler.ts. verify_jwt = false: Meta sends no Supabase JWT; GET is the hub.*
 // verify-token handshake, POST deliveries carry X-Hub-Signature-256. Env: SUPABASE_DB_URL;
 // WHATSAPP_VERIFY_TOKEN; WHATSAPP_APP_SECRET (comma-separated, for rotation);
 // WEBHOOK_MAX_BODY_BYTES (1 MiB); TALLYQ_REDIS_URL or UPSTASH_REDIS_REST_URL/TOKEN for the rate
@@ -10,14 +10,14 @@ import { createDb } from '../_shared/db/client.ts';
 import { rateLimitFromEnv } from '../_shared/ratelimit/from-env.ts';
 import {
   createMessagingWebhookHandler,
-  loadMessagingWebhookEnv,
-} from '../_shared/webhooks/handler.ts';
+  loadMessagingWebhookConfig,
+} from '../_shared/webhooks/ingest/handler.ts';
 import { postgresWebhookStore } from '../_shared/webhooks/store.ts';
 
 const source = Deno.env.toObject();
 const env = {
   ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
-  ...loadMessagingWebhookEnv(source),
+  ...loadMessagingWebhookConfig(source),
 };
 
 Deno.serve(createMessagingWebhookHandler({

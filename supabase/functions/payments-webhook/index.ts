@@ -1,5 +1,5 @@
 // Payments webhook (Stripe's signature scheme): wiring only, handler in
-// _shared/webhooks/handler.ts. verify_jwt = false: providers send no Supabase JWT; the signature
+// _shared/webhooks/ingest/handler.ts. verify_jwt = false: providers send no Supabase JWT; the signature
 // is the authentication. Env: SUPABASE_DB_URL; STRIPE_WEBHOOK_SECRETS (comma-separated, for
 // rotation); STRIPE_WEBHOOK_TOLERANCE_SECONDS (300); WEBHOOK_MAX_BODY_BYTES (1 MiB);
 // TALLYQ_REDIS_URL or UPSTASH_REDIS_REST_URL/TOKEN for the rate limit (50/min per client IP,
@@ -10,14 +10,14 @@ import { createDb } from '../_shared/db/client.ts';
 import { rateLimitFromEnv } from '../_shared/ratelimit/from-env.ts';
 import {
   createPaymentsWebhookHandler,
-  loadPaymentsWebhookEnv,
-} from '../_shared/webhooks/handler.ts';
+  loadPaymentsWebhookConfig,
+} from '../_shared/webhooks/ingest/handler.ts';
 import { postgresWebhookStore } from '../_shared/webhooks/store.ts';
 
 const source = Deno.env.toObject();
 const env = {
   ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
-  ...loadPaymentsWebhookEnv(source),
+  ...loadPaymentsWebhookConfig(source),
 };
 
 Deno.serve(createPaymentsWebhookHandler({

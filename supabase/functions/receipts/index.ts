@@ -1,4 +1,4 @@
-// Receipts API: wiring only (handler in _shared/receipts/api.ts). Env:
+// Receipts API: wiring only (handler in _shared/receipts/api/handler.ts). Env:
 //   SUPABASE_DB_URL, SUPABASE_URL, STORAGE_DRIVER (+ its variables, see _shared/storage/from-env.ts)
 //   SUPABASE_JWT_SECRET or JWT_SECRET (HS256) / SUPABASE_JWKS_URL, SUPABASE_JWT_ISSUER (default
 //   $SUPABASE_URL/auth/v1), SUPABASE_JWT_AUDIENCE (default authenticated): see _shared/auth/jwt.ts
@@ -7,15 +7,16 @@
 //   RECEIPT_UPLOAD_URL_TTL_SECONDS (default 900)
 //   TALLYQ_REDIS_URL or UPSTASH_REDIS_REST_URL/TOKEN for the upload rate limit (60/min per user,
 //   RATE_LIMIT_UPLOAD_* overrides); without Redis the limit is off (logged once).
-import { createHash } from 'node:crypto';
 import { z } from 'npm:zod@^3.24.4';
 import { jwtVerifierFromEnv } from '../_shared/auth/jwt.ts';
 import { loadEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
 import { rateLimitFromEnv } from '../_shared/ratelimit/from-env.ts';
-import { createReceiptsHandler } from '../_shared/receipts/api.ts';
-import { DEFAULT_MAX_BYTES } from '../_shared/receipts/upload.ts';
+import { createReceiptsHandler } from '../_shared/receipts/api/handler.ts';
+import { postgresReceiptRepository } from '../_shared/receipts/api/repository.ts';
+import { DEFAULT_MAX_BYTES } from '../_shared/receipts/api/upload.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
+import { sha256Hex } from '../_shared/crypto/sha256.ts';
 
 const source = Deno.env.toObject();
 const env = loadEnv({
@@ -34,9 +35,7 @@ const base = env.SUPABASE_URL.replace(/\/$/, '');
 const verifier = jwtVerifierFromEnv(source);
 
 const uploadSecret = env.RECEIPT_UPLOAD_SECRET ??
-  (jwtSecret
-    ? createHash('sha256').update(`tallyq-receipt-uploads:${jwtSecret}`).digest('hex')
-    : undefined);
+  (jwtSecret ? sha256Hex(`tallyq-receipt-uploads:${jwtSecret}`) : undefined);
 const storage = storageFromEnv(source);
 if (!uploadSecret && !storage.signedUploads) {
   throw new Error('Missing env: RECEIPT_UPLOAD_SECRET (or a JWT secret) for local upload URLs');
@@ -45,7 +44,7 @@ if (!uploadSecret && !storage.signedUploads) {
 const limit = rateLimitFromEnv(source, 'receipts');
 
 Deno.serve(createReceiptsHandler({
-  sql: createDb(env.SUPABASE_DB_URL, { max: 5 }),
+  repository: postgresReceiptRepository(createDb(env.SUPABASE_DB_URL, { max: 5 })),
   store: storage.store,
   signedUploads: storage.signedUploads,
   verifier,

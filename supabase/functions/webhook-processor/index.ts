@@ -1,4 +1,4 @@
-// Webhook processor: wiring only (logic in _shared/webhooks/processor.ts). Called by the
+// Webhook processor: wiring only (logic in _shared/webhooks/processor/processor.ts). Called by the
 // webhook_events enqueue trigger and the tallyq_webhook_sweep cron job through pg_net
 // (private.kick_function) with the Vault worker secret; verify_jwt = false, it checks
 // `Authorization: Bearer $WORKER_SECRET` itself. Answers 202 and drains in the background;
@@ -7,22 +7,19 @@
 import { z } from 'npm:zod@^3.24.4';
 import { loadEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
-import { createWorkerHandler } from '../_shared/receipts/worker-handler.ts';
+import { createConsumerHandler } from '../_shared/queue/consumer-handler.ts';
 import {
   createWebhookProcessor,
-  loadProcessorEnv,
-  processorConfigFrom,
-} from '../_shared/webhooks/processor.ts';
+  loadWebhookProcessorConfig,
+} from '../_shared/webhooks/processor/processor.ts';
 import { postgresProcessorQueue } from '../_shared/webhooks/store.ts';
 
 const source = Deno.env.toObject();
-const env = {
-  ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
-  ...loadProcessorEnv(source),
-};
-const processor = createWebhookProcessor(processorConfigFrom(env), {
+const env = loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source);
+const config = loadWebhookProcessorConfig(source);
+const processor = createWebhookProcessor(config, {
   queue: postgresProcessorQueue(createDb(env.SUPABASE_DB_URL, { max: 2 })),
   log: (msg, extra) => console.log(JSON.stringify({ fn: 'webhook-processor', msg, ...extra })),
 });
 
-Deno.serve(createWorkerHandler(env.WORKER_SECRET, processor.run));
+Deno.serve(createConsumerHandler(config.secret, processor.run));

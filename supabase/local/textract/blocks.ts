@@ -2,7 +2,7 @@
 // and their WORDs (CHILD of each line), with Geometry (BoundingBox + Polygon, fractions of the
 // page) and Confidence 0..100 — the shape DetectDocumentText and AnalyzeExpense return.
 
-import type { BBox, OcrPage } from '../../functions/_shared/receipts/ocr-types.ts';
+import type { BBox, OcrPage } from '../../functions/_shared/receipts/parser/ocr-types.ts';
 import type { Block, Geometry } from '../../functions/_shared/textract/types.ts';
 
 export function geometry(b: BBox): Geometry {

@@ -5,11 +5,10 @@
 // What is recorded is the OCR output (OcrPage), not the finished Textract response: a replayed
 // answer still runs today's parser, so parser changes show up without re-running OCR.
 
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { OcrPage } from '../../functions/_shared/receipts/ocr-types.ts';
+import type { OcrPage } from '../../functions/_shared/receipts/parser/ocr-types.ts';
 
 export type TextractMode = 'ocr' | 'record' | 'replay';
 
@@ -24,8 +23,6 @@ export interface RecordedPage {
   recordedAt: string;
   page: OcrPage;
 }
-
-export const sha256Hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 export class OcrCache {
   constructor(readonly dir: string = DEFAULT_CACHE_DIR) {}

@@ -20,8 +20,8 @@ import {
 } from '../../functions/_shared/textract/client.ts';
 import { TextractError } from '../../functions/_shared/textract/errors.ts';
 import type { GetExpenseAnalysisResponse } from '../../functions/_shared/textract/types.ts';
-import { fromAnalyzeExpense } from '../../functions/_shared/receipts/parse.ts';
-import type { OcrPage } from '../../functions/_shared/receipts/ocr-types.ts';
+import { fromAnalyzeExpense } from '../../functions/_shared/receipts/parser/parse.ts';
+import type { OcrPage } from '../../functions/_shared/receipts/parser/ocr-types.ts';
 import { pdfFromJpegs } from '../../functions/_shared/textract/pdf-from-jpeg.ts';
 import { FaultInjector } from './faults.ts';
 import { OcrCache } from './ocr-cache.ts';

@@ -25,7 +25,7 @@
 import { Buffer } from 'node:buffer';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'npm:zod@^3.24.4';
-import type { OcrEngineName, OcrPage } from '../../functions/_shared/receipts/ocr-types.ts';
+import type { OcrEngineName, OcrPage } from '../../functions/_shared/receipts/parser/ocr-types.ts';
 import type {
   AnalyzeExpenseResponse,
   ExpenseDocument,
@@ -34,11 +34,15 @@ import { toBlocks } from './blocks.ts';
 import { detectFormat, DocumentError, pdfPageCount, rasterisePdf } from './documents.ts';
 import { FaultInjector, faultsSchema } from './faults.ts';
 import { decodeNextToken, encodeNextToken, JobStore } from './jobs.ts';
-import { OcrCache, sha256Hex, type TextractMode } from './ocr-cache.ts';
+import { OcrCache, type TextractMode } from './ocr-cache.ts';
+import { sha256Hex } from '../../functions/_shared/crypto/sha256.ts';
 import { AwsClient } from 'npm:aws4fetch@^1.0.20';
 import { verifySigV4 } from '../sigv4.ts';
 import { closeEngines, recognize } from './ocr/engine.ts';
-import { parseReceiptPage, toExpenseDocument } from '../../functions/_shared/receipts/parse.ts';
+import {
+  parseReceiptPage,
+  toExpenseDocument,
+} from '../../functions/_shared/receipts/parser/parse.ts';
 
 /** Credentials the local stack uses when none are configured (never valid on AWS). */
 export const LOCAL_DEFAULT_CREDENTIALS = {

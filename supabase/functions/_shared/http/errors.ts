@@ -105,12 +105,13 @@ export function errorResponse(err: unknown, log: (msg: string) => void = console
 /** Wraps a handler so every failure leaves as `{ error, message }` JSON. */
 export function withErrors(
   handler: (req: Request) => Promise<Response> | Response,
+  log?: (msg: string) => void,
 ): (req: Request) => Promise<Response> {
   return async (req) => {
     try {
       return await handler(req);
     } catch (err) {
-      return errorResponse(err);
+      return errorResponse(err, log);
     }
   };
 }

@@ -7,14 +7,14 @@ import {
   clientIp,
   DEFAULT_POLICIES,
   identify,
-  loadPolicies,
+  loadRateLimitConfig,
   type RouteName,
   type RoutePolicy,
 } from './policy.ts';
-import { createTcpRedis } from './redis-tcp.ts';
-import { createUpstashRedis } from './redis-upstash.ts';
+import { createTcpRedis } from '../redis/tcp.ts';
+import { createUpstashRedis } from '../redis/upstash.ts';
 import { createSlidingWindowLimiter } from './sliding-window.ts';
-import { deadRedisUrl, freePort, useTestRedis } from './testing.ts';
+import { deadRedisUrl, freePort, useTestRedis } from '../redis/testing.ts';
 
 const redisServer = await useTestRedis();
 const tcp = createTcpRedis(redisServer.url);
@@ -24,7 +24,7 @@ const W0 = Math.floor(Date.UTC(2031, 0, 1) / 60_000) * 60_000;
 function freshPolicies(): Record<RouteName, RoutePolicy> {
   // Unique counter names per test so runs never share state.
   const run = crypto.randomUUID().slice(0, 8);
-  const p = loadPolicies({});
+  const p = loadRateLimitConfig({});
   for (const route of Object.keys(p) as RouteName[]) {
     p[route] = { ...p[route], name: `${route}-${run}` as RouteName };
   }
@@ -42,7 +42,7 @@ async function caught(p: Promise<unknown>): Promise<HttpError> {
 }
 
 Deno.test('policy - defaults: the budgets of issue 5, one place', () => {
-  const p = loadPolicies({});
+  const p = loadRateLimitConfig({});
   assert.deepEqual(
     Object.fromEntries(Object.values(p).map((x) => [x.name, [x.limit, x.windowMs, x.failMode]])),
     {
@@ -56,7 +56,7 @@ Deno.test('policy - defaults: the budgets of issue 5, one place', () => {
 });
 
 Deno.test('policy - env overrides each field and rejects bad values by name', () => {
-  const p = loadPolicies({
+  const p = loadRateLimitConfig({
     RATE_LIMIT_PAYMENTS_WEBHOOK_LIMIT: '80',
     RATE_LIMIT_AI_WINDOW_SECONDS: '10',
     RATE_LIMIT_UPLOAD_FAIL_MODE: 'closed',
@@ -65,9 +65,12 @@ Deno.test('policy - env overrides each field and rejects bad values by name', ()
   assert.equal(p.ai.windowMs, 10_000);
   assert.equal(p.upload.failMode, 'closed');
   assert.equal(DEFAULT_POLICIES.upload.failMode, 'open');
-  assert.throws(() => loadPolicies({ RATE_LIMIT_ADMIN_LIMIT: 'lots' }), /RATE_LIMIT_ADMIN_LIMIT/);
   assert.throws(
-    () => loadPolicies({ RATE_LIMIT_AI_FAIL_MODE: 'sometimes' }),
+    () => loadRateLimitConfig({ RATE_LIMIT_ADMIN_LIMIT: 'lots' }),
+    /RATE_LIMIT_ADMIN_LIMIT/,
+  );
+  assert.throws(
+    () => loadRateLimitConfig({ RATE_LIMIT_AI_FAIL_MODE: 'sometimes' }),
     /RATE_LIMIT_AI_FAIL_MODE/,
   );
 });

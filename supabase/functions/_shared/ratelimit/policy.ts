@@ -4,9 +4,9 @@
 // with <ROUTE> the route name upper-cased, `-` → `_` (e.g. RATE_LIMIT_PAYMENTS_WEBHOOK_LIMIT=80).
 // RATE_LIMIT_XFF_TRUSTED_HOPS picks which X-Forwarded-For entry is the client (see clientIp).
 
-import { createHash } from 'node:crypto';
 import { z } from 'npm:zod@^3.24.4';
 import type { RatePolicy } from './sliding-window.ts';
+import { sha256Hex } from '../crypto/sha256.ts';
 
 export type RouteName = 'payments-webhook' | 'messaging-webhook' | 'ai' | 'admin' | 'upload';
 export type FailMode = 'open' | 'closed';
@@ -91,7 +91,7 @@ export function envPrefix(route: RouteName): string {
 }
 
 /** The default policies with env overrides applied; fails fast naming the bad variable. */
-export function loadPolicies(
+export function loadRateLimitConfig(
   env: Record<string, string | undefined>,
 ): Record<RouteName, RoutePolicy> {
   const out = {} as Record<RouteName, RoutePolicy>;
@@ -165,7 +165,7 @@ export function identify(
     if (source === 'user' && caller.userId) return `user:${caller.userId}`;
     if (source === 'apiKey') {
       const key = caller.apiKey ?? req.headers.get('apikey') ?? undefined;
-      if (key) return `key:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+      if (key) return `key:${sha256Hex(key).slice(0, 32)}`;
     }
     if (source === 'ip') {
       const ip = clientIp(req, ipOptions);

@@ -2,15 +2,15 @@
 // local Upstash REST proxy. Env: TALLYQ_REDIS_URL (else a private redis-server is started).
 import assert from 'node:assert/strict';
 import { createUpstashRestHandler } from '../../../local/upstash-rest-proxy.ts';
-import { createTcpRedis } from './redis-tcp.ts';
-import { createUpstashRedis } from './redis-upstash.ts';
+import { createTcpRedis } from '../redis/tcp.ts';
+import { createUpstashRedis } from '../redis/upstash.ts';
 import {
   createSlidingWindowLimiter,
   type RatePolicy,
   retryAfterMs,
   type ScriptRunner,
 } from './sliding-window.ts';
-import { useTestRedis } from './testing.ts';
+import { useTestRedis } from '../redis/testing.ts';
 
 const redisServer = await useTestRedis();
 const tcp = createTcpRedis(redisServer.url);

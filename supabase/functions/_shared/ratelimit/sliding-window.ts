@@ -3,10 +3,8 @@
 // sliding window), decided and recorded atomically by ONE Lua script, so concurrent callers can
 // never be over-admitted. Runs on any Redis that can EVAL: TCP (ioredis) or Upstash REST.
 
-/** The one Redis capability the limiter needs; adapters do EVALSHA with a fallback to EVAL. */
-export interface ScriptRunner {
-  eval(script: string, keys: string[], args: (string | number)[]): Promise<unknown>;
-}
+import type { ScriptRunner } from '../redis/script-runner.ts';
+export type { ScriptRunner };
 
 export interface RatePolicy {
   /** Names the counter (route), so routes never share budgets. */

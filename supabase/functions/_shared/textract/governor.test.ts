@@ -8,7 +8,7 @@ import { TextractError } from './errors.ts';
 import {
   createTextractGovernor,
   fromIoredis,
-  loadGovernorLimits,
+  loadGovernorConfig,
   type RedisEval,
 } from './governor.ts';
 
@@ -162,13 +162,13 @@ Deno.test('governor - a garbled script reply is an error, not a free pass', asyn
 });
 
 Deno.test('governor - TEXTRACT_TPS is validated', () => {
-  assert.deepEqual(loadGovernorLimits({}), {});
-  assert.deepEqual(loadGovernorLimits({ TEXTRACT_TPS: '{"AnalyzeExpense":{"tps":2}}' }), {
+  assert.deepEqual(loadGovernorConfig({}), {});
+  assert.deepEqual(loadGovernorConfig({ TEXTRACT_TPS: '{"AnalyzeExpense":{"tps":2}}' }), {
     AnalyzeExpense: { tps: 2 },
   });
   assert.throws(
-    () => loadGovernorLimits({ TEXTRACT_TPS: '{"AnalyzeExpense":{"tps":0}}' }),
+    () => loadGovernorConfig({ TEXTRACT_TPS: '{"AnalyzeExpense":{"tps":0}}' }),
     /TEXTRACT_TPS/,
   );
-  assert.throws(() => loadGovernorLimits({ TEXTRACT_TPS: 'x' }), /TEXTRACT_TPS must be JSON/);
+  assert.throws(() => loadGovernorConfig({ TEXTRACT_TPS: 'x' }), /TEXTRACT_TPS must be JSON/);
 });

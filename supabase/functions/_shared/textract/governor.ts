@@ -148,7 +148,7 @@ const limitsSchema = z.record(
 );
 
 /** Reads optional TEXTRACT_TPS (JSON, per operation) from env; throws naming the variable. */
-export function loadGovernorLimits(
+export function loadGovernorConfig(
   env: Record<string, string | undefined>,
 ): Partial<Record<TextractOperation, RateLimit>> {
   const raw = env.TEXTRACT_TPS;

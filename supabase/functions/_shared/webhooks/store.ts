@@ -4,9 +4,9 @@
 // - ProcessorQueue: private.claim_webhook_batch / private.settle_webhook_batch
 //   (supabase/migrations/20261122000330_webhook_processor_api.sql).
 import type postgres from 'npm:postgres@^3.4.5';
-import type { Sql } from '../db/client.ts';
-import type { WebhookEventRecord } from './events.ts';
-import type { ClaimedWebhookEvent, ProcessorQueue, WebhookOutcome } from './processor.ts';
+import { asServiceRole, type Sql } from '../db/client.ts';
+import type { WebhookEventRecord } from './ingest/events.ts';
+import type { ClaimedWebhookEvent, ProcessorQueue, WebhookOutcome } from './processor/processor.ts';
 
 export interface StoreResult {
   /** Events in the delivery (after removing repeats within it). */
@@ -18,8 +18,6 @@ export interface StoreResult {
 export interface WebhookStore {
   insert(events: WebhookEventRecord[], verifiedAt: Date): Promise<StoreResult>;
 }
-
-const SERVICE_CLAIMS = JSON.stringify({ role: 'service_role' });
 
 /** Repeats of one (provider, event_id) within a delivery collapse to the first. */
 export function uniqueEvents(events: WebhookEventRecord[]): WebhookEventRecord[] {
@@ -37,10 +35,10 @@ export function postgresWebhookStore(sql: Sql): WebhookStore {
     async insert(events, verifiedAt) {
       const unique = uniqueEvents(events);
       if (unique.length === 0) return { received: 0, stored: 0 };
-      const [, rows] = await sql.begin((tx) => [
-        tx`select set_config('role', 'service_role', true),
-                  set_config('request.jwt.claims', ${SERVICE_CLAIMS}, true)`,
-        tx`insert into public.webhook_events
+      const rows = await asServiceRole(
+        sql,
+        (tx) =>
+          tx`insert into public.webhook_events
              (provider, event_id, event_type, occurred_at, payload, signature_verified_at)
            select r.provider, r.event_id, r.event_type, r.occurred_at, r.payload,
                   ${verifiedAt.toISOString()}::timestamptz
@@ -49,7 +47,7 @@ export function postgresWebhookStore(sql: Sql): WebhookStore {
                   payload jsonb)
            on conflict (provider, event_id) do nothing
            returning id`,
-      ]);
+      );
       return { received: unique.length, stored: rows.length };
     },
   };
@@ -58,13 +56,13 @@ export function postgresWebhookStore(sql: Sql): WebhookStore {
 export function postgresProcessorQueue(sql: Sql): ProcessorQueue {
   return {
     async claim(qty, vtSeconds) {
-      const [, rows] = await sql.begin((tx) => [
-        tx`select set_config('role', 'service_role', true),
-                  set_config('request.jwt.claims', ${SERVICE_CLAIMS}, true)`,
-        tx`select msg_id::float8 as msg_id, read_ct, webhook_event_id::float8 as webhook_event_id,
+      const rows = await asServiceRole(
+        sql,
+        (tx) =>
+          tx`select msg_id::float8 as msg_id, read_ct, webhook_event_id::float8 as webhook_event_id,
                   provider, event_id, event_type, occurred_at, payload, attempts
            from private.claim_webhook_batch(${qty}::integer, ${vtSeconds}::integer)`,
-      ]);
+      );
       return (rows as unknown as ClaimedWebhookEvent[]).map((r) => ({
         ...r,
         occurred_at: new Date(r.occurred_at).toISOString(),
@@ -72,13 +70,13 @@ export function postgresProcessorQueue(sql: Sql): ProcessorQueue {
     },
     async settle(outcomes: WebhookOutcome[], maxAttempts) {
       if (outcomes.length === 0) return {};
-      const [, rows] = await sql.begin((tx) => [
-        tx`select set_config('role', 'service_role', true),
-                  set_config('request.jwt.claims', ${SERVICE_CLAIMS}, true)`,
-        tx`select private.settle_webhook_batch(${
-          sql.json(outcomes as unknown as postgres.JSONValue)
-        }, ${maxAttempts}::integer) as counts`,
-      ]);
+      const rows = await asServiceRole(
+        sql,
+        (tx) =>
+          tx`select private.settle_webhook_batch(${
+            sql.json(outcomes as unknown as postgres.JSONValue)
+          }, ${maxAttempts}::integer) as counts`,
+      );
       return (rows[0]?.counts ?? {}) as Record<string, number>;
     },
   };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { OcrLine, OcrPage } from '../../../functions/_shared/receipts/ocr-types.ts';
+import type { OcrLine, OcrPage } from '../../../functions/_shared/receipts/parser/ocr-types.ts';
 import { chooseWord, combinePages, mergeWords, verticalOffset } from './combine.ts';
 
 /** A line at `top` whose words share its box proportionally (tesseract-like word boxes). */

@@ -6,7 +6,11 @@
 // from Paddle except where tesseract's reading is clearly the better one (see `chooseWord`).
 // Tesseract lines that no Paddle line covers are added when tesseract is confident about them.
 
-import type { OcrLine, OcrPage, OcrWord } from '../../../functions/_shared/receipts/ocr-types.ts';
+import type {
+  OcrLine,
+  OcrPage,
+  OcrWord,
+} from '../../../functions/_shared/receipts/parser/ocr-types.ts';
 import { splitWords } from './split-words.ts';
 
 /** Tesseract words below this confidence (0..100) are not used at all. */

@@ -18,7 +18,7 @@ import {
   type OcrPage,
   type OcrWord,
   unionBBox,
-} from '../../../functions/_shared/receipts/ocr-types.ts';
+} from '../../../functions/_shared/receipts/parser/ocr-types.ts';
 import { combinePages } from './combine.ts';
 import { splitWords } from './split-words.ts';
 

@@ -1,7 +1,7 @@
 // Word boxes for engines that report only line boxes (Paddle): each word gets a slice of the
 // line box proportional to its character span.
 
-import type { OcrLine, OcrWord } from '../../../functions/_shared/receipts/ocr-types.ts';
+import type { OcrLine, OcrWord } from '../../../functions/_shared/receipts/parser/ocr-types.ts';
 
 /** Splits a line into words, giving each a box proportional to its character span. */
 export function splitWords(

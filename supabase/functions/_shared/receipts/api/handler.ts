@@ -1,0 +1,38 @@
+// The receipts API (issue 4) as a table of declared routes, one module per route group:
+//
+//   POST /receipts                    multipart `file` (+ organisation_id)   201 new | 200 duplicate
+//   POST /receipts/uploads            {organisation_id?}                     201 {upload_url, …}
+//   PUT  /receipts/uploads/<token>    raw bytes (local storage driver only)  200
+//   POST /receipts/register           {path, original_filename?}             201 new | 200 duplicate
+//   GET  /receipts/<id>[?include=events]                                     200 | 404
+//   GET  /receipts?status=&limit=&cursor=&organisation_id=                   200 {data, next_cursor}
+//
+// Every database statement runs as the caller (repository.ts). Errors leave through the one
+// error mapper; CORS is composed around it, so errors and the preflight carry it too.
+import { withCors } from '../../http/cors.ts';
+import { withErrors } from '../../http/errors.ts';
+import { createRouter } from '../../http/router.ts';
+import { type ReceiptsApiDeps, receiptsContext } from './context.ts';
+import { readRoutes } from './routes/read.ts';
+import { signedUploadRoutes } from './routes/signed-upload.ts';
+import { uploadRoutes } from './routes/upload.ts';
+
+export type { ReceiptsApiConfig, ReceiptsApiDeps } from './context.ts';
+
+export const RECEIPTS_CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers':
+    'authorization, x-client-info, apikey, content-type, idempotency-key, x-organisation-id',
+  'Access-Control-Allow-Methods': 'GET, POST, PUT, OPTIONS',
+  'Access-Control-Expose-Headers':
+    'location, ratelimit-limit, ratelimit-remaining, ratelimit-reset',
+};
+
+export function createReceiptsHandler(deps: ReceiptsApiDeps): (req: Request) => Promise<Response> {
+  const ctx = receiptsContext(deps);
+  const router = createRouter(
+    [...readRoutes(ctx), ...uploadRoutes(ctx), ...signedUploadRoutes(ctx)],
+    { base: '/receipts', preflight: true },
+  );
+  return withCors(RECEIPTS_CORS, withErrors(router, deps.log));
+}

@@ -1,0 +1,182 @@
+// The receipts API's SQL, in one place. Every statement runs AS THE CALLER (asUser) inside the
+// transaction `asCaller` opens, so RLS decides what they may see and insert; the insert trigger
+// enqueues the receipt for OCR in the same transaction.
+import type { UserClaims } from '../../auth/jwt.ts';
+import { asUser, type Claims, type Sql, type TxSql } from '../../db/client.ts';
+import type { Cursor } from './cursor.ts';
+
+export type ReceiptRow = {
+  id: string;
+  organisation_id: string;
+  owner_id: string;
+  status: string;
+  storage_path: string;
+  sha256: string;
+  content_type: string;
+  size_bytes: string | number;
+  original_filename: string | null;
+  idempotency_key: string | null;
+  vendor: string | null;
+  vendor_address: string | null;
+  vendor_tax_id: string | null;
+  receipt_date: string | null;
+  receipt_time: string | null;
+  currency: string | null;
+  subtotal: string | null;
+  tax: string | null;
+  total: string | null;
+  payment_method: string | null;
+  line_items: unknown;
+  field_confidence: unknown;
+  ocr_confidence: string | null;
+  processor_version: string | null;
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  updated_at: Date;
+  processed_at: Date | null;
+  cursor_ts: string;
+};
+
+export type ReceiptEventRow = {
+  id: number;
+  event_type: string;
+  from_status: string | null;
+  to_status: string | null;
+  attempt: number | null;
+  processor_version: string | null;
+  metadata: unknown;
+  created_at: Date;
+};
+
+export type NewReceiptRow = {
+  organisationId: string;
+  ownerId: string;
+  storagePath: string;
+  sha256: string;
+  contentType: string;
+  sizeBytes: number;
+  filename: string | null;
+  idempotencyKey: string | null;
+};
+
+export type ReceiptFilter = {
+  status?: string;
+  organisationId?: string;
+  after: Cursor | null;
+  /** Rows to return at most (the caller asks for one more than a page to see if more follow). */
+  limit: number;
+};
+
+/** The statements, each bound to the caller's transaction. */
+export interface ReceiptQueries {
+  /** The organisation if the caller may see it (RLS: members only), else null. */
+  visibleOrganisation(id: string): Promise<string | null>;
+  personalOrganisation(userId: string): Promise<string | null>;
+  byIdempotencyKey(ownerId: string, key: string): Promise<ReceiptRow | null>;
+  bySha256(ownerId: string, sha256: string): Promise<ReceiptRow | null>;
+  /** Null when a receipt with the same owner + sha256 or key already exists (on conflict). */
+  insert(row: NewReceiptRow): Promise<ReceiptRow | null>;
+  byId(id: string): Promise<ReceiptRow | null>;
+  events(receiptId: string): Promise<ReceiptEventRow[]>;
+  list(filter: ReceiptFilter): Promise<ReceiptRow[]>;
+}
+
+export interface ReceiptRepository {
+  /** Runs `fn` in one transaction as the caller. */
+  asCaller<T>(claims: UserClaims, fn: (q: ReceiptQueries) => Promise<T>): Promise<T>;
+}
+
+// Money and dates leave the database as text: exact decimals, no time-zone shifts.
+const RECEIPT_COLUMNS = `
+  r.id, r.organisation_id, r.owner_id, r.status::text as status, r.storage_path, r.sha256,
+  r.content_type, r.size_bytes, r.original_filename, r.idempotency_key,
+  r.vendor, r.vendor_address, r.vendor_tax_id, r.receipt_date::text as receipt_date,
+  r.receipt_time::text as receipt_time, r.currency, r.subtotal::text as subtotal,
+  r.tax::text as tax, r.total::text as total, r.payment_method, r.line_items, r.field_confidence,
+  r.ocr_confidence::text as ocr_confidence, r.processor_version, r.attempts, r.last_error,
+  r.created_at, r.updated_at, r.processed_at, r.created_at::text as cursor_ts`;
+
+function queries(tx: TxSql): ReceiptQueries {
+  const one = async (sql: string, params: (string | number | null)[]) =>
+    (await tx.unsafe<ReceiptRow[]>(sql, params))[0] ?? null;
+  return {
+    async visibleOrganisation(id) {
+      const [org] = await tx<{ id: string }[]>`
+        select o.id from public.organisations as o where o.id = ${id}`;
+      return org?.id ?? null;
+    },
+    async personalOrganisation(userId) {
+      const [personal] = await tx<{ id: string }[]>`
+        select o.id from public.organisations as o
+        where o.personal and o.created_by = ${userId}`;
+      return personal?.id ?? null;
+    },
+    byIdempotencyKey: (ownerId, key) =>
+      one(
+        `select ${RECEIPT_COLUMNS} from public.receipts as r
+         where r.owner_id = $1 and r.idempotency_key = $2`,
+        [ownerId, key],
+      ),
+    bySha256: (ownerId, sha256) =>
+      one(
+        `select ${RECEIPT_COLUMNS} from public.receipts as r where r.owner_id = $1 and r.sha256 = $2`,
+        [ownerId, sha256],
+      ),
+    insert: (row) =>
+      one(
+        `insert into public.receipts as r
+           (organisation_id, owner_id, storage_path, sha256, content_type, size_bytes,
+            original_filename, idempotency_key)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
+         on conflict do nothing
+         returning ${RECEIPT_COLUMNS}`,
+        [
+          row.organisationId,
+          row.ownerId,
+          row.storagePath,
+          row.sha256,
+          row.contentType,
+          row.sizeBytes,
+          row.filename,
+          row.idempotencyKey,
+        ],
+      ),
+    byId: (id) => one(`select ${RECEIPT_COLUMNS} from public.receipts as r where r.id = $1`, [id]),
+    async events(receiptId) {
+      const rows = await tx`
+        select e.id, e.event_type, e.from_status::text as from_status,
+               e.to_status::text as to_status, e.attempt, e.processor_version, e.metadata,
+               e.created_at
+        from public.receipt_events as e
+        where e.receipt_id = ${receiptId}
+        order by e.id`;
+      return rows.map((e) => ({ ...e, id: Number(e.id) }) as ReceiptEventRow);
+    },
+    list: async (f) =>
+      await tx.unsafe<ReceiptRow[]>(
+        `select ${RECEIPT_COLUMNS} from public.receipts as r
+         where ($1::public.receipt_status is null or r.status = $1::public.receipt_status)
+           and ($2::uuid is null or r.organisation_id = $2::uuid)
+           and ($3::timestamptz is null or (r.created_at, r.id) < ($3::timestamptz, $4::uuid))
+         order by r.created_at desc, r.id desc
+         limit $5`,
+        [
+          f.status ?? null,
+          f.organisationId ?? null,
+          f.after?.createdAt ?? null,
+          f.after?.id ?? null,
+          f.limit,
+        ],
+      ),
+  };
+}
+
+export function postgresReceiptRepository(sql: Sql): ReceiptRepository {
+  return {
+    asCaller: (claims, fn) => {
+      const dbClaims: Claims = { ...claims, sub: claims.sub, role: claims.role };
+      return asUser(sql, dbClaims, (tx) => fn(queries(tx)));
+    },
+  };
+}

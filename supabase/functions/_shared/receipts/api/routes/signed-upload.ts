@@ -1,0 +1,137 @@
+// The signed-upload flow for large files: POST /receipts/uploads issues a short-lived URL, the
+// client PUTs the bytes there (PUT /receipts/uploads/<token> when this function serves it: the
+// local storage driver), then POST /receipts/register turns the staged object into a receipt.
+import { z } from 'npm:zod@^3.24.4';
+import { assertContentLength, readLimited } from '../../../http/body-limit.ts';
+import { BadRequest, json, NotFound } from '../../../http/errors.ts';
+import { route } from '../../../http/router.ts';
+import { BlobNotFound } from '../../../storage/blob-store.ts';
+import type { SignedUpload } from '../../../storage/signed-upload.ts';
+import type { ReceiptsContext } from '../context.ts';
+import { createReceipt, resolveOrganisation } from '../create-receipt.ts';
+import { detectFileType, SNIFF_BYTES } from '../file-type.ts';
+import { receiptResponse } from '../representation.ts';
+import {
+  parseIdempotencyKey,
+  readJson,
+  requestedOrganisation,
+  unsupportedType,
+  uuid,
+} from '../request.ts';
+import { signUploadToken, verifyUploadToken } from '../upload-token.ts';
+import { sanitizeFilename, tooLarge } from '../upload.ts';
+
+const uploadsBody = z.object({
+  organisation_id: uuid.optional(),
+}).strict();
+
+const registerBody = z.object({
+  path: z.string().min(1).max(512),
+  original_filename: z.string().max(1024).optional(),
+}).strict();
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+/** `<organisation>/<user>/uploads/<uuid>`: where POST /uploads stages a file. */
+const STAGING_PATH = new RegExp(`^(${UUID})/(${UUID})/uploads/${UUID}$`);
+
+export function signedUploadRoutes(ctx: ReceiptsContext) {
+  const { config, store } = ctx;
+
+  async function issueUrl(path: string): Promise<SignedUpload> {
+    if (ctx.signedUploads) {
+      return await ctx.signedUploads.createSignedUpload(path, {
+        expiresInSeconds: config.uploadUrlTtlSeconds,
+      });
+    }
+    const expiresAt = Math.floor(ctx.now() / 1000) + config.uploadUrlTtlSeconds;
+    const token = signUploadToken(
+      { path, maxBytes: config.maxBytes, expiresAt },
+      ctx.uploadSecret(),
+    );
+    return { url: `${ctx.baseUrl}/uploads/${token}`, token, expiresAt: new Date(expiresAt * 1000) };
+  }
+
+  return [
+    route('POST', '/uploads', async (req) => {
+      const claims = await ctx.authenticate(req);
+      const limitHeaders = (await ctx.rateLimit?.(req, claims.sub)) ?? {};
+      const body = await readJson(req, uploadsBody, true);
+      const requested = requestedOrganisation(req.headers, body.organisation_id);
+      const organisationId = await ctx.repository.asCaller(
+        claims,
+        (q) => resolveOrganisation(q, claims, requested),
+      );
+      const path = `${organisationId}/${claims.sub}/uploads/${crypto.randomUUID()}`;
+      const upload = await issueUrl(path);
+      return json(
+        {
+          upload_url: upload.url,
+          method: 'PUT',
+          path,
+          token: upload.token,
+          expires_at: upload.expiresAt.toISOString(),
+          max_bytes: config.maxBytes,
+          headers: upload.headers ?? {},
+        },
+        201,
+        limitHeaders,
+      );
+    }),
+
+    route('PUT', '/uploads/:token', async (req, params) => {
+      if (ctx.signedUploads) throw new NotFound('Not found');
+      const grant = verifyUploadToken(params.token, ctx.uploadSecret(), ctx.now());
+      assertContentLength(req.headers, grant.maxBytes, tooLarge(grant.maxBytes).message);
+      const bytes = await readLimited(req.body, grant.maxBytes, () => tooLarge(grant.maxBytes));
+      if (bytes.length === 0) throw new BadRequest('File is empty', 'empty_file');
+      await store.put(grant.path, bytes, 'application/octet-stream');
+      return json({ path: grant.path, size_bytes: bytes.length }, 200);
+    }),
+
+    route('POST', '/register', async (req) => {
+      const claims = await ctx.authenticate(req);
+      const idempotencyKey = parseIdempotencyKey(req.headers);
+      const body = await readJson(req, registerBody, false);
+      const uploadNotFound = () => new NotFound('Upload not found', 'upload_not_found');
+      const match = STAGING_PATH.exec(body.path);
+      if (!match || match[2] !== claims.sub) throw uploadNotFound();
+      const organisationId = match[1];
+      // Membership first, so nobody learns whether a path in someone else's organisation exists.
+      const member = await ctx.repository.asCaller(
+        claims,
+        (q) => q.visibleOrganisation(organisationId),
+      );
+      if (!member) throw uploadNotFound();
+      let bytes: Uint8Array;
+      try {
+        bytes = await store.get(body.path);
+      } catch (err) {
+        if (err instanceof BlobNotFound) throw uploadNotFound();
+        throw err;
+      }
+      const discard = () => store.delete([body.path]).catch(() => {});
+      if (bytes.length > config.maxBytes) {
+        await discard();
+        throw tooLarge(config.maxBytes);
+      }
+      if (bytes.length === 0) {
+        await discard();
+        throw new BadRequest('File is empty', 'empty_file');
+      }
+      const type = detectFileType(bytes.subarray(0, SNIFF_BYTES));
+      if (!type) {
+        await discard();
+        throw unsupportedType();
+      }
+      const result = await createReceipt(ctx, claims, {
+        bytes,
+        type,
+        filename: sanitizeFilename(body.original_filename),
+        organisationId,
+        idempotencyKey,
+      });
+      await discard();
+      return receiptResponse(ctx.baseUrl, result, {});
+    }),
+  ];
+}

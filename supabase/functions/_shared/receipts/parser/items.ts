@@ -1,0 +1,62 @@
+// Line items: the amount lines between the header and the totals, with description, quantity and
+// unit price.
+
+import { fixOcrDigits, formatCents, parseMoney } from './money.ts';
+import { headerEnd } from './header.ts';
+import type { Line } from './lines.ts';
+import { RE_NOT_TOTAL, RE_SUBTOTAL, RE_TAX, RE_TOTAL_WEAK } from './totals.ts';
+import type { ParsedLineItem } from './types.ts';
+
+export interface LineItems {
+  items: ParsedLineItem[];
+  /** every line used (descriptions too) */
+  lines: number[];
+  /** the line each item's amount was read from */
+  amountLines: number[];
+}
+
+export function pickLineItems(ls: Line[], stopAt: number): LineItems {
+  const start = headerEnd(ls);
+  const items: ParsedLineItem[] = [];
+  const used: number[] = [];
+  const amountLines: number[] = [];
+  for (let k = start; k < stopAt; k++) {
+    const l = ls[k];
+    if (l.amounts.length === 0) continue;
+    if (RE_SUBTOTAL.test(l.key) || RE_TOTAL_WEAK.test(l.key) || RE_TAX.test(l.key)) {
+      continue;
+    }
+    if (RE_NOT_TOTAL.test(l.key)) continue;
+    const last = l.amounts[l.amounts.length - 1];
+    if (last.cents <= 0n) continue;
+    let desc = l.text.slice(0, l.amounts[0].index).replace(/[\s:*xX@]+$/, '').trim();
+    let quantity: string | null = null;
+    let unit: string | null = null;
+    const qm = /(?<![\d.])(\d{1,3}(?:\.\d{1,3})?)\s?[xX*@]\s?(?=\d)/.exec(fixOcrDigits(l.text));
+    if (qm) quantity = qm[1];
+    if (l.amounts.length >= 2) {
+      const u = l.amounts[l.amounts.length - 2].cents;
+      if (u > 0n && u <= last.cents) unit = formatCents(u);
+    }
+    if (desc.replace(/[^A-Za-z]/g, '').length < 2) {
+      const prev = ls[k - 1];
+      if (prev && prev.amounts.length === 0 && k - 1 >= start) {
+        desc = prev.text;
+        used.push(prev.i);
+      }
+    }
+    desc = desc.replace(/^\d{6,}\s*/, '').replace(/^\d{1,3}\s?[xX*@]\s+/, '').replace(
+      /\s+\d+(\.\d+)?\s?[xX*@]?$/,
+      '',
+    ).trim();
+    if (desc.replace(/[^A-Za-z]/g, '').length < 2) continue;
+    if (quantity === null && unit !== null) {
+      const q = Number(last.cents) / Number(parseMoney(unit) ?? 1n);
+      if (Number.isInteger(q) && q > 0 && q < 1000) quantity = String(q);
+    }
+    items.push({ description: desc, quantity, unit_price: unit, amount: formatCents(last.cents) });
+    used.push(l.i);
+    amountLines.push(l.i);
+  }
+  return { items, lines: used, amountLines };
+}
