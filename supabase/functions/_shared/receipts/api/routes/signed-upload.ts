@@ -23,6 +23,8 @@ import { sanitizeFilename, tooLarge } from '../upload.ts';
 
 const uploadsBody = z.object({
   organisation_id: uuid.optional(),
+  /** The file's exact size: S3 signed URLs need it, and it bounds every upload URL. */
+  size_bytes: z.number().int().min(1).optional(),
 }).strict();
 
 const registerBody = z.object({
@@ -37,15 +39,23 @@ const STAGING_PATH = new RegExp(`^(${UUID})/(${UUID})/uploads/${UUID}$`);
 export function signedUploadRoutes(ctx: ReceiptsContext) {
   const { config, store } = ctx;
 
-  async function issueUrl(path: string): Promise<SignedUpload> {
+  async function issueUrl(path: string, sizeBytes: number | undefined): Promise<SignedUpload> {
+    if (sizeBytes !== undefined && sizeBytes > config.maxBytes) throw tooLarge(config.maxBytes);
     if (ctx.signedUploads) {
+      if (ctx.signedUploads.requiresSize && sizeBytes === undefined) {
+        throw new BadRequest(
+          'size_bytes is required: the upload URL is signed for the exact file size',
+          'invalid_body',
+        );
+      }
       return await ctx.signedUploads.createSignedUpload(path, {
         expiresInSeconds: config.uploadUrlTtlSeconds,
+        sizeBytes,
       });
     }
     const expiresAt = Math.floor(ctx.now() / 1000) + config.uploadUrlTtlSeconds;
     const token = signUploadToken(
-      { path, maxBytes: config.maxBytes, expiresAt },
+      { path, maxBytes: sizeBytes ?? config.maxBytes, expiresAt },
       ctx.uploadSecret(),
     );
     return { url: `${ctx.baseUrl}/uploads/${token}`, token, expiresAt: new Date(expiresAt * 1000) };
@@ -62,7 +72,7 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
         (q) => resolveOrganisation(q, claims, requested),
       );
       const path = `${organisationId}/${claims.sub}/uploads/${crypto.randomUUID()}`;
-      const upload = await issueUrl(path);
+      const upload = await issueUrl(path, body.size_bytes);
       return json(
         {
           upload_url: upload.url,
@@ -70,7 +80,7 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
           path,
           token: upload.token,
           expires_at: upload.expiresAt.toISOString(),
-          max_bytes: config.maxBytes,
+          max_bytes: body.size_bytes ?? config.maxBytes,
           headers: upload.headers ?? {},
         },
         201,
@@ -102,6 +112,14 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
         (q) => q.visibleOrganisation(organisationId),
       );
       if (!member) throw uploadNotFound();
+      const discard = () => store.delete([body.path]).catch(() => {});
+      // The size first (HEAD / stat): an oversized upload is refused without reading a byte of it.
+      const size = await store.size(body.path);
+      if (size === null) throw uploadNotFound();
+      if (size > config.maxBytes) {
+        await discard();
+        throw tooLarge(config.maxBytes);
+      }
       let bytes: Uint8Array;
       try {
         bytes = await store.get(body.path);
@@ -109,7 +127,7 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
         if (err instanceof BlobNotFound) throw uploadNotFound();
         throw err;
       }
-      const discard = () => store.delete([body.path]).catch(() => {});
+      // Replaced between the size check and the read: held to the same limit.
       if (bytes.length > config.maxBytes) {
         await discard();
         throw tooLarge(config.maxBytes);
