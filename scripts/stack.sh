@@ -141,11 +141,14 @@ LOCAL_STORAGE_DIR=$STATE/storage
 TEXTRACT_CACHE_DIR=$STATE/textract-cache
 TEXTRACT_TPS='{"AnalyzeExpense":{"tps":500,"burst":500},"DetectDocumentText":{"tps":500,"burst":500},"GetExpenseAnalysis":{"tps":500,"burst":500}}'
 STRIPE_WEBHOOK_SECRETS=$STRIPE_WEBHOOK_SECRETS
+RATE_LIMIT_TRUSTED_PROXIES=loopback
+RATE_LIMIT_CLIENT_IP_HEADER=cf-connecting-ip
 WHATSAPP_VERIFY_TOKEN=$WHATSAPP_VERIFY_TOKEN
 WHATSAPP_APP_SECRET=$WHATSAPP_APP_SECRET
 EOF
   # (TEXTRACT_TPS: the local endpoint has no AWS quota, so the governor runs with a budget that
-  # does not bind.) The test stack shortens timeouts so fault, crash and retry paths finish in seconds, and its
+  # does not bind. RATE_LIMIT_TRUSTED_PROXIES=loopback: local clients play the CDN in front, so
+  # tests can give each request its own client IP with cf-connecting-ip; see http/client-ip.ts.) The test stack shortens timeouts so fault, crash and retry paths finish in seconds, and its
   # Textract endpoint records each real OCR reading once and replays it for identical bytes.
   if [ "$PROFILE" = test ]; then
     cat >>"$STATE/stack.env" <<EOF

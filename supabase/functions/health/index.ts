@@ -3,9 +3,10 @@
 import { z } from 'npm:zod@^3.24.4';
 import { loadEnv, platformEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
-import { createHealthHandler } from '../_shared/health/handler.ts';
+import { createHealthHandler, serviceRoleCheck } from '../_shared/health/handler.ts';
 import type { Probe } from '../_shared/health/checks.ts';
 import { redisFromEnv } from '../_shared/redis/connect.ts';
+import { jwtVerifierFromEnv } from '../_shared/auth/jwt.ts';
 
 const source = Deno.env.toObject();
 const env = loadEnv({ ...platformEnv, HEALTH_TIMEOUT_MS: z.coerce.number().optional() }, source);
@@ -14,4 +15,6 @@ const redis = redisFromEnv(source, 'health: Redis is not probed');
 
 const probes: Probe[] = [{ name: 'database', required: true, run: () => sql`select 1` }];
 if (redis) probes.push({ name: 'redis', required: false, run: () => redis.ping() });
-Deno.serve(createHealthHandler(probes));
+// Error details only for the service role (operators); everyone else sees statuses.
+const isServiceRole = serviceRoleCheck(jwtVerifierFromEnv(source));
+Deno.serve(createHealthHandler(probes, { isServiceRole }));

@@ -13,6 +13,7 @@ import {
   loadMessagingWebhookConfig,
 } from '../_shared/webhooks/ingest/handler.ts';
 import { postgresWebhookStore } from '../_shared/webhooks/store.ts';
+import { withPeerAddress } from '../_shared/http/client-ip.ts';
 
 const source = Deno.env.toObject();
 const env = {
@@ -20,10 +21,11 @@ const env = {
   ...loadMessagingWebhookConfig(source),
 };
 
-Deno.serve(createMessagingWebhookHandler({
+// withPeerAddress: per-IP limits count the TCP peer unless it is a trusted proxy (http/client-ip.ts).
+Deno.serve(withPeerAddress(createMessagingWebhookHandler({
   store: postgresWebhookStore(createDb(env.SUPABASE_DB_URL, { max: 4 })),
   rateLimit: rateLimitFromEnv(source, 'messaging-webhook'),
   verifyToken: env.WHATSAPP_VERIFY_TOKEN,
   appSecrets: env.WHATSAPP_APP_SECRET,
   maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
-}));
+})));

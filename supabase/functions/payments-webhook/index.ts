@@ -13,6 +13,7 @@ import {
   loadPaymentsWebhookConfig,
 } from '../_shared/webhooks/ingest/handler.ts';
 import { postgresWebhookStore } from '../_shared/webhooks/store.ts';
+import { withPeerAddress } from '../_shared/http/client-ip.ts';
 
 const source = Deno.env.toObject();
 const env = {
@@ -20,10 +21,11 @@ const env = {
   ...loadPaymentsWebhookConfig(source),
 };
 
-Deno.serve(createPaymentsWebhookHandler({
+// withPeerAddress: per-IP limits count the TCP peer unless it is a trusted proxy (http/client-ip.ts).
+Deno.serve(withPeerAddress(createPaymentsWebhookHandler({
   store: postgresWebhookStore(createDb(env.SUPABASE_DB_URL, { max: 4 })),
   rateLimit: rateLimitFromEnv(source, 'payments-webhook'),
   stripeSecrets: env.STRIPE_WEBHOOK_SECRETS,
   toleranceSeconds: env.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
   maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
-}));
+})));

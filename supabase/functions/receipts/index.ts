@@ -17,6 +17,7 @@ import { postgresReceiptRepository } from '../_shared/receipts/api/repository.ts
 import { DEFAULT_MAX_BYTES } from '../_shared/receipts/api/upload.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
 import { sha256Hex } from '../_shared/crypto/sha256.ts';
+import { withPeerAddress } from '../_shared/http/client-ip.ts';
 
 const source = Deno.env.toObject();
 const env = loadEnv({
@@ -43,7 +44,8 @@ if (!uploadSecret && !storage.signedUploads) {
 
 const limit = rateLimitFromEnv(source, 'receipts');
 
-Deno.serve(createReceiptsHandler({
+// withPeerAddress: per-IP limits count the TCP peer unless it is a trusted proxy (http/client-ip.ts).
+Deno.serve(withPeerAddress(createReceiptsHandler({
   repository: postgresReceiptRepository(createDb(env.SUPABASE_DB_URL, { max: 5 })),
   store: storage.store,
   signedUploads: storage.signedUploads,
@@ -55,4 +57,4 @@ Deno.serve(createReceiptsHandler({
     uploadSecret,
     uploadUrlTtlSeconds: env.RECEIPT_UPLOAD_URL_TTL_SECONDS,
   },
-}));
+})));

@@ -1,5 +1,6 @@
 // The rate limiter every public function wires the same way: Redis from env (TCP or Upstash REST),
 // the per-route policies, and client-IP options. Without Redis the limit is off (redis/connect.ts).
+import { loadClientIpOptions } from '../http/client-ip.ts';
 import { redisFromEnv } from '../redis/connect.ts';
 import { createRateLimit, LimiterHealthTracker, type RateLimitFn } from './middleware.ts';
 import { loadRateLimitConfig } from './policy.ts';
@@ -15,6 +16,6 @@ export function rateLimitFromEnv(
     limiter: createSlidingWindowLimiter({ redis }),
     policies: loadRateLimitConfig(source),
     health: new LimiterHealthTracker(),
-    ip: { xffTrustedHops: Number(source.RATE_LIMIT_XFF_TRUSTED_HOPS ?? 0) || 0 },
+    ip: loadClientIpOptions(source),
   });
 }
