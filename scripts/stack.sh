@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: scripts/stack.sh start|stop|status|reset|env [--profile dev|test|bench]
+# Usage: scripts/stack.sh start|stop|status|reset|env|ports [--profile dev|test|bench]
 #
 # The local tallyq stack without Docker, modelled on `supabase start`:
 #   Postgres 15 (pg_cron, pgTAP, plpgsql_check) + platform stand-ins (supabase/local),
@@ -8,7 +8,8 @@
 #   for every edge function.
 # `start` returns once everything is healthy and prints URLs and keys; a second `start` reuses
 # what already runs. Profiles keep dev (5432x) and test (5532x) stacks apart, so tests can run
-# while `npm start` is up. State lives in .tallyq/<profile>/ (gitignored).
+# while `npm start` is up. State lives in .tallyq/<profile>/ (gitignored). TALLYQ_PORT_BASE moves a
+# checkout's stacks to a port block of its own (see below); `ports` prints what a profile uses.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -24,21 +25,23 @@ while [ $# -gt 0 ]; do
 done
 
 case "$PROFILE" in
-  dev) BASE=54300 ;;
-  test) BASE=55300 ;;
-  bench) BASE=56300 ;; # npm run bench:pipeline (scripts/bench/pipeline.ts)
+  dev) BASE=54300 PROFILE_OFFSET=100 ;;
+  test) BASE=55300 PROFILE_OFFSET=0 ;;
+  bench) BASE=56300 PROFILE_OFFSET=200 ;; # npm run bench:pipeline (scripts/bench/pipeline.ts)
   *) echo "unknown profile: $PROFILE (dev|test|bench)" >&2; exit 2 ;;
 esac
-# Several stacks side by side (two checkouts, parallel workers): TALLYQ_PORT_BASE moves every port
-# of this profile (API = base+21, DB = base+22, Redis = base+79, ...). State is per checkout already.
+# Several stacks side by side (two checkouts, parallel workers): TALLYQ_PORT_BASE gives this
+# checkout the block base..base+299: test at base (API = base+21, DB = base+22, Redis = base+79,
+# Textract = base+80, Upstash proxy = base+81, S3 = base+82), dev at base+100, bench at base+200,
+# so one checkout's profiles never collide either. Checkouts need bases at least 300 apart.
 if [ -n "${TALLYQ_PORT_BASE:-}" ]; then
   case "$TALLYQ_PORT_BASE" in
-    *[!0-9]*) echo "TALLYQ_PORT_BASE must be a number, got: $TALLYQ_PORT_BASE" >&2; exit 2 ;;
+    '' | *[!0-9]*) echo "TALLYQ_PORT_BASE must be a number, got: $TALLYQ_PORT_BASE" >&2; exit 2 ;;
   esac
-  if [ "$TALLYQ_PORT_BASE" -lt 1024 ] || [ "$TALLYQ_PORT_BASE" -gt 65400 ]; then
-    echo "TALLYQ_PORT_BASE must be between 1024 and 65400" >&2; exit 2
+  if [ "$TALLYQ_PORT_BASE" -lt 1024 ] || [ "$TALLYQ_PORT_BASE" -gt 65200 ]; then
+    echo "TALLYQ_PORT_BASE must be between 1024 and 65200, got: $TALLYQ_PORT_BASE" >&2; exit 2
   fi
-  BASE=$TALLYQ_PORT_BASE
+  BASE=$((TALLYQ_PORT_BASE + PROFILE_OFFSET))
 fi
 API_PORT=$((BASE + 21))
 DB_PORT=$((BASE + 22))
@@ -427,5 +430,8 @@ case "$cmd" in
       exit 1
     fi ;;
   env) cat "$STATE/stack.env" ;;
-  *) echo "usage: scripts/stack.sh start|stop|status|reset|env [--profile dev|test|bench]" >&2; exit 2 ;;
+  ports)
+    printf 'API_PORT=%s\nDB_PORT=%s\nREDIS_PORT=%s\nTEXTRACT_PORT=%s\nUPSTASH_PORT=%s\nS3_PORT=%s\n' \
+      "$API_PORT" "$DB_PORT" "$REDIS_PORT" "$TEXTRACT_PORT" "$UPSTASH_PORT" "$S3_PORT" ;;
+  *) echo "usage: scripts/stack.sh start|stop|status|reset|env|ports [--profile dev|test|bench]" >&2; exit 2 ;;
 esac
