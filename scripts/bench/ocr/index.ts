@@ -1,0 +1,185 @@
+// Usage: npm run bench:ocr [-- --limit N] [--engine tesseract|paddle|combined] [--dir DIR]
+//
+// Seconds per receipt over the sample receipts (../shared/data/receipts/sample, or --dir /
+// TALLYQ_RECEIPTS_DIR), side by side for
+//   bare      the OCR engine alone: recognize(image)
+//   endpoint  the worker's path: Textract client (SigV4, JSON 1.1) → local endpoint (verify,
+//             OCR, Blocks, parser → ExpenseDocument) → fromAnalyzeExpense
+// run one receipt at a time (order alternated per receipt), then the throughput of each path
+// with 2 receipts in parallel. "diff" compares the two runs (noisy when the machine is busy);
+// "non-OCR" is the endpoint request's time outside its own OCR call, measured within the same
+// request, so it holds even under load. The endpoint runs in this process on a free port, in `ocr` mode
+// (never replay). Goal: endpoint overhead ≤ 10 % over bare.
+
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createTextractClient } from '../../../supabase/functions/_shared/textract/client.ts';
+import { fromAnalyzeExpense } from '../../../supabase/functions/_shared/receipts/parser/parse.ts';
+import type { OcrEngineName } from '../../../supabase/functions/_shared/receipts/parser/ocr-types.ts';
+import { closeEngines, recognize } from '../../../supabase/local/textract/ocr/engine.ts';
+import {
+  defaultWiring,
+  LOCAL_DEFAULT_CREDENTIALS,
+  startLocalTextract,
+} from '../../../supabase/local/textract/server.ts';
+
+/** The benchmark; `ctx.args` are its command-line flags. Nothing runs at import. */
+export async function run(ctx: { args: string[] }) {
+  const { values } = parseArgs({
+    args: ctx.args.filter((a) => a !== '--'),
+    options: {
+      limit: { type: 'string' },
+      engine: { type: 'string' },
+      dir: { type: 'string' },
+      parallel: { type: 'string', default: '2' },
+    },
+  });
+  const env = Deno.env.toObject();
+  const engine = (values.engine ?? env.TALLYQ_OCR_ENGINE ?? 'combined') as OcrEngineName;
+  if (!['tesseract', 'paddle', 'combined'].includes(engine)) {
+    throw new Error(`--engine must be tesseract, paddle or combined; got ${engine}`);
+  }
+  const dir = values.dir ?? env.TALLYQ_RECEIPTS_DIR ??
+    fileURLToPath(new URL('../../../../shared/data/receipts/sample', import.meta.url));
+  const parallel = Math.max(1, Number(values.parallel) || 2);
+
+  const names = (await readdir(dir)).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
+  const limit = values.limit ? Math.max(1, Number(values.limit)) : names.length;
+  const files = names.slice(0, limit);
+  if (files.length === 0) {
+    throw new Error(`No receipt images in ${dir}`);
+  }
+  const images = await Promise.all(
+    files.map(async (f) => new Uint8Array(await readFile(join(dir, f)))),
+  );
+
+  // The endpoint's OCR is timed from inside, so its own overhead (HTTP, SigV4, base64, Blocks,
+  // parser) is measured within the same request — robust to other load on the machine.
+  let innerOcrSeconds = 0;
+  const wiring = defaultWiring();
+  const server = await startLocalTextract({
+    port: 0,
+    engine,
+    mode: 'ocr',
+    log: () => {},
+    analyzePage: wiring.analyzePage,
+    recognize: async (img, o) => {
+      const t = performance.now();
+      try {
+        return await wiring.recognize(img, o);
+      } finally {
+        innerOcrSeconds += (performance.now() - t) / 1000;
+      }
+    },
+  }, {
+    ...env,
+    TEXTRACT_MODE: 'ocr',
+    TEXTRACT_FAULTS: '',
+  });
+  const client = createTextractClient({
+    region: 'us-east-1',
+    endpoint: server.url,
+    accessKeyId: LOCAL_DEFAULT_CREDENTIALS.accessKeyId,
+    secretAccessKey: LOCAL_DEFAULT_CREDENTIALS.secretAccessKey,
+    timeoutMs: 600_000,
+    maxAttempts: 1,
+    retryBaseMs: 0,
+    retryMaxMs: 0,
+  });
+
+  const bare = async (img: Uint8Array) => {
+    await recognize(img, { engine });
+  };
+  const viaEndpoint = async (img: Uint8Array) => {
+    fromAnalyzeExpense(await client.analyzeExpense(img));
+  };
+  const timed = async (fn: () => Promise<void>) => {
+    const t = performance.now();
+    await fn();
+    return (performance.now() - t) / 1000;
+  };
+  const fmt = (s: number) => s.toFixed(3).padStart(8);
+  const pct = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)}%`.padStart(8);
+
+  try {
+    console.error(`bench:ocr engine=${engine} receipts=${files.length} dir=${dir}`);
+    // Warm-up: start the OCR sidecars and load their models outside the measurements.
+    await bare(images[0]);
+    await viaEndpoint(images[0]);
+
+    console.log(`engine=${engine} receipts=${files.length} (seconds per receipt, one at a time)`);
+    console.log(
+      `${'receipt'.padEnd(22)}${'bare'.padStart(8)}${'endpoint'.padStart(10)}` +
+        `${'diff'.padStart(10)}${'non-OCR'.padStart(10)}`,
+    );
+    let sumBare = 0;
+    let sumEndpoint = 0;
+    let sumInner = 0;
+    for (let i = 0; i < images.length; i++) {
+      let b: number, e: number;
+      innerOcrSeconds = 0;
+      if (i % 2 === 0) {
+        b = await timed(() => bare(images[i]));
+        e = await timed(() => viaEndpoint(images[i]));
+      } else {
+        e = await timed(() => viaEndpoint(images[i]));
+        b = await timed(() => bare(images[i]));
+      }
+      sumBare += b;
+      sumEndpoint += e;
+      sumInner += innerOcrSeconds;
+      console.log(
+        `${files[i].padEnd(22)}${fmt(b)}  ${fmt(e)}  ${pct(b, e)}  ${pct(innerOcrSeconds, e)}`,
+      );
+    }
+    const n = images.length;
+    console.log(
+      `${'mean'.padEnd(22)}${fmt(sumBare / n)}  ${fmt(sumEndpoint / n)}  ` +
+        `${pct(sumBare, sumEndpoint)}  ${pct(sumInner, sumEndpoint)}`,
+    );
+    console.log(
+      'non-OCR time per request (client + HTTP + SigV4 + Blocks + parser): ' +
+        `${(((sumEndpoint - sumInner) / n) * 1000).toFixed(1)} ms`,
+    );
+
+    const pool = async (fn: (img: Uint8Array) => Promise<void>) => {
+      let next = 0;
+      const t = performance.now();
+      await Promise.all(
+        Array.from({ length: parallel }, async () => {
+          while (next < images.length) await fn(images[next++]);
+        }),
+      );
+      return (performance.now() - t) / 1000 / n;
+    };
+    const pBare = await pool(bare);
+    const pEndpoint = await pool(viaEndpoint);
+    console.log(`\n${parallel} in parallel (wall seconds per receipt)`);
+    console.log(
+      `${'bare'.padEnd(22)}${fmt(pBare)}   speed-up ${(sumBare / n / pBare).toFixed(2)}x`,
+    );
+    console.log(
+      `${'endpoint'.padEnd(22)}${fmt(pEndpoint)}   speed-up ${
+        (sumEndpoint / n / pEndpoint).toFixed(2)
+      }x` +
+        `   overhead ${pct(pBare, pEndpoint).trim()}`,
+    );
+    const overhead = (sumEndpoint - sumBare) / sumBare;
+    console.log(
+      `\noverhead vs bare: one-at-a-time ${(overhead * 100).toFixed(1)}%, ` +
+        `${parallel}-parallel ${(((pEndpoint - pBare) / pBare) * 100).toFixed(1)}%; ` +
+        `endpoint's own share ${(((sumEndpoint - sumInner) / sumInner) * 100).toFixed(1)}% ` +
+        `(goal ≤ 10%)`,
+    );
+  } finally {
+    await server.close();
+    closeEngines();
+  }
+}
+
+if (import.meta.main) {
+  await run({ args: Deno.args });
+  Deno.exit(0);
+}
