@@ -26,12 +26,15 @@ export function stagingRef(r: ClaimedReceipt): StagingRef {
   };
 }
 
-/** Stages the document and starts the job; the outcome waits `pollSeconds` before the first look. */
+/**
+ * Stages the document and starts the job (`clientRequestToken`: Textract's idempotency token, the
+ * worker's choice); the outcome waits `pollSeconds` before the first look.
+ */
 export async function startJob(
   deps: AsyncJobDeps,
   r: ClaimedReceipt,
   document: Uint8Array,
-  pollSeconds: number,
+  opts: { pollSeconds: number; clientRequestToken: string },
 ): Promise<ReceiptOutcome> {
   if (!deps.staging) {
     return {
@@ -43,9 +46,9 @@ export async function startJob(
   const s3Object = await deps.staging.stage(stagingRef(r), document);
   const jobId = await deps.textract.startExpenseAnalysis({
     s3Object,
-    clientRequestToken: r.sha256.slice(0, 64),
+    clientRequestToken: opts.clientRequestToken,
   });
-  return { outcome: 'wait', delay_seconds: pollSeconds, textract_job_id: jobId };
+  return { outcome: 'wait', delay_seconds: opts.pollSeconds, textract_job_id: jobId };
 }
 
 /** Every result page of a job, merged; `running` means "look again on a later run". */

@@ -100,7 +100,10 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
       if (route.path === 'refuse') return { outcome: 'fail', error: route.reason };
       if (route.path === 'async') {
         const document = route.wrapJpegInPdf ? pdfFromJpegs([bytes]) : bytes;
-        return await startJob(jobs, r, document, config.asyncPollSeconds);
+        return await startJob(jobs, r, document, {
+          pollSeconds: config.asyncPollSeconds,
+          clientRequestToken: r.sha256.slice(0, 64),
+        });
       }
       const response = await deps.textract.analyzeExpense(bytes);
       return await finish(r, response, 'analyze_expense');
