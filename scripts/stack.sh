@@ -90,6 +90,10 @@ ensure_secrets() {
   # secrets, as during a rotation, so both verification paths run locally.
   grep -q '^STRIPE_WEBHOOK_SECRETS=' "$STATE/secrets.env" ||
     echo "STRIPE_WEBHOOK_SECRETS=whsec_$(openssl rand -hex 24),whsec_$(openssl rand -hex 24)" >>"$STATE/secrets.env"
+  grep -q '^MOMO_CALLBACK_SECRETS=' "$STATE/secrets.env" ||
+    echo "MOMO_CALLBACK_SECRETS=momo_$(openssl rand -hex 24)" >>"$STATE/secrets.env"
+  grep -q '^REVOLUT_WEBHOOK_SECRETS=' "$STATE/secrets.env" ||
+    echo "REVOLUT_WEBHOOK_SECRETS=wsk_$(openssl rand -hex 24)" >>"$STATE/secrets.env"
   grep -q '^WHATSAPP_VERIFY_TOKEN=' "$STATE/secrets.env" ||
     echo "WHATSAPP_VERIFY_TOKEN=$(openssl rand -hex 16)" >>"$STATE/secrets.env"
   grep -q '^WHATSAPP_APP_SECRET=' "$STATE/secrets.env" ||
@@ -144,6 +148,8 @@ LOCAL_STORAGE_DIR=$STATE/storage
 TEXTRACT_CACHE_DIR=$STATE/textract-cache
 TEXTRACT_TPS='{"AnalyzeExpense":{"tps":500,"burst":500},"DetectDocumentText":{"tps":500,"burst":500},"GetExpenseAnalysis":{"tps":500,"burst":500}}'
 STRIPE_WEBHOOK_SECRETS=$STRIPE_WEBHOOK_SECRETS
+MOMO_CALLBACK_SECRETS=$MOMO_CALLBACK_SECRETS
+REVOLUT_WEBHOOK_SECRETS=$REVOLUT_WEBHOOK_SECRETS
 RATE_LIMIT_TRUSTED_PROXIES=loopback
 RATE_LIMIT_CLIENT_IP_HEADER=cf-connecting-ip
 WHATSAPP_VERIFY_TOKEN=$WHATSAPP_VERIFY_TOKEN
@@ -260,6 +266,23 @@ where not exists (select 1 from vault.secrets where name = 'tallyq_functions_url
 SQL
 }
 
+# The demo user's wallet is funded through the real path: a Stripe-signed payment_intent.succeeded
+# delivery to payments-webhook (metadata.tallyq_user_id = the demo user), processed by
+# webhook-processor into a credit from the Stripe clearing account. Fixed event and payment ids: a
+# second start is a duplicate delivery and credits nothing.
+fund_demo_user() {
+  local secret body t sig code
+  secret=${STRIPE_WEBHOOK_SECRETS%%,*}
+  body=$(printf '{"id":"evt_tallyq_demo_funding","object":"event","type":"payment_intent.succeeded","created":%s,"livemode":false,"data":{"object":{"id":"pi_tallyq_demo_funding","object":"payment_intent","amount":100000,"amount_received":100000,"currency":"eur","status":"succeeded","metadata":{"tallyq_user_id":"%s"},"created":%s}}}' \
+    "$(date +%s)" "$DEMO_USER_ID" "$(date +%s)")
+  t=$(date +%s)
+  sig=$(printf '%s' "$t.$body" | openssl dgst -sha256 -hmac "$secret" | awk '{print $NF}')
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' \
+    -H "stripe-signature: t=$t,v1=$sig" --data-binary "$body" \
+    "http://127.0.0.1:$API_PORT/functions/v1/payments-webhook" || true)
+  [ "$code" = 200 ] || log "demo wallet funding webhook answered $code"
+}
+
 seed_demo_user() {
   psql_db -v id="$DEMO_USER_ID" <<'SQL' >/dev/null
 insert into auth.users (id, email, role, aud, raw_user_meta_data, raw_app_meta_data)
@@ -348,7 +371,7 @@ tallyq local stack ($PROFILE) is running.
   S3 (staging) URL: $TEXTRACT_S3_ENDPOINT (bucket $TEXTRACT_S3_BUCKET)
         anon key: $SUPABASE_ANON_KEY
 service_role key: $SUPABASE_SERVICE_ROLE_KEY
-  demo user id: $DEMO_USER_ID (demo@tallyq.local)
+  demo user id: $DEMO_USER_ID (demo@tallyq.local; wallet funded with 1000.00 EUR by a signed test payment)
  demo user JWT: $DEMO_USER_JWT
 
   Env for tools: .tallyq/$PROFILE/stack.env   Logs: .tallyq/$PROFILE/logs/
@@ -395,6 +418,7 @@ start() {
   start_redis
   start_services
   wait_healthy
+  fund_demo_user
   print_status
 }
 

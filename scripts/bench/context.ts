@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { loadReceiptWorkerConfig } from '../../supabase/functions/_shared/receipts/worker/config.ts';
 import type { OcrEngineName } from '../../supabase/functions/_shared/receipts/parser/ocr-types.ts';
-import { connectRedis, loadRedisConfig } from '../../supabase/functions/_shared/redis/connect.ts';
+import { redisFromEnv } from '../../supabase/functions/_shared/redis/connect.ts';
 import {
   createTextractClient,
   loadTextractConfig,
@@ -98,10 +98,10 @@ export async function createBenchContext(options: BenchOptions) {
   );
 
   const textractConfig = loadTextractConfig(env);
-  const redis = loadRedisConfig(env);
+  const redis = redisFromEnv(env, 'bench');
   const textract: TextractClient = createTextractClient(textractConfig, {
     governor: redis
-      ? createTextractGovernor(connectRedis(redis), {
+      ? createTextractGovernor(redis, {
         region: textractConfig.region,
         limits: loadGovernorConfig(env),
       })

@@ -3,6 +3,61 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   'public': {
     Tables: {
+      'invoices': {
+        Row: {
+          'amount_due_minor': number;
+          'amount_paid_minor': number;
+          'amount_remaining_minor': number;
+          'currency': string;
+          'customer': string | null;
+          'id': string;
+          'last_event_at': string;
+          'last_event_id': string;
+          'payment_intent': string | null;
+          'period_end': string | null;
+          'period_start': string | null;
+          'status': string | null;
+          'subscription': string | null;
+          'updated_at': string;
+          'user_id': string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          'amount_due_minor': number;
+          'amount_paid_minor': number;
+          'amount_remaining_minor': number;
+          'currency': string;
+          'customer'?: string | null;
+          'id': string;
+          'last_event_at': string;
+          'last_event_id': string;
+          'payment_intent'?: string | null;
+          'period_end'?: string | null;
+          'period_start'?: string | null;
+          'status'?: string | null;
+          'subscription'?: string | null;
+          'updated_at'?: string;
+          'user_id'?: string | null;
+        };
+        Update: {
+          'amount_due_minor'?: number;
+          'amount_paid_minor'?: number;
+          'amount_remaining_minor'?: number;
+          'currency'?: string;
+          'customer'?: string | null;
+          'id'?: string;
+          'last_event_at'?: string;
+          'last_event_id'?: string;
+          'payment_intent'?: string | null;
+          'period_end'?: string | null;
+          'period_start'?: string | null;
+          'status'?: string | null;
+          'subscription'?: string | null;
+          'updated_at'?: string;
+          'user_id'?: string | null;
+        };
+        Relationships: [];
+      };
       'memberships': {
         Row: {
           'created_at': string;
@@ -70,6 +125,64 @@ export type Database = {
         };
         Relationships: [];
       };
+      'momo_transactions': {
+        Row: {
+          'amount_minor': number;
+          'currency': string;
+          'external_id': string | null;
+          'financial_transaction_id': string | null;
+          'id': string;
+          'last_event_at': string;
+          'last_event_id': string;
+          'party_id': string | null;
+          'party_id_type': string | null;
+          'payee_note': string | null;
+          'payer_message': string | null;
+          'product': string;
+          'reason': string | null;
+          'status': string;
+          'updated_at': string;
+          'user_id': string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          'amount_minor': number;
+          'currency': string;
+          'external_id'?: string | null;
+          'financial_transaction_id'?: string | null;
+          'id': string;
+          'last_event_at': string;
+          'last_event_id': string;
+          'party_id'?: string | null;
+          'party_id_type'?: string | null;
+          'payee_note'?: string | null;
+          'payer_message'?: string | null;
+          'product': string;
+          'reason'?: string | null;
+          'status': string;
+          'updated_at'?: string;
+          'user_id'?: string | null;
+        };
+        Update: {
+          'amount_minor'?: number;
+          'currency'?: string;
+          'external_id'?: string | null;
+          'financial_transaction_id'?: string | null;
+          'id'?: string;
+          'last_event_at'?: string;
+          'last_event_id'?: string;
+          'party_id'?: string | null;
+          'party_id_type'?: string | null;
+          'payee_note'?: string | null;
+          'payer_message'?: string | null;
+          'product'?: string;
+          'reason'?: string | null;
+          'status'?: string;
+          'updated_at'?: string;
+          'user_id'?: string | null;
+        };
+        Relationships: [];
+      };
       'organisations': {
         Row: {
           'created_at': string;
@@ -95,6 +208,64 @@ export type Database = {
           'name'?: string;
           'personal'?: boolean;
           'slug'?: string | null;
+        };
+        Relationships: [];
+      };
+      'payment_intents': {
+        Row: {
+          'amount_minor': number;
+          'amount_received_minor': number;
+          'currency': string;
+          'customer': string | null;
+          'description': string | null;
+          'id': string;
+          'invoice': string | null;
+          'last_event_at': string;
+          'last_event_id': string;
+          'latest_charge': string | null;
+          'livemode': boolean;
+          'metadata': NonNullable<Json>;
+          'provider_created_at': string | null;
+          'status': string;
+          'updated_at': string;
+          'user_id': string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          'amount_minor': number;
+          'amount_received_minor'?: number;
+          'currency': string;
+          'customer'?: string | null;
+          'description'?: string | null;
+          'id': string;
+          'invoice'?: string | null;
+          'last_event_at': string;
+          'last_event_id': string;
+          'latest_charge'?: string | null;
+          'livemode'?: boolean;
+          'metadata'?: NonNullable<Json>;
+          'provider_created_at'?: string | null;
+          'status': string;
+          'updated_at'?: string;
+          'user_id'?: string | null;
+        };
+        Update: {
+          'amount_minor'?: number;
+          'amount_received_minor'?: number;
+          'currency'?: string;
+          'customer'?: string | null;
+          'description'?: string | null;
+          'id'?: string;
+          'invoice'?: string | null;
+          'last_event_at'?: string;
+          'last_event_id'?: string;
+          'latest_charge'?: string | null;
+          'livemode'?: boolean;
+          'metadata'?: NonNullable<Json>;
+          'provider_created_at'?: string | null;
+          'status'?: string;
+          'updated_at'?: string;
+          'user_id'?: string | null;
         };
         Relationships: [];
       };
@@ -140,6 +311,70 @@ export type Database = {
           'updated_at'?: string;
         };
         Relationships: [];
+      };
+      'payments': {
+        Row: {
+          'amount_minor': number | null;
+          'created_at': string;
+          'currency': string | null;
+          'id': string;
+          'last_event_at': string;
+          'last_event_id': string;
+          'organisation_id': string | null;
+          'provider': string;
+          'provider_payment_id': string;
+          'status': string;
+          'updated_at': string;
+          'user_id': string | null;
+          'wallet_transaction_id': string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          'amount_minor'?: number | null;
+          'created_at'?: string;
+          'currency'?: string | null;
+          'id'?: string;
+          'last_event_at': string;
+          'last_event_id': string;
+          'organisation_id'?: string | null;
+          'provider': string;
+          'provider_payment_id': string;
+          'status': string;
+          'updated_at'?: string;
+          'user_id'?: string | null;
+          'wallet_transaction_id'?: string | null;
+        };
+        Update: {
+          'amount_minor'?: number | null;
+          'created_at'?: string;
+          'currency'?: string | null;
+          'id'?: string;
+          'last_event_at'?: string;
+          'last_event_id'?: string;
+          'organisation_id'?: string | null;
+          'provider'?: string;
+          'provider_payment_id'?: string;
+          'status'?: string;
+          'updated_at'?: string;
+          'user_id'?: string | null;
+          'wallet_transaction_id'?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'payments_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'payments_wallet_transaction_id_fkey';
+            columns: ['wallet_transaction_id'];
+            isOneToOne: false;
+            referencedRelation: 'wallet_transactions';
+            referencedColumns: ['id'];
+          },
+        ];
       };
       'receipt_artifacts': {
         Row: {
@@ -271,7 +506,7 @@ export type Database = {
           'ocr_confidence': number | null;
           'organisation_id': string;
           'original_filename': string | null;
-          'owner_id': string;
+          'owner_id': string | null;
           'payment_method': string | null;
           'processed_at': string | null;
           'processor_version': string | null;
@@ -305,7 +540,7 @@ export type Database = {
           'ocr_confidence'?: number | null;
           'organisation_id': string;
           'original_filename'?: string | null;
-          'owner_id'?: string;
+          'owner_id'?: string | null;
           'payment_method'?: string | null;
           'processed_at'?: string | null;
           'processor_version'?: string | null;
@@ -338,7 +573,7 @@ export type Database = {
           'ocr_confidence'?: number | null;
           'organisation_id'?: string;
           'original_filename'?: string | null;
-          'owner_id'?: string;
+          'owner_id'?: string | null;
           'payment_method'?: string | null;
           'processed_at'?: string | null;
           'processor_version'?: string | null;
@@ -366,6 +601,170 @@ export type Database = {
             referencedColumns: ['id'];
           },
         ];
+      };
+      'refunds': {
+        Row: {
+          'amount_minor': number;
+          'created_at': string;
+          'currency': string;
+          'id': string;
+          'last_event_at': string;
+          'last_event_id': string;
+          'provider': string;
+          'provider_payment_id': string;
+          'provider_refund_id': string;
+          'reason': string | null;
+          'status': string;
+          'updated_at': string;
+          'wallet_transaction_id': string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          'amount_minor': number;
+          'created_at'?: string;
+          'currency': string;
+          'id'?: string;
+          'last_event_at': string;
+          'last_event_id': string;
+          'provider': string;
+          'provider_payment_id': string;
+          'provider_refund_id': string;
+          'reason'?: string | null;
+          'status': string;
+          'updated_at'?: string;
+          'wallet_transaction_id'?: string | null;
+        };
+        Update: {
+          'amount_minor'?: number;
+          'created_at'?: string;
+          'currency'?: string;
+          'id'?: string;
+          'last_event_at'?: string;
+          'last_event_id'?: string;
+          'provider'?: string;
+          'provider_payment_id'?: string;
+          'provider_refund_id'?: string;
+          'reason'?: string | null;
+          'status'?: string;
+          'updated_at'?: string;
+          'wallet_transaction_id'?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'refunds_wallet_transaction_id_fkey';
+            columns: ['wallet_transaction_id'];
+            isOneToOne: false;
+            referencedRelation: 'wallet_transactions';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      'revolut_transactions': {
+        Row: {
+          'account_id': string | null;
+          'amount_minor': number | null;
+          'completed_at': string | null;
+          'counterparty': Json | null;
+          'currency': string | null;
+          'description': string | null;
+          'id': string;
+          'last_event_at': string;
+          'last_event_id': string;
+          'provider_created_at': string | null;
+          'reference': string | null;
+          'request_id': string | null;
+          'state': string;
+          'type': string | null;
+          'updated_at': string;
+          'user_id': string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          'account_id'?: string | null;
+          'amount_minor'?: number | null;
+          'completed_at'?: string | null;
+          'counterparty'?: Json | null;
+          'currency'?: string | null;
+          'description'?: string | null;
+          'id': string;
+          'last_event_at': string;
+          'last_event_id': string;
+          'provider_created_at'?: string | null;
+          'reference'?: string | null;
+          'request_id'?: string | null;
+          'state': string;
+          'type'?: string | null;
+          'updated_at'?: string;
+          'user_id'?: string | null;
+        };
+        Update: {
+          'account_id'?: string | null;
+          'amount_minor'?: number | null;
+          'completed_at'?: string | null;
+          'counterparty'?: Json | null;
+          'currency'?: string | null;
+          'description'?: string | null;
+          'id'?: string;
+          'last_event_at'?: string;
+          'last_event_id'?: string;
+          'provider_created_at'?: string | null;
+          'reference'?: string | null;
+          'request_id'?: string | null;
+          'state'?: string;
+          'type'?: string | null;
+          'updated_at'?: string;
+          'user_id'?: string | null;
+        };
+        Relationships: [];
+      };
+      'subscriptions': {
+        Row: {
+          'cancel_at_period_end': boolean;
+          'canceled_at': string | null;
+          'currency': string;
+          'current_period_end': string | null;
+          'current_period_start': string | null;
+          'customer': string | null;
+          'id': string;
+          'items': NonNullable<Json>;
+          'last_event_at': string;
+          'last_event_id': string;
+          'status': string;
+          'updated_at': string;
+          'user_id': string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          'cancel_at_period_end'?: boolean;
+          'canceled_at'?: string | null;
+          'currency': string;
+          'current_period_end'?: string | null;
+          'current_period_start'?: string | null;
+          'customer'?: string | null;
+          'id': string;
+          'items'?: NonNullable<Json>;
+          'last_event_at': string;
+          'last_event_id': string;
+          'status': string;
+          'updated_at'?: string;
+          'user_id'?: string | null;
+        };
+        Update: {
+          'cancel_at_period_end'?: boolean;
+          'canceled_at'?: string | null;
+          'currency'?: string;
+          'current_period_end'?: string | null;
+          'current_period_start'?: string | null;
+          'customer'?: string | null;
+          'id'?: string;
+          'items'?: NonNullable<Json>;
+          'last_event_at'?: string;
+          'last_event_id'?: string;
+          'status'?: string;
+          'updated_at'?: string;
+          'user_id'?: string | null;
+        };
+        Relationships: [];
       };
       'vendor_directory': {
         Row: {
@@ -416,6 +815,215 @@ export type Database = {
             columns: ['source_receipt_id'];
             isOneToOne: false;
             referencedRelation: 'receipts';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      'wallet_accounts': {
+        Row: {
+          'allow_overdraft': boolean;
+          'closed_at': string | null;
+          'created_at': string;
+          'currency': string;
+          'id': string;
+          'kind': Database['public']['Enums']['wallet_account_kind'];
+          'organisation_id': string | null;
+          'pending_credits_minor': number;
+          'pending_debits_minor': number;
+          'posted_balance_minor': number;
+          'provider': string | null;
+          'user_id': string | null;
+          'version': number;
+        };
+        ComputedFields: never;
+        Insert: {
+          'allow_overdraft'?: boolean;
+          'closed_at'?: string | null;
+          'created_at'?: string;
+          'currency': string;
+          'id'?: string;
+          'kind': Database['public']['Enums']['wallet_account_kind'];
+          'organisation_id'?: string | null;
+          'pending_credits_minor'?: number;
+          'pending_debits_minor'?: number;
+          'posted_balance_minor'?: number;
+          'provider'?: string | null;
+          'user_id'?: string | null;
+          'version'?: number;
+        };
+        Update: {
+          'allow_overdraft'?: boolean;
+          'closed_at'?: string | null;
+          'created_at'?: string;
+          'currency'?: string;
+          'id'?: string;
+          'kind'?: Database['public']['Enums']['wallet_account_kind'];
+          'organisation_id'?: string | null;
+          'pending_credits_minor'?: number;
+          'pending_debits_minor'?: number;
+          'posted_balance_minor'?: number;
+          'provider'?: string | null;
+          'user_id'?: string | null;
+          'version'?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'wallet_accounts_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      'wallet_discrepancies': {
+        Row: {
+          'check_name': string;
+          'detail': NonNullable<Json>;
+          'found_at': string;
+          'id': number;
+          'subject_id': string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          'check_name': string;
+          'detail'?: NonNullable<Json>;
+          'found_at'?: string;
+          'id'?: never;
+          'subject_id'?: string | null;
+        };
+        Update: {
+          'check_name'?: string;
+          'detail'?: NonNullable<Json>;
+          'found_at'?: string;
+          'id'?: never;
+          'subject_id'?: string | null;
+        };
+        Relationships: [];
+      };
+      'wallet_entries': {
+        Row: {
+          'account_id': string;
+          'amount_minor': number;
+          'balance_after_minor': number;
+          'balance_before_minor': number;
+          'created_at': string;
+          'currency': string;
+          'transaction_id': string;
+          'version': number;
+        };
+        ComputedFields: never;
+        Insert: {
+          'account_id': string;
+          'amount_minor': number;
+          'balance_after_minor': number;
+          'balance_before_minor': number;
+          'created_at': string;
+          'currency': string;
+          'transaction_id': string;
+          'version': number;
+        };
+        Update: {
+          'account_id'?: string;
+          'amount_minor'?: number;
+          'balance_after_minor'?: number;
+          'balance_before_minor'?: number;
+          'created_at'?: string;
+          'currency'?: string;
+          'transaction_id'?: string;
+          'version'?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'account_has_the_currency';
+            columns: ['account_id', 'currency'];
+            isOneToOne: false;
+            referencedRelation: 'wallet_accounts';
+            referencedColumns: ['id', 'currency'];
+          },
+          {
+            foreignKeyName: 'wallet_entries_transaction_id_fkey';
+            columns: ['transaction_id'];
+            isOneToOne: false;
+            referencedRelation: 'wallet_transactions';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
+      'wallet_transactions': {
+        Row: {
+          'amount_minor': number;
+          'created_at': string;
+          'created_by': string | null;
+          'credit_account_id': string;
+          'currency': string;
+          'debit_account_id': string;
+          'description': string | null;
+          'expires_at': string | null;
+          'external_ref': string | null;
+          'id': string;
+          'kind': Database['public']['Enums']['wallet_transaction_kind'];
+          'pending_id': string | null;
+          'reverses_id': string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          'amount_minor': number;
+          'created_at'?: string;
+          'created_by'?: string | null;
+          'credit_account_id': string;
+          'currency': string;
+          'debit_account_id': string;
+          'description'?: string | null;
+          'expires_at'?: string | null;
+          'external_ref'?: string | null;
+          'id'?: string;
+          'kind': Database['public']['Enums']['wallet_transaction_kind'];
+          'pending_id'?: string | null;
+          'reverses_id'?: string | null;
+        };
+        Update: {
+          'amount_minor'?: number;
+          'created_at'?: string;
+          'created_by'?: string | null;
+          'credit_account_id'?: string;
+          'currency'?: string;
+          'debit_account_id'?: string;
+          'description'?: string | null;
+          'expires_at'?: string | null;
+          'external_ref'?: string | null;
+          'id'?: string;
+          'kind'?: Database['public']['Enums']['wallet_transaction_kind'];
+          'pending_id'?: string | null;
+          'reverses_id'?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'credit_account_has_the_currency';
+            columns: ['credit_account_id', 'currency'];
+            isOneToOne: false;
+            referencedRelation: 'wallet_accounts';
+            referencedColumns: ['id', 'currency'];
+          },
+          {
+            foreignKeyName: 'debit_account_has_the_currency';
+            columns: ['debit_account_id', 'currency'];
+            isOneToOne: false;
+            referencedRelation: 'wallet_accounts';
+            referencedColumns: ['id', 'currency'];
+          },
+          {
+            foreignKeyName: 'wallet_transactions_pending_id_fkey';
+            columns: ['pending_id'];
+            isOneToOne: false;
+            referencedRelation: 'wallet_transactions';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'wallet_transactions_reverses_id_fkey';
+            columns: ['reverses_id'];
+            isOneToOne: false;
+            referencedRelation: 'wallet_transactions';
             referencedColumns: ['id'];
           },
         ];
@@ -471,6 +1079,10 @@ export type Database = {
       'audit_log': {
         Row: {
           'actor_id': string | null;
+          'actor_role': string | null;
+          'changed_fields': (string)[] | null;
+          'client_ip': string | null;
+          'correlation_id': string | null;
           'id': number;
           'new_record': Json | null;
           'occurred_at': string;
@@ -479,30 +1091,9 @@ export type Database = {
           'organisation_id': string | null;
           'record_pk': Json | null;
           'table_name': unknown;
+          'user_agent': string | null;
         };
         ComputedFields: never;
-        Insert: {
-          'actor_id'?: string | null;
-          'id'?: number | null;
-          'new_record'?: Json | null;
-          'occurred_at'?: string | null;
-          'old_record'?: Json | null;
-          'op'?: string | null;
-          'organisation_id'?: string | null;
-          'record_pk'?: Json | null;
-          'table_name'?: unknown;
-        };
-        Update: {
-          'actor_id'?: string | null;
-          'id'?: number | null;
-          'new_record'?: Json | null;
-          'occurred_at'?: string | null;
-          'old_record'?: Json | null;
-          'op'?: string | null;
-          'organisation_id'?: string | null;
-          'record_pk'?: Json | null;
-          'table_name'?: unknown;
-        };
         Relationships: [];
       };
       'receipt_failures': {
@@ -513,7 +1104,7 @@ export type Database = {
           'id': string;
           'last_error': string | null;
           'organisation_id': string;
-          'owner_id': string;
+          'owner_id': string | null;
           'status': Database['public']['Enums']['receipt_status'];
           'updated_at': string;
         };
@@ -576,10 +1167,69 @@ export type Database = {
         Returns: number;
       };
       'replay_dead_letters': { Args: { 'p_receipt_ids'?: (string)[] }; Returns: number };
+      'wallet_balance_at': { Args: { 'p_account_id': string; 'p_at': string }; Returns: number };
+      'wallet_open_account': {
+        Args: { 'p_currency': string; 'p_organisation_id'?: string };
+        Returns: {
+          'allow_overdraft': boolean;
+          'closed_at': string | null;
+          'created_at': string;
+          'currency': string;
+          'id': string;
+          'kind': Database['public']['Enums']['wallet_account_kind'];
+          'organisation_id': string | null;
+          'pending_credits_minor': number;
+          'pending_debits_minor': number;
+          'posted_balance_minor': number;
+          'provider': string | null;
+          'user_id': string | null;
+          'version': number;
+        };
+        SetofOptions: {
+          from: '*';
+          to: 'wallet_accounts';
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      'wallet_post_pending': {
+        Args: { 'p_amount_minor'?: number; 'p_idempotency_key'?: string; 'p_transfer_id': string };
+        Returns: Json;
+      };
+      'wallet_reverse': {
+        Args: { 'p_description'?: string; 'p_idempotency_key'?: string; 'p_transfer_id': string };
+        Returns: Json;
+      };
+      'wallet_transfer': {
+        Args: {
+          'p_amount_minor': number;
+          'p_currency': string;
+          'p_description'?: string;
+          'p_from_account_id': string;
+          'p_idempotency_key'?: string;
+          'p_pending_timeout_seconds'?: number;
+          'p_to_account_id': string;
+        };
+        Returns: Json;
+      };
+      'wallet_void_pending': {
+        Args: { 'p_idempotency_key'?: string; 'p_transfer_id': string };
+        Returns: Json;
+      };
     };
     Enums: {
       'org_role': 'owner' | 'admin' | 'member';
       'receipt_status': 'pending' | 'processing' | 'ocr_done' | 'needs_review' | 'failed';
+      'wallet_account_kind': 'user' | 'clearing' | 'fees' | 'fx_liquidity';
+      'wallet_transaction_kind':
+        | 'transfer'
+        | 'pending'
+        | 'post'
+        | 'void'
+        | 'expire'
+        | 'reversal'
+        | 'payment'
+        | 'refund';
       'webhook_event_status': 'received' | 'processed' | 'failed';
     };
     CompositeTypes: {
@@ -694,6 +1344,17 @@ export const Constants = {
     Enums: {
       'org_role': ['owner', 'admin', 'member'],
       'receipt_status': ['pending', 'processing', 'ocr_done', 'needs_review', 'failed'],
+      'wallet_account_kind': ['user', 'clearing', 'fees', 'fx_liquidity'],
+      'wallet_transaction_kind': [
+        'transfer',
+        'pending',
+        'post',
+        'void',
+        'expire',
+        'reversal',
+        'payment',
+        'refund',
+      ],
       'webhook_event_status': ['received', 'processed', 'failed'],
     },
   },

@@ -5,7 +5,7 @@
 //   set -a; . .tallyq/dev/stack.env; set +a; npx vitest run tests/e2e/receipts-api.test.ts
 import { createClient } from '@supabase/supabase-js';
 import { SignJWT } from 'jose';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
@@ -502,6 +502,15 @@ describe('receipts API - signed upload flow', () => {
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(reg.body.id);
     expect(await messagesFor(reg.body.id)).toBe(1);
+  });
+
+  it('an upload URL writes once: a second PUT is 409 and the staged bytes stay', async () => {
+    const grant = await issue(user);
+    expect((await put(grant.upload_url, jpeg3)).status).toBe(200);
+    const second = await put(grant.upload_url, jpeg);
+    expect(second.status).toBe(409);
+    expect(second.body.error).toBe('upload_url_used');
+    expect(sha256(readFileSync(join(STORAGE, grant.path)))).toBe(sha256(jpeg3));
   });
 
   it('a tampered upload token is a 403 and writes nothing', async () => {

@@ -57,7 +57,7 @@ function inProcessWorkers(
   const timedQueue = (q: WorkerQueue): WorkerQueue =>
     timed
       ? {
-        claim: (a, b) => timed('claim (SQL)', () => q.claim(a, b)),
+        claim: (a, b, c) => timed('claim (SQL)', () => q.claim(a, b, c)),
         settle: (a, b) => timed('settle (SQL)', () => q.settle(a, b)),
       }
       : q;
@@ -240,7 +240,7 @@ function roundMeasures(ctx: BenchContext) {
         await Promise.all(pools.map(async (pool) => {
           const q = postgresWorkerQueue(pool);
           while (true) {
-            const batch = await q.claim(10, 120);
+            const batch = await q.claim(10, 120, 5);
             if (batch.length === 0) break;
             await q.settle(batch.map((r) => cannedOutcome(ctx, r)), 5);
           }

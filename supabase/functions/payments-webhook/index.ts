@@ -1,5 +1,6 @@
-// Payments webhook (Stripe's signature scheme): wiring only, handler in
-// _shared/webhooks/ingest/handler.ts. verify_jwt = false: providers send no Supabase JWT; the signature
+// Payments webhook (Stripe at /payments-webhook, MTN MoMo callbacks at /momo, Revolut at
+// /revolut; MOMO_CALLBACK_SECRETS / REVOLUT_WEBHOOK_SECRETS switch those on): wiring only, handler
+// in _shared/webhooks/ingest/handler.ts. verify_jwt = false: providers send no Supabase JWT; the signature
 // is the authentication. Env: SUPABASE_DB_URL; STRIPE_WEBHOOK_SECRETS (comma-separated, for
 // rotation); STRIPE_WEBHOOK_TOLERANCE_SECONDS (300); WEBHOOK_MAX_BODY_BYTES (1 MiB);
 // TALLYQ_REDIS_URL or UPSTASH_REDIS_REST_URL/TOKEN for the rate limit (50/min per client IP,
@@ -27,5 +28,8 @@ Deno.serve(withPeerAddress(createPaymentsWebhookHandler({
   rateLimit: rateLimitFromEnv(source, 'payments-webhook'),
   stripeSecrets: env.STRIPE_WEBHOOK_SECRETS,
   toleranceSeconds: env.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+  momoSecrets: env.MOMO_CALLBACK_SECRETS,
+  revolutSecrets: env.REVOLUT_WEBHOOK_SECRETS,
+  revolutToleranceSeconds: env.REVOLUT_WEBHOOK_TOLERANCE_SECONDS,
   maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
 })));

@@ -19,7 +19,7 @@ const config = loadReceiptWorkerConfig(source);
 const textractConfig = loadTextractConfig(source);
 const staging = loadStagingConfig(source);
 const sql = createDb(env.SUPABASE_DB_URL, { max: 4 });
-const redis = redisFromEnv(source, 'receipt-worker: no shared Textract TPS budget');
+const redis = redisFromEnv(source, 'receipt-worker');
 const governor = redis
   ? createTextractGovernor(redis, {
     region: textractConfig.region,

@@ -1,4 +1,5 @@
-// Webhook processor: wiring only (logic in _shared/webhooks/processor/processor.ts). Called by the
+// Webhook processor: wiring only (logic in _shared/webhooks/processor/processor.ts; the money an
+// event moves is the ledger's reading, _shared/ledger/payments/money.ts). Called by the
 // webhook_events enqueue trigger and the tallyq_webhook_sweep cron job through pg_net
 // (private.kick_function) with the Vault worker secret; verify_jwt = false, it checks
 // `Authorization: Bearer $WORKER_SECRET` itself. Answers 202 and drains in the background;
@@ -13,12 +14,35 @@ import {
   loadWebhookProcessorConfig,
 } from '../_shared/webhooks/processor/processor.ts';
 import { postgresProcessorQueue } from '../_shared/webhooks/store.ts';
+import { InvalidAmount } from '../_shared/ledger/payments/minor-units.ts';
+import {
+  type MoneyEvent,
+  projectMoney,
+  UninterpretableMoneyEvent,
+} from '../_shared/ledger/payments/money.ts';
+
+/**
+ * The ledger's reading of an event's money. An event whose money cannot be read (no amount, a
+ * sub-minor amount) still settles its other projections; the ledger records it in
+ * wallet_discrepancies (payment_event_not_applied) for an operator instead of moving money.
+ */
+function moneyOf(event: MoneyEvent) {
+  try {
+    return projectMoney(event);
+  } catch (err) {
+    if (err instanceof UninterpretableMoneyEvent || err instanceof InvalidAmount) {
+      return { invalid: err.message };
+    }
+    throw err;
+  }
+}
 
 const source = Deno.env.toObject();
 const env = loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source);
 const config = loadWebhookProcessorConfig(source);
 const processor = createWebhookProcessor(config, {
   queue: postgresProcessorQueue(createDb(env.SUPABASE_DB_URL, { max: 2 })),
+  projectMoney: moneyOf,
   log: (msg, extra) => console.log(JSON.stringify({ fn: 'webhook-processor', msg, ...extra })),
 });
 

@@ -11,7 +11,7 @@ delete from vault.secrets where name in ('tallyq_functions_url', 'tallyq_worker_
 select vault.create_secret('http://example.invalid/functions/v1', 'tallyq_functions_url');
 select vault.create_secret('test-worker-secret', 'tallyq_worker_secret');
 
-select tests.run_as('member', format(
+select tests.run_as('service_role', format(
   'insert into public.receipts (organisation_id, owner_id, storage_path, sha256, content_type, size_bytes, original_filename, idempotency_key) values %s, %s, %s',
   tests.receipt_values('member', 'r1'), tests.receipt_values('member', 'r2'), tests.receipt_values('member', 'r3')));
 

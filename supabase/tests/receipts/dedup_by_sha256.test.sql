@@ -10,7 +10,7 @@ select throws_ok(
   format($$select tests.insert_receipt('member', 'same-file')$$),
   '23505', 'duplicate key value violates unique constraint "receipts_owner_id_sha256_key"',
   'the same owner cannot store the same file twice');
-select tests.rls_is('member',
+select tests.rls_is('service_role',
   format('insert into public.receipts (organisation_id, owner_id, storage_path, sha256, content_type, size_bytes) values (%L, %L, %L, %L, ''image/jpeg'', 1)',
     tests.personal_org_id('member'), tests.user_id('member'), tests.personal_org_id('member') || '/' || tests.user_id('member') || '/other.jpg', tests.receipt_sha('same-file')),
   '23505: duplicate key value violates unique constraint "receipts_owner_id_sha256_key"',

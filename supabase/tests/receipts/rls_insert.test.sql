@@ -1,5 +1,6 @@
--- receipts × insert: a member adds a pending receipt they own to one of their organisations,
--- naming only the upload's own columns; processing state is not theirs to set.
+-- receipts × insert: no client inserts receipts (that would skip the upload API's rate limit,
+-- file checks and name cleaning, and let one stored image be OCR'd any number of times); only
+-- service_role does, which the API reaches through private.create_receipt.
 begin;
 \ir ../00_helpers/tests_schema.psql
 \ir ../receipts/fixtures.psql
@@ -16,20 +17,20 @@ returns text language sql stable set search_path = '' as $$
 $$;
 
 select tests.rls_is('anon', tests.insert_sql('member'), '42501: permission denied for table receipts', 'anon cannot add receipts');
-select tests.rls_is('stranger', tests.insert_sql('stranger'), '42501: new row violates row-level security policy for table "receipts"', 'a stranger cannot add a receipt to the organisation');
-select tests.rls_is('member', tests.insert_sql('member'), 'rows 1', 'a member adds their own receipt');
-select tests.rls_is('admin', tests.insert_sql('admin'), 'rows 1', 'an admin adds their own receipt');
-select tests.rls_is('owner', tests.insert_sql('owner'), 'rows 1', 'the owner adds their own receipt');
+select tests.rls_is('stranger', tests.insert_sql('stranger'), '42501: permission denied for table receipts', 'a stranger cannot add a receipt to the organisation');
+select tests.rls_is('member', tests.insert_sql('member'), '42501: permission denied for table receipts', 'a member cannot insert a receipt directly, not even their own');
+select tests.rls_is('admin', tests.insert_sql('admin'), '42501: permission denied for table receipts', 'an admin cannot insert a receipt directly');
+select tests.rls_is('owner', tests.insert_sql('owner'), '42501: permission denied for table receipts', 'the owner cannot insert a receipt directly');
 select tests.rls_is('service_role', tests.insert_sql('member'), 'rows 1', 'service_role adds a receipt for any owner');
-select tests.rls_is('stranger', tests.insert_sql('stranger', tests.personal_org_id('stranger')), 'rows 1', 'a stranger adds a receipt to their personal organisation');
+select tests.rls_is('stranger', tests.insert_sql('stranger', tests.personal_org_id('stranger')), '42501: permission denied for table receipts', 'not even into their personal organisation');
 
-select tests.rls_is('member', tests.insert_sql('owner'), '42501: new row violates row-level security policy for table "receipts"', 'a member cannot add a receipt owned by someone else');
-select tests.rls_is('member', tests.insert_sql('member', tests.personal_org_id('owner')), '42501: new row violates row-level security policy for table "receipts"', 'a member cannot add a receipt to an organisation they do not belong to');
+select tests.rls_is('member', tests.insert_sql('owner'), '42501: permission denied for table receipts', 'a member cannot add a receipt owned by someone else');
+select tests.rls_is('member', tests.insert_sql('member', tests.personal_org_id('owner')), '42501: permission denied for table receipts', 'a member cannot add a receipt to an organisation they do not belong to');
 select tests.rls_is('member', tests.insert_sql('member', null, 'status', '''ocr_done'''), '42501: permission denied for table receipts', 'a member cannot insert a settled status');
 select tests.rls_is('member', tests.insert_sql('member', null, 'textract_job_id', '''someone-elses-job'''), '42501: permission denied for table receipts', 'a member cannot plant a Textract job id (the worker would fetch that job''s results)');
 select tests.rls_is('member', tests.insert_sql('member', null, 'total', '''1.00'''), '42501: permission denied for table receipts', 'a member cannot forge extracted fields');
 
-select tests.rls_is('member',
+select tests.rls_is('service_role',
   format('insert into public.receipts (organisation_id, owner_id, storage_path, sha256, content_type, size_bytes) values (%L, %L, %L, %L, ''image/jpeg'', 1)',
     :'acme_id', tests.user_id('member'), :'acme_id' || '/' || tests.user_id('owner') || '/x.jpg', tests.receipt_sha('x')),
   '23514: new row for relation "receipts" violates check constraint "storage_path_is_under_org_and_owner"',

@@ -1,21 +1,25 @@
 // Health model: each dependency is probed with a deadline; the database is required, Redis is
 // not (without it rate limits fail open or closed per route), so Redis down means "degraded".
+// A dependency the deployment chose not to configure (no Redis) is `not_configured`: not a fault.
 
-export type CheckState = 'ok' | 'down';
+export type CheckState = 'ok' | 'down' | 'not_configured';
 export type HealthReport = {
   status: 'ok' | 'degraded' | 'down';
   checks: Record<string, { status: CheckState; latency_ms: number; error?: string }>;
 };
 
-export type Probe = { name: string; required: boolean; run: () => Promise<unknown> };
+/** `run: null` = not configured in this deployment (reported, never probed). */
+export type Probe = { name: string; required: boolean; run: (() => Promise<unknown>) | null };
 
 export async function runProbes(probes: Probe[], timeoutMs = 2000): Promise<HealthReport> {
   const results = await Promise.all(probes.map(async (probe) => {
     const started = performance.now();
+    const run = probe.run;
+    if (run === null) return { probe, status: 'not_configured' as const, latency_ms: 0 };
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       await Promise.race([
-        probe.run(),
+        run(),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
         }),

@@ -11,6 +11,7 @@ Deno.test('queue consumer config - defaults, and overrides read under the consum
     batchSize: 10,
     visibilitySeconds: 120,
     maxAttempts: 5,
+    maxDeliveries: 5,
     budgetMs: 100_000,
     backoffBaseSeconds: 2,
     backoffMaxSeconds: 300,
@@ -19,10 +20,12 @@ Deno.test('queue consumer config - defaults, and overrides read under the consum
     WORKER_SECRET: secret,
     HOOKS_BATCH_SIZE: '7',
     HOOKS_MAX_ATTEMPTS: '9',
+    HOOKS_MAX_DELIVERIES: '3',
     WORKER_BATCH_SIZE: '99',
   });
   assert.equal(c.batchSize, 7);
   assert.equal(c.maxAttempts, 9);
+  assert.equal(c.maxDeliveries, 3);
 });
 
 Deno.test('queue consumer config - a missing secret or an out-of-range batch names the variable', () => {

@@ -1,5 +1,5 @@
 // The settings every queue consumer shares, read the same way under its own prefix
-// (<PREFIX>_BATCH_SIZE, _VT_SECONDS, _MAX_ATTEMPTS, _BUDGET_MS, _BACKOFF_BASE_SECONDS,
+// (<PREFIX>_BATCH_SIZE, _VT_SECONDS, _MAX_ATTEMPTS, _MAX_DELIVERIES, _BUDGET_MS, _BACKOFF_BASE_SECONDS,
 // _BACKOFF_MAX_SECONDS), and the shared WORKER_SECRET the database sends when it kicks one.
 import { z } from 'npm:zod@^3.24.4';
 import { loadEnv } from '../config/env.ts';
@@ -13,6 +13,11 @@ export type QueueConsumerConfig = {
   visibilitySeconds: number;
   /** Failures before the dead-letter queue. */
   maxAttempts: number;
+  /**
+   * Deliveries without a settle (a crash, an exception before settle, a visibility timeout that
+   * ran out) before the claim dead-letters the message with the reason.
+   */
+  maxDeliveries: number;
   /** Stop taking new batches after this long (the platform's wall-clock limit). */
   budgetMs: number;
   /** Exponential backoff with full jitter between retries (queue/backoff.ts). */
@@ -34,6 +39,7 @@ export function queueConsumerEnv(prefix: string, defaults: QueueConsumerDefaults
       .default(defaults.batchSize),
     [`${prefix}_VT_SECONDS`]: z.coerce.number().int().min(1).default(defaults.visibilitySeconds),
     [`${prefix}_MAX_ATTEMPTS`]: z.coerce.number().int().min(1).default(5),
+    [`${prefix}_MAX_DELIVERIES`]: z.coerce.number().int().min(1).default(5),
     // Hosted edge functions get 150 s (free) / 400 s (paid) of wall clock: stop well before.
     [`${prefix}_BUDGET_MS`]: z.coerce.number().int().min(100).default(100_000),
     [`${prefix}_BACKOFF_BASE_SECONDS`]: z.coerce.number().min(0).default(2),
@@ -53,6 +59,7 @@ export function loadQueueConsumerConfig(
     batchSize: n('BATCH_SIZE'),
     visibilitySeconds: n('VT_SECONDS'),
     maxAttempts: n('MAX_ATTEMPTS'),
+    maxDeliveries: n('MAX_DELIVERIES'),
     budgetMs: n('BUDGET_MS'),
     backoffBaseSeconds: n('BACKOFF_BASE_SECONDS'),
     backoffMaxSeconds: n('BACKOFF_MAX_SECONDS'),

@@ -10,7 +10,7 @@ export function rateLimitFromEnv(
   source: Record<string, string | undefined>,
   functionName: string,
 ): RateLimitFn | undefined {
-  const redis = redisFromEnv(source, `${functionName}: rate limits are off`);
+  const redis = redisFromEnv(source, functionName);
   if (!redis) return undefined;
   return createRateLimit({
     limiter: createSlidingWindowLimiter({ redis }),

@@ -50,6 +50,7 @@ Deno.test('policy - defaults: the budgets of issue 5, one place', () => {
       ai: [30, 60_000, 'closed'],
       admin: [200, 60_000, 'closed'],
       upload: [60, 60_000, 'open'],
+      wallet: [120, 60_000, 'closed'],
     },
   );
 });

@@ -10,7 +10,13 @@ import type { RatePolicy } from './sliding-window.ts';
 import { sha256Hex } from '../crypto/sha256.ts';
 import { clientIp, type ClientIpOptions } from '../http/client-ip.ts';
 
-export type RouteName = 'payments-webhook' | 'messaging-webhook' | 'ai' | 'admin' | 'upload';
+export type RouteName =
+  | 'payments-webhook'
+  | 'messaging-webhook'
+  | 'ai'
+  | 'admin'
+  | 'upload'
+  | 'wallet';
 export type FailMode = 'open' | 'closed';
 export type IdentifierSource = 'user' | 'apiKey' | 'ip';
 
@@ -28,6 +34,7 @@ export const ROUTES: readonly RouteName[] = [
   'ai',
   'admin',
   'upload',
+  'wallet',
 ];
 
 const MINUTE = 60_000;
@@ -41,6 +48,8 @@ const MINUTE = 60_000;
  *   OCR runs from a queue with its own concurrency, so an outage does not become lost receipts.
  * - ai → closed. Each call spends money at a third party; without a working limiter one client
  *   could run up unbounded cost. A 503 is cheap and retryable.
+ * - wallet → closed. Money moves: a client stuck in a loop (or a stolen session) should be braked
+ *   even when Redis is down; callers retry with the same Idempotency-Key, so a 503 loses nothing.
  * - admin → closed. Few, privileged, bulk-capable callers: the limit is the brake on a leaked
  *   admin credential or a runaway script, and admins can retry once Redis is back.
  */
@@ -78,6 +87,13 @@ export const DEFAULT_POLICIES: Readonly<Record<RouteName, RoutePolicy>> = {
     limit: 60,
     windowMs: MINUTE,
     failMode: 'open',
+    identifyBy: ['user', 'ip'],
+  },
+  wallet: {
+    name: 'wallet',
+    limit: 120,
+    windowMs: MINUTE,
+    failMode: 'closed',
     identifyBy: ['user', 'ip'],
   },
 };

@@ -28,7 +28,10 @@ Deno.test('redis config - TCP wins over Upstash; Upstash needs URL and token tog
 Deno.test('redis config - none configured: null, and one warning naming what is off', () => {
   assert.equal(loadRedisConfig({}), null);
   const warnings: string[] = [];
-  assert.equal(redisFromEnv({}, 'health: Redis is not probed', (m) => warnings.push(m)), null);
+  assert.equal(redisFromEnv({}, 'health', (m) => warnings.push(m)), null);
   assert.equal(warnings.length, 1);
-  assert.match(warnings[0], /no Redis configured .*health: Redis is not probed/);
+  assert.match(
+    warnings[0],
+    /^health: no Redis configured .*rate limits and the Textract governor are off/,
+  );
 });

@@ -1,9 +1,10 @@
 // Picks the Redis transport from env, in one place: plain Redis over TCP for self-hosting and the
 // local stack (TALLYQ_REDIS_URL, wins), Upstash REST in production (UPSTASH_REDIS_REST_URL/TOKEN).
 //
-// "No Redis configured" means one thing everywhere: what needs Redis is off (rate limits, the
-// shared Textract TPS budget, the health probe), each function says so once at start, and the
-// rest works. A half-configured Upstash (URL without token) is a configuration error, not "off".
+// Redis is optional, the same way for every function (`redisFromEnv`): without it a function still
+// starts; rate limits are off, the Textract governor is off (workers pace themselves with in-call
+// retries on throttling), and /health reports redis as `not_configured`. Each function says so once
+// in its log at start. A half-configured Upstash (URL without token) is a configuration error.
 import { z } from 'npm:zod@^3.24.4';
 import { ConfigError, loadEnv } from '../config/env.ts';
 import type { ScriptRunner } from './script-runner.ts';
@@ -23,7 +24,7 @@ export type RedisConfig =
   | { transport: 'tcp'; url: string }
   | { transport: 'upstash'; url: string; token: string };
 
-/** The configured Redis, or null when none is. */
+/** The configured Redis, or null when none is; validated through zod like every variable. */
 export function loadRedisConfig(
   source: Record<string, string | undefined> = Deno.env.toObject(),
 ): RedisConfig | null {
@@ -44,23 +45,36 @@ export function loadRedisConfig(
   return null;
 }
 
-export function connectRedis(config: RedisConfig): RedisClient {
+/** True when either Redis transport is fully configured. */
+export function redisConfigured(env: Record<string, string | undefined>): boolean {
+  return loadRedisConfig(env) !== null;
+}
+
+export function connectRedis(env: Record<string, string | undefined>): RedisClient {
+  const config = loadRedisConfig(env);
+  if (!config) {
+    throw new Error(
+      'Redis is not configured: set TALLYQ_REDIS_URL or UPSTASH_REDIS_REST_URL/TOKEN',
+    );
+  }
   return config.transport === 'tcp'
     ? createTcpRedis(config.url)
     : createUpstashRedis({ url: config.url, token: config.token });
 }
 
 /**
- * The Redis client from env, or null (after one warning naming what is off) when none is
- * configured: the one place that decides what "no Redis" means.
+ * The Redis client when configured, else null (after one log line naming what is off). Every
+ * function gets Redis through this, so "no Redis" means the same thing everywhere.
  */
 export function redisFromEnv(
-  source: Record<string, string | undefined>,
-  whatIsOff: string,
-  warn: (message: string) => void = console.warn,
+  env: Record<string, string | undefined>,
+  functionName: string,
+  log: (message: string) => void = console.warn,
 ): RedisClient | null {
-  const config = loadRedisConfig(source);
-  if (config) return connectRedis(config);
-  warn(`no Redis configured (TALLYQ_REDIS_URL or UPSTASH_REDIS_REST_URL/TOKEN): ${whatIsOff}`);
+  if (redisConfigured(env)) return connectRedis(env);
+  log(
+    `${functionName}: no Redis configured (TALLYQ_REDIS_URL or UPSTASH_REDIS_REST_URL/TOKEN): ` +
+      'rate limits and the Textract governor are off',
+  );
   return null;
 }

@@ -55,13 +55,14 @@ export function postgresWebhookStore(sql: Sql): WebhookStore {
 
 export function postgresProcessorQueue(sql: Sql): ProcessorQueue {
   return {
-    async claim(qty, vtSeconds) {
+    async claim(qty, vtSeconds, maxDeliveries) {
       const rows = await asServiceRole(
         sql,
         (tx) =>
           tx`select msg_id::float8 as msg_id, read_ct, webhook_event_id::float8 as webhook_event_id,
                   provider, event_id, event_type, occurred_at, payload, attempts
-           from private.claim_webhook_batch(${qty}::integer, ${vtSeconds}::integer)`,
+           from private.claim_webhook_batch(${qty}::integer, ${vtSeconds}::integer,
+                                              ${maxDeliveries}::integer)`,
       );
       return (rows as unknown as ClaimedWebhookEvent[]).map((r) => ({
         ...r,
@@ -70,12 +71,19 @@ export function postgresProcessorQueue(sql: Sql): ProcessorQueue {
     },
     async settle(outcomes: WebhookOutcome[], maxAttempts) {
       if (outcomes.length === 0) return {};
+      // Not queue/settle.ts's settleBatch: money moves in the same statement (so the same
+      // transaction) that settles the events, both or neither, still one round trip.
+      const money = outcomes.filter((o) => o.outcome === 'done' && o.money)
+        .map((o) => ({ webhook_event_id: o.webhook_event_id, money: o.money }));
       const rows = await asServiceRole(
         sql,
         (tx) =>
           tx`select private.settle_webhook_batch(${
             sql.json(outcomes as unknown as postgres.JSONValue)
-          }, ${maxAttempts}::integer) as counts`,
+          }, ${maxAttempts}::integer) as counts,
+          case when ${money.length} > 0 then private.apply_money_batch(${
+            sql.json(money as unknown as postgres.JSONValue)
+          }) end as money`,
       );
       return (rows[0]?.counts ?? {}) as Record<string, number>;
     },

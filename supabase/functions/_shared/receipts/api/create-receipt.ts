@@ -1,12 +1,13 @@
 // Creating a receipt, shared by the direct upload and the signed-upload registration: resolve the
 // organisation, recognise a repeat (same Idempotency-Key, or the same file), store the blob at its
-// content address, insert as the caller. A repeat answers the existing receipt.
+// content address, create it (as service_role, after these checks). A repeat answers the
+// existing receipt.
 import type { UserClaims } from '../../auth/jwt.ts';
 import { sha256Hex } from '../../crypto/sha256.ts';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../../http/errors.ts';
 import type { ReceiptsContext } from './context.ts';
 import type { ReceiptFileType } from './file-type.ts';
-import type { ReceiptQueries, ReceiptRow } from './repository.ts';
+import { NotAMember, type ReceiptQueries, type ReceiptRow } from './repository.ts';
 
 /** The caller's organisation for a new receipt: the one asked for (if a member), else personal. */
 export async function resolveOrganisation(
@@ -61,7 +62,7 @@ export type NewReceipt = {
   idempotencyKey: string | null;
 };
 
-/** Stores the blob and inserts the receipt as the caller; a repeat returns the existing one. */
+/** Stores the blob and creates the receipt; a repeat returns the existing one. */
 export async function createReceipt(
   ctx: ReceiptsContext,
   claims: UserClaims,
@@ -78,18 +79,25 @@ export async function createReceipt(
   const storagePath = `${organisationId}/${claims.sub}/${sha256}.${input.type.ext}`;
   await ctx.store.put(storagePath, input.bytes, input.type.mime, { ifAbsent: true });
 
+  const row = await ctx.repository.create({
+    organisationId,
+    ownerId: claims.sub,
+    storagePath,
+    sha256,
+    contentType: input.type.mime,
+    sizeBytes: input.bytes.length,
+    filename: input.filename,
+    idempotencyKey: input.idempotencyKey,
+  }).catch((err) => {
+    // the caller left the organisation after it was resolved above
+    if (err instanceof NotAMember) {
+      throw new NotFound('Organisation not found', 'organisation_not_found');
+    }
+    throw err;
+  });
+  if (row) return { created: true, row };
+
   return await ctx.repository.asCaller(claims, async (q) => {
-    const row = await q.insert({
-      organisationId,
-      ownerId: claims.sub,
-      storagePath,
-      sha256,
-      contentType: input.type.mime,
-      sizeBytes: input.bytes.length,
-      filename: input.filename,
-      idempotencyKey: input.idempotencyKey,
-    });
-    if (row) return { created: true, row };
     // Lost a race with an identical upload (or key): answer like a repeat.
     const again = await findExisting(q, claims.sub, sha256, input.idempotencyKey);
     if (again) return { created: false, row: again };

@@ -1,14 +1,16 @@
-// The receipts API's SQL, in one place. Every statement runs AS THE CALLER (asUser) inside the
-// transaction `asCaller` opens, so RLS decides what they may see and insert; the insert trigger
-// enqueues the receipt for OCR in the same transaction.
+// The receipts API's SQL, in one place. Reads run AS THE CALLER (asUser) inside the transaction
+// `asCaller` opens, so RLS decides what they may see. A new receipt is the one write: clients
+// cannot insert receipts, so `create` calls private.create_receipt as service_role, after the
+// API's checks; its insert trigger enqueues the receipt for OCR in the same transaction.
 import type { UserClaims } from '../../auth/jwt.ts';
-import { asUser, type Claims, type Sql, type TxSql } from '../../db/client.ts';
+import { asServiceRole, asUser, type Claims, type Sql, type TxSql } from '../../db/client.ts';
 import type { Cursor } from './cursor.ts';
 
 export type ReceiptRow = {
   id: string;
   organisation_id: string;
-  owner_id: string;
+  /** null once the uploader's account is deleted (the receipt stays the organisation's) */
+  owner_id: string | null;
   status: string;
   storage_path: string;
   sha256: string;
@@ -75,8 +77,6 @@ export interface ReceiptQueries {
   personalOrganisation(userId: string): Promise<string | null>;
   byIdempotencyKey(ownerId: string, key: string): Promise<ReceiptRow | null>;
   bySha256(ownerId: string, sha256: string): Promise<ReceiptRow | null>;
-  /** Null when a receipt with the same owner + sha256 or key already exists (on conflict). */
-  insert(row: NewReceiptRow): Promise<ReceiptRow | null>;
   byId(id: string): Promise<ReceiptRow | null>;
   events(receiptId: string): Promise<ReceiptEventRow[]>;
   list(filter: ReceiptFilter): Promise<ReceiptRow[]>;
@@ -85,6 +85,16 @@ export interface ReceiptQueries {
 export interface ReceiptRepository {
   /** Runs `fn` in one transaction as the caller. */
   asCaller<T>(claims: UserClaims, fn: (q: ReceiptQueries) => Promise<T>): Promise<T>;
+  /**
+   * Adds a receipt as service_role (private.create_receipt re-checks that the owner belongs to the
+   * organisation). Null when the owner already has this file or Idempotency-Key.
+   */
+  create(row: NewReceiptRow): Promise<ReceiptRow | null>;
+}
+
+/** The owner is not (or no longer) a member of the organisation: private.create_receipt refused. */
+export class NotAMember extends Error {
+  override name = 'NotAMember';
 }
 
 // Money and dates leave the database as text: exact decimals, no time-zone shifts.
@@ -123,25 +133,6 @@ function queries(tx: TxSql): ReceiptQueries {
         `select ${RECEIPT_COLUMNS} from public.receipts as r where r.owner_id = $1 and r.sha256 = $2`,
         [ownerId, sha256],
       ),
-    insert: (row) =>
-      one(
-        `insert into public.receipts as r
-           (organisation_id, owner_id, storage_path, sha256, content_type, size_bytes,
-            original_filename, idempotency_key)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
-         on conflict do nothing
-         returning ${RECEIPT_COLUMNS}`,
-        [
-          row.organisationId,
-          row.ownerId,
-          row.storagePath,
-          row.sha256,
-          row.contentType,
-          row.sizeBytes,
-          row.filename,
-          row.idempotencyKey,
-        ],
-      ),
     byId: (id) => one(`select ${RECEIPT_COLUMNS} from public.receipts as r where r.id = $1`, [id]),
     async events(receiptId) {
       const rows = await tx`
@@ -177,6 +168,32 @@ export function postgresReceiptRepository(sql: Sql): ReceiptRepository {
     asCaller: (claims, fn) => {
       const dbClaims: Claims = { ...claims, sub: claims.sub, role: claims.role };
       return asUser(sql, dbClaims, (tx) => fn(queries(tx)));
+    },
+    async create(row) {
+      try {
+        const [created] = await asServiceRole(
+          sql,
+          (tx) =>
+            tx.unsafe<ReceiptRow[]>(
+              `select ${RECEIPT_COLUMNS}
+               from private.create_receipt($1, $2, $3, $4, $5, $6, $7, $8) as r`,
+              [
+                row.ownerId,
+                row.organisationId,
+                row.storagePath,
+                row.sha256,
+                row.contentType,
+                row.sizeBytes,
+                row.filename,
+                row.idempotencyKey,
+              ],
+            ),
+        );
+        return created ?? null;
+      } catch (err) {
+        if ((err as { code?: string }).code === '42501') throw new NotAMember(String(err));
+        throw err;
+      }
     },
   };
 }

@@ -5,11 +5,13 @@
 import type { UserClaims } from '../../auth/jwt.ts';
 import { Unauthorized } from '../../http/errors.ts';
 import { BlobNotFound, type BlobStore } from '../../storage/blob-store.ts';
-import type {
-  ReceiptEventRow,
-  ReceiptQueries,
-  ReceiptRepository,
-  ReceiptRow,
+import {
+  type NewReceiptRow,
+  NotAMember,
+  type ReceiptEventRow,
+  type ReceiptQueries,
+  type ReceiptRepository,
+  type ReceiptRow,
 } from './repository.ts';
 
 export function fakeVerifier(tokens: Record<string, UserClaims>) {
@@ -81,58 +83,6 @@ export function fakeRepository(organisations: FakeOrganisation[]): FakeRepositor
         first(visible().filter((r) => r.owner_id === owner && r.idempotency_key === key)),
       bySha256: (owner, sha) =>
         first(visible().filter((r) => r.owner_id === owner && r.sha256 === sha)),
-      insert(n) {
-        const clash = receipts.some((r) =>
-          r.owner_id === n.ownerId &&
-          (r.sha256 === n.sha256 || (n.idempotencyKey && r.idempotency_key === n.idempotencyKey))
-        );
-        if (clash) return Promise.resolve(null);
-        const at = new Date(clock += 1000);
-        const row: ReceiptRow = {
-          id: crypto.randomUUID(),
-          organisation_id: n.organisationId,
-          owner_id: n.ownerId,
-          status: 'pending',
-          storage_path: n.storagePath,
-          sha256: n.sha256,
-          content_type: n.contentType,
-          size_bytes: String(n.sizeBytes),
-          original_filename: n.filename,
-          idempotency_key: n.idempotencyKey,
-          vendor: null,
-          vendor_address: null,
-          vendor_tax_id: null,
-          receipt_date: null,
-          receipt_time: null,
-          currency: null,
-          subtotal: null,
-          tax: null,
-          total: null,
-          payment_method: null,
-          line_items: [],
-          field_confidence: {},
-          ocr_confidence: null,
-          processor_version: null,
-          attempts: 0,
-          last_error: null,
-          created_at: at,
-          updated_at: at,
-          processed_at: null,
-          cursor_ts: at.toISOString(),
-        };
-        receipts.push(row);
-        events.set(row.id, [{
-          id: events.size + 1,
-          event_type: 'uploaded',
-          from_status: null,
-          to_status: 'pending',
-          attempt: null,
-          processor_version: null,
-          metadata: {},
-          created_at: at,
-        }]);
-        return Promise.resolve(row);
-      },
       byId: (id) => first(visible().filter((r) => r.id === id)),
       events: (id) => Promise.resolve(events.get(id) ?? []),
       list(f) {
@@ -149,5 +99,62 @@ export function fakeRepository(organisations: FakeOrganisation[]): FakeRepositor
     };
   }
 
-  return { receipts, events, asCaller: (claims, fn) => fn(queries(claims)) };
+  /** As private.create_receipt: members only; null on the owner's repeated file or key. */
+  function create(n: NewReceiptRow): Promise<ReceiptRow | null> {
+    if (!memberOf(n.ownerId).has(n.organisationId)) {
+      return Promise.reject(new NotAMember('The owner is not a member of the organisation'));
+    }
+    const clash = receipts.some((r) =>
+      r.owner_id === n.ownerId &&
+      (r.sha256 === n.sha256 || (n.idempotencyKey && r.idempotency_key === n.idempotencyKey))
+    );
+    if (clash) return Promise.resolve(null);
+    const at = new Date(clock += 1000);
+    const row: ReceiptRow = {
+      id: crypto.randomUUID(),
+      organisation_id: n.organisationId,
+      owner_id: n.ownerId,
+      status: 'pending',
+      storage_path: n.storagePath,
+      sha256: n.sha256,
+      content_type: n.contentType,
+      size_bytes: String(n.sizeBytes),
+      original_filename: n.filename,
+      idempotency_key: n.idempotencyKey,
+      vendor: null,
+      vendor_address: null,
+      vendor_tax_id: null,
+      receipt_date: null,
+      receipt_time: null,
+      currency: null,
+      subtotal: null,
+      tax: null,
+      total: null,
+      payment_method: null,
+      line_items: [],
+      field_confidence: {},
+      ocr_confidence: null,
+      processor_version: null,
+      attempts: 0,
+      last_error: null,
+      created_at: at,
+      updated_at: at,
+      processed_at: null,
+      cursor_ts: at.toISOString(),
+    };
+    receipts.push(row);
+    events.set(row.id, [{
+      id: events.size + 1,
+      event_type: 'uploaded',
+      from_status: null,
+      to_status: 'pending',
+      attempt: null,
+      processor_version: null,
+      metadata: {},
+      created_at: at,
+    }]);
+    return Promise.resolve(row);
+  }
+
+  return { receipts, events, asCaller: (claims, fn) => fn(queries(claims)), create };
 }

@@ -1,29 +1,21 @@
 // WorkerQueue over Postgres: private.claim_receipt_batch / private.settle_receipt_batch, each one
 // pipelined transaction run as service_role.
-import type postgres from 'npm:postgres@^3.4.5';
 import { asServiceRole, type Sql } from '../../db/client.ts';
+import { settleBatch } from '../../queue/settle.ts';
 import type { ClaimedReceipt, SettledOutcome, WorkerQueue } from './worker.ts';
 
 export function postgresWorkerQueue(sql: Sql): WorkerQueue {
   return {
-    async claim(qty, vtSeconds) {
+    async claim(qty, vtSeconds, maxDeliveries) {
       const rows = await asServiceRole(
         sql,
         (tx) =>
-          tx`select * from private.claim_receipt_batch(${qty}::integer, ${vtSeconds}::integer)`,
+          tx`select * from private.claim_receipt_batch(${qty}::integer, ${vtSeconds}::integer,
+                                                       ${maxDeliveries}::integer)`,
       );
       return rows as unknown as ClaimedReceipt[];
     },
-    async settle(outcomes: SettledOutcome[], maxAttempts) {
-      if (outcomes.length === 0) return {};
-      const rows = await asServiceRole(
-        sql,
-        (tx) =>
-          tx`select private.settle_receipt_batch(${
-            sql.json(outcomes as unknown as postgres.JSONValue)
-          }, ${maxAttempts}::integer) as counts`,
-      );
-      return (rows[0]?.counts ?? {}) as Record<string, number>;
-    },
+    settle: (outcomes: SettledOutcome[], maxAttempts) =>
+      settleBatch(sql, 'private.settle_receipt_batch', outcomes, maxAttempts),
   };
 }

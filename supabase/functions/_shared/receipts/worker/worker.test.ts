@@ -13,9 +13,11 @@ import {
   needsReview,
   type SettledOutcome,
   storeArtifact,
+  textractRequestToken,
   type WorkerConfig,
   type WorkerDeps,
 } from './worker.ts';
+import { sha256Hex } from '../../crypto/sha256.ts';
 import type { ParsedReceipt } from '../parser/parse.ts';
 
 const config: WorkerConfig = {
@@ -23,6 +25,7 @@ const config: WorkerConfig = {
   batchSize: 2,
   visibilitySeconds: 30,
   maxAttempts: 5,
+  maxDeliveries: 3,
   concurrency: 2,
   budgetMs: 60_000,
   asyncPollSeconds: 7,
@@ -57,6 +60,10 @@ const response: AnalyzeExpenseResponse = {
   }],
 } as unknown as AnalyzeExpenseResponse;
 
+/** The document the tests store; receipts are registered with its sha256. */
+const DOC = new Uint8Array([1]);
+const DOC_SHA = sha256Hex(DOC);
+
 function receipt(over: Partial<ClaimedReceipt> = {}): ClaimedReceipt {
   return {
     msg_id: 1,
@@ -65,7 +72,7 @@ function receipt(over: Partial<ClaimedReceipt> = {}): ClaimedReceipt {
     receipt_id: crypto.randomUUID(),
     organisation_id: 'org',
     storage_path: 'org/user/a.jpg',
-    sha256: 'a'.repeat(64),
+    sha256: DOC_SHA,
     content_type: 'image/jpeg',
     attempts: 0,
     textract_job_id: null,
@@ -101,7 +108,7 @@ function deps(dir: string, over: Partial<WorkerDeps> = {}): WorkerDeps {
 Deno.test("processOne - an image is read, OCR'd, stored as an artifact and extracted", async () => {
   await withStore(async (dir) => {
     const d = deps(dir);
-    await d.blobs.put('org/user/a.jpg', new Uint8Array([1, 2, 3]), 'image/jpeg');
+    await d.blobs.put('org/user/a.jpg', DOC, 'image/jpeg');
     const outcome = await createReceiptWorker(config, d).processOne(receipt());
     assert.equal(outcome.outcome, 'done');
     if (outcome.outcome !== 'done') return;
@@ -125,7 +132,7 @@ Deno.test('processOne - Textract errors: retryable -> retry with backoff, perman
         },
       });
     const setup = async (d: WorkerDeps) => {
-      await d.blobs.put('org/user/a.jpg', new Uint8Array([1]), 'image/jpeg');
+      await d.blobs.put('org/user/a.jpg', DOC, 'image/jpeg');
       return d;
     };
     const throttled = await setup(
@@ -158,7 +165,7 @@ Deno.test('processOne - our own rate governor saying "not yet" waits without spe
         getExpenseAnalysis: () => Promise.reject(err),
       },
     });
-    await d.blobs.put('org/user/a.jpg', new Uint8Array([1]), 'image/jpeg');
+    await d.blobs.put('org/user/a.jpg', DOC, 'image/jpeg');
     assert.deepEqual(await createReceiptWorker(config, d).processOne(receipt()), {
       outcome: 'wait',
       delay_seconds: 3,
@@ -191,6 +198,109 @@ function recordingStaging() {
   return { staging, staged, removed };
 }
 
+Deno.test("processOne - stored bytes that are not the registered file: fail, never OCR'd", async () => {
+  await withStore(async (dir) => {
+    let ocrCalls = 0;
+    const d = deps(dir, {
+      textract: {
+        analyzeExpense: () => (ocrCalls++, Promise.resolve(response)),
+        startExpenseAnalysis: () => (ocrCalls++, Promise.resolve('job-1')),
+        getExpenseAnalysis: () => Promise.reject(new Error('not expected')),
+      },
+    });
+    await d.blobs.put('org/user/a.jpg', new Uint8Array([9, 9]), 'image/jpeg');
+    await d.blobs.put('org/user/a.pdf', new Uint8Array([9, 9]), 'application/pdf');
+    const worker = createReceiptWorker(config, d);
+    for (
+      const r of [
+        receipt(),
+        receipt({ storage_path: 'org/user/a.pdf', content_type: 'application/pdf' }),
+      ]
+    ) {
+      const outcome = await worker.processOne(r);
+      assert.equal(outcome.outcome, 'fail');
+      if (outcome.outcome === 'fail') {
+        assert.match(
+          outcome.error,
+          new RegExp(
+            `^Stored file does not match its sha256 \\(registered ${DOC_SHA}, stored [0-9a-f]{64}\\)$`,
+          ),
+        );
+      }
+    }
+    assert.equal(ocrCalls, 0);
+  });
+});
+
+Deno.test('processOne - a tampered artifact is refused on re-derivation', async () => {
+  await withStore(async (dir) => {
+    const d = deps(dir);
+    const artifact = await storeArtifact(d.blobs, response, 'analyze_expense');
+    await d.blobs.put(artifact.storage_path, new TextEncoder().encode('{}'), 'application/json');
+    const outcome = await createReceiptWorker(config, d).processOne(
+      receipt({ mode: 'rederive', artifact_path: artifact.storage_path }),
+    );
+    assert.deepEqual(outcome, {
+      outcome: 'fail',
+      error: `Artifact ${artifact.storage_path} does not match its sha256`,
+    });
+  });
+});
+
+Deno.test('processOne - values the database cannot hold are dropped: confidence 0, needs_review', async () => {
+  await withStore(async (dir) => {
+    const huge = structuredClone(response);
+    huge.ExpenseDocuments![0].Blocks![4] = line('TOTAL RM 9999999999999999999.00', 0.3) as never;
+    const d = deps(dir, {
+      textract: {
+        analyzeExpense: () => Promise.resolve(huge),
+        startExpenseAnalysis: () => Promise.reject(new Error('not expected')),
+        getExpenseAnalysis: () => Promise.reject(new Error('not expected')),
+      },
+    });
+    await d.blobs.put('org/user/a.jpg', DOC, 'image/jpeg');
+    const outcome = await createReceiptWorker(config, d).processOne(receipt());
+    assert.equal(outcome.outcome, 'done');
+    if (outcome.outcome !== 'done') return;
+    assert.equal(outcome.status, 'needs_review');
+    assert.equal(outcome.fields.total, null, 'the parser read 9999999999999999999.00: dropped');
+    assert.equal((outcome.fields.confidence as Record<string, number>).total, 0);
+    assert.deepEqual(outcome.fields.dropped, ['total'], 'the drop is reported');
+    assert.equal(outcome.fields.date, '2018-04-03', 'the fields that fit are kept');
+  });
+});
+
+Deno.test('processOne - the Textract job token is the receipt and message, never the file hash', async () => {
+  await withStore(async (dir) => {
+    const inputs: { clientRequestToken?: string }[] = [];
+    const d = deps(dir, {
+      textract: {
+        analyzeExpense: () => Promise.reject(new Error('not expected')),
+        startExpenseAnalysis: (input) => (inputs.push(input), Promise.resolve('job-1')),
+        getExpenseAnalysis: () => Promise.reject(new Error('not expected')),
+      },
+      staging: recordingStaging().staging,
+    });
+    await d.blobs.put('org/user/a.pdf', DOC, 'application/pdf');
+    const id = '0b5e3c1a-9f0e-4c2b-8d7a-2f4e6a8b0c1d';
+    const pdf = receipt({
+      receipt_id: id,
+      msg_id: 42,
+      storage_path: 'org/user/a.pdf',
+      content_type: 'application/pdf',
+    });
+    await createReceiptWorker(config, d).processOne(pdf);
+    assert.equal(inputs[0].clientRequestToken, '0b5e3c1a9f0e4c2b8d7a2f4e6a8b0c1d-42');
+    assert.equal(textractRequestToken(pdf), inputs[0].clientRequestToken);
+    assert.ok(!inputs[0].clientRequestToken!.includes(DOC_SHA.slice(0, 16)));
+    assert.match(
+      inputs[0].clientRequestToken!,
+      /^[a-zA-Z0-9-_]{1,64}$/,
+      'a valid ClientRequestToken',
+    );
+  });
+});
+
 Deno.test('processOne - PDFs: staged in S3, job started on the S3Object, polled, collected, cleaned up', async () => {
   await withStore(async (dir) => {
     const pages: GetExpenseAnalysisResponse[] = [
@@ -218,7 +328,7 @@ Deno.test('processOne - PDFs: staged in S3, job started on the S3Object, polled,
         },
       },
     });
-    await d.blobs.put('org/user/a.pdf', new Uint8Array([1]), 'application/pdf');
+    await d.blobs.put('org/user/a.pdf', DOC, 'application/pdf');
     const worker = createReceiptWorker(config, d);
     const pdf = receipt({ content_type: 'application/pdf', storage_path: 'org/user/a.pdf' });
 
@@ -304,7 +414,7 @@ Deno.test('processOne - a JPEG over 10 MB goes async as a one-page PDF; a PNG ov
     await d.blobs.put('org/user/big.jpg', big, 'image/jpeg');
     await d.blobs.put('org/user/big.png', big, 'image/png');
     const worker = createReceiptWorker(config, d);
-    const jpeg = receipt({ storage_path: 'org/user/big.jpg' });
+    const jpeg = receipt({ storage_path: 'org/user/big.jpg', sha256: sha256Hex(big) });
     assert.deepEqual(await worker.processOne(jpeg), {
       outcome: 'wait',
       delay_seconds: 7,
@@ -313,7 +423,11 @@ Deno.test('processOne - a JPEG over 10 MB goes async as a one-page PDF; a PNG ov
     assert.equal(staged[0].key, `org/${jpeg.receipt_id}:application/pdf`);
     assert.equal(new TextDecoder().decode(staged[0].bytes.subarray(0, 5)), '%PDF-');
     const png = await worker.processOne(
-      receipt({ content_type: 'image/png', storage_path: 'org/user/big.png' }),
+      receipt({
+        content_type: 'image/png',
+        storage_path: 'org/user/big.png',
+        sha256: sha256Hex(big),
+      }),
     );
     assert.equal(png.outcome, 'fail');
     assert.match(png.outcome === 'fail' ? png.error : '', /PNG images over 10 MB/);
@@ -361,8 +475,8 @@ Deno.test('run - drains batches until the queue is empty and settles each batch 
     const settled: SettledOutcome[][] = [];
     const d = deps(dir, {
       queue: {
-        claim: (qty, vt) => {
-          assert.deepEqual([qty, vt], [2, 30]);
+        claim: (qty, vt, maxDeliveries) => {
+          assert.deepEqual([qty, vt, maxDeliveries], [2, 30, 3]);
           return Promise.resolve(batches.shift() ?? []);
         },
         settle: (outcomes, maxAttempts) => {

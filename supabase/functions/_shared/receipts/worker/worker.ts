@@ -15,6 +15,7 @@ import { backoffSeconds } from '../../queue/backoff.ts';
 import type { QueueConsumerConfig } from '../../queue/config.ts';
 import { drainQueue, type DrainSummary, mapConcurrent } from '../../queue/drain.ts';
 import { sha256Hex } from '../../crypto/sha256.ts';
+import { cleanJson, type FieldRecord, fitToColumns } from './fit-columns.ts';
 
 export type ClaimedReceipt = {
   msg_id: number | bigint | string;
@@ -57,7 +58,8 @@ export type SettledOutcome = ReceiptOutcome & {
 
 /** The two database calls the worker makes per batch (see 20261122000240_receipt_worker_api.sql). */
 export interface WorkerQueue {
-  claim(qty: number, vtSeconds: number): Promise<ClaimedReceipt[]>;
+  /** Messages delivered more than maxDeliveries times without a settle are dead-lettered. */
+  claim(qty: number, vtSeconds: number, maxDeliveries: number): Promise<ClaimedReceipt[]>;
   settle(outcomes: SettledOutcome[], maxAttempts: number): Promise<Record<string, number>>;
 }
 
@@ -95,14 +97,14 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
     try {
       if (r.mode === 'rederive') return await rederive(r);
       if (r.textract_job_id) return await collectJob(r, r.textract_job_id);
-      const bytes = await deps.blobs.get(r.storage_path);
+      const bytes = await readDocument(deps.blobs, r);
       const route = routeDocument(r.content_type, bytes.length);
       if (route.path === 'refuse') return { outcome: 'fail', error: route.reason };
       if (route.path === 'async') {
         const document = route.wrapJpegInPdf ? pdfFromJpegs([bytes]) : bytes;
         return await startJob(jobs, r, document, {
           pollSeconds: config.asyncPollSeconds,
-          clientRequestToken: r.sha256.slice(0, 64),
+          clientRequestToken: textractRequestToken(r),
         });
       }
       const response = await deps.textract.analyzeExpense(bytes);
@@ -118,7 +120,7 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
 
   async function rederive(r: ClaimedReceipt): Promise<ReceiptOutcome> {
     if (!r.artifact_path) return { outcome: 'fail', error: 'No stored artifact to re-derive from' };
-    const raw = await deps.blobs.get(r.artifact_path);
+    const raw = await readArtifact(deps.blobs, r.artifact_path);
     const response = JSON.parse(new TextDecoder().decode(raw)) as AnalyzeExpenseResponse;
     return { ...derive(response), artifact: null };
   }
@@ -149,9 +151,12 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
 
   function derive(response: AnalyzeExpenseResponse) {
     const parsed = fromAnalyzeExpense(response, { locale: config.locale });
-    const fields = toFieldRecord(parsed, meanLineConfidence(response));
-    const status = needsReview(parsed, config.reviewThreshold) ? 'needs_review' : 'ocr_done';
-    return { outcome: 'done' as const, status: status as 'ocr_done' | 'needs_review', fields };
+    // Values the database cannot hold are dropped here, not discovered by settle.
+    const { fields, dropped } = fitToColumns(toFieldRecord(parsed, meanLineConfidence(response)));
+    const review = dropped.length > 0 || needsReview(parsed, config.reviewThreshold);
+    const status: 'ocr_done' | 'needs_review' = review ? 'needs_review' : 'ocr_done';
+    // (dropped: recorded on the result event, so a reviewer sees why a value is missing)
+    return { outcome: 'done' as const, status, fields: { ...fields, dropped } };
   }
 
   function delayFor(r: ClaimedReceipt): number {
@@ -167,12 +172,13 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
   function run(): Promise<WorkerSummary> {
     return drainQueue<ClaimedReceipt, ReceiptOutcome>(
       {
-        claim: () => deps.queue.claim(config.batchSize, config.visibilitySeconds),
+        claim: () =>
+          deps.queue.claim(config.batchSize, config.visibilitySeconds, config.maxDeliveries),
         work: (batch) => mapConcurrent(batch, config.concurrency, processOne),
         settle: (batch, results) =>
           deps.queue.settle(
             results.map((o, i) => ({
-              ...o,
+              ...cleanJson(o),
               msg_id: String(batch[i].msg_id),
               receipt_id: batch[i].receipt_id,
               mode: batch[i].mode,
@@ -187,6 +193,42 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
   }
 
   return { run, processOne };
+}
+
+/** The stored document, refused when its bytes are not the ones registered (sha256). */
+export async function readDocument(blobs: BlobStore, r: ClaimedReceipt): Promise<Uint8Array> {
+  const bytes = await blobs.get(r.storage_path);
+  const actual = sha256Hex(bytes);
+  if (actual !== r.sha256) {
+    throw new IntegrityError(
+      `Stored file does not match its sha256 (registered ${r.sha256}, stored ${actual})`,
+    );
+  }
+  return bytes;
+}
+
+/** A stored OCR artifact, refused when it is not the content its address names. */
+async function readArtifact(blobs: BlobStore, path: string): Promise<Uint8Array> {
+  const raw = await blobs.get(path);
+  const name = /^artifacts\/([0-9a-f]{64})\.json$/.exec(path);
+  if (name && sha256Hex(raw) !== name[1]) {
+    throw new IntegrityError(`Artifact ${path} does not match its sha256`);
+  }
+  return raw;
+}
+
+/** Stored bytes that are not what was registered: never OCR'd, the receipt fails. */
+export class IntegrityError extends Error {
+  override name = 'IntegrityError';
+}
+
+/**
+ * Textract's idempotency token for StartExpenseAnalysis: this receipt and this queue message.
+ * A redelivered message (a crash after the start) gets the same job back; a replay or recovery
+ * (a new message) starts a new one. Never the file's hash: another tenant can present that.
+ */
+export function textractRequestToken(r: Pick<ClaimedReceipt, 'receipt_id' | 'msg_id'>): string {
+  return `${r.receipt_id.replace(/-/g, '')}-${String(r.msg_id)}`.slice(0, 64);
 }
 
 /**
@@ -206,7 +248,9 @@ export function classifyFailure(
     if (!err.retryable) return { outcome: 'fail', error };
     return { outcome: 'retry', error, delay_seconds: retryDelay() };
   }
-  if (err instanceof BlobNotFound) return { outcome: 'fail', error: err.message };
+  if (err instanceof BlobNotFound || err instanceof IntegrityError) {
+    return { outcome: 'fail', error: err.message };
+  }
   if (err instanceof SyntaxError) {
     return { outcome: 'fail', error: `Corrupt artifact: ${err.message}` };
   }
@@ -245,7 +289,7 @@ export function meanLineConfidence(response: AnalyzeExpenseResponse): number | n
   return Math.round(Math.min(1, Math.max(0, mean)) * 10000) / 10000;
 }
 
-function toFieldRecord(p: ParsedReceipt, ocrConfidence: number | null): Record<string, unknown> {
+function toFieldRecord(p: ParsedReceipt, ocrConfidence: number | null): FieldRecord {
   return {
     vendor: p.vendor,
     address: p.address,

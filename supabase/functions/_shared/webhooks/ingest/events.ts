@@ -8,7 +8,7 @@ import { WebhookSignatureError } from './errors.ts';
 import { type RawBody, toBytes } from './hmac.ts';
 import { sha256Hex } from '../../crypto/sha256.ts';
 
-export type Provider = 'stripe' | 'whatsapp';
+export type Provider = 'stripe' | 'whatsapp' | 'momo' | 'revolut';
 
 export interface WebhookEventRecord {
   provider: Provider;
@@ -137,6 +137,71 @@ export function extractWhatsAppEvents(body: unknown, now = Date.now()): WebhookE
   return out;
 }
 
-export function extractEvents(provider: Provider, body: unknown): WebhookEventRecord[] {
+// ---------------------------------------------------------------------------------------------
+// MTN MoMo (collection request-to-pay / disbursement transfer callbacks)
+// ---------------------------------------------------------------------------------------------
+
+const momoSchema = z.object({
+  amount: z.union([z.string(), z.number()]),
+  currency: z.string().regex(/^[A-Za-z]{3}$/),
+  status: z.enum(['PENDING', 'SUCCESSFUL', 'FAILED']),
+  financialTransactionId: z.string().optional(),
+  externalId: z.string().optional(),
+}).passthrough();
+
+/** A callback has no event id or time: one event per (reference, status), at verification time. */
+export function extractMomoEvents(
+  body: unknown,
+  callback: { referenceId: string; product: 'collection' | 'disbursement' },
+  now = Date.now(),
+): WebhookEventRecord[] {
+  const parsed = momoSchema.safeParse(body);
+  if (!parsed.success) invalid('MoMo', parsed.error);
+  return [{
+    provider: 'momo',
+    event_id: `${callback.referenceId}:${parsed.data.status}`,
+    event_type: `${callback.product}.${parsed.data.status.toLowerCase()}`,
+    occurred_at: new Date(now).toISOString(),
+    payload: {
+      reference_id: callback.referenceId,
+      product: callback.product,
+      callback: parsed.data,
+    },
+  }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Revolut Business (TransactionCreated / TransactionStateChanged)
+// ---------------------------------------------------------------------------------------------
+
+const revolutSchema = z.object({
+  event: z.string().min(1),
+  timestamp: z.string().datetime({ offset: true }),
+  data: z.object({
+    id: z.string().min(1),
+    state: z.string().optional(),
+    new_state: z.string().optional(),
+  }).passthrough(),
+}).passthrough();
+
+/** Revolut events carry no id: (event, transaction, state) names each one stably. */
+export function extractRevolutEvents(body: unknown): WebhookEventRecord[] {
+  const parsed = revolutSchema.safeParse(body);
+  if (!parsed.success) invalid('Revolut', parsed.error);
+  const e = parsed.data;
+  const state = e.data.new_state ?? e.data.state ?? 'unknown';
+  return [{
+    provider: 'revolut',
+    event_id: `${e.event}:${e.data.id}:${state}`,
+    event_type: e.event,
+    occurred_at: new Date(e.timestamp).toISOString(),
+    payload: e,
+  }];
+}
+
+export function extractEvents(
+  provider: 'stripe' | 'whatsapp',
+  body: unknown,
+): WebhookEventRecord[] {
   return provider === 'stripe' ? extractStripeEvents(body) : extractWhatsAppEvents(body);
 }

@@ -6,10 +6,28 @@
 import { z } from 'npm:zod@^3.24.4';
 import { loadEnv } from '../../config/env.ts';
 import { assertContentLength, readLimited } from '../../http/body-limit.ts';
-import { json, MethodNotAllowed, PayloadTooLarge, withErrors } from '../../http/errors.ts';
+import {
+  json,
+  MethodNotAllowed,
+  NotFound,
+  PayloadTooLarge,
+  withErrors,
+} from '../../http/errors.ts';
 import type { RateLimitFn } from '../../ratelimit/middleware.ts';
 import type { RouteName } from '../../ratelimit/policy.ts';
-import { extractEvents, parseJsonBody, type Provider } from './events.ts';
+import {
+  extractEvents,
+  extractMomoEvents,
+  extractRevolutEvents,
+  parseJsonBody,
+  type WebhookEventRecord,
+} from './events.ts';
+import { verifyMomoCallback } from './momo-callback.ts';
+import {
+  REVOLUT_SIGNATURE_HEADER,
+  REVOLUT_TIMESTAMP_HEADER,
+  verifyRevolutSignature,
+} from './revolut-signature.ts';
 import { STRIPE_SIGNATURE_HEADER, verifyStripeSignature } from './stripe-signature.ts';
 import {
   verifyWhatsAppSignature,
@@ -30,10 +48,19 @@ const secretList = (name: string) =>
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
     .refine((list) => list.length > 0, `${name} must list at least one secret`);
 
+const optionalSecretList = (name: string) =>
+  z.string().optional().transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((list) => list.every((x) => x.length >= 16), `${name} secrets must be 16+ characters`);
+
 export const paymentsWebhookEnv = {
   /** Comma-separated endpoint secrets (whsec_…): several while one is being rotated. */
   STRIPE_WEBHOOK_SECRETS: secretList('STRIPE_WEBHOOK_SECRETS'),
   STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** MoMo callback URL keys (see momo-callback.ts); unset: /payments-webhook/momo answers 404. */
+  MOMO_CALLBACK_SECRETS: optionalSecretList('MOMO_CALLBACK_SECRETS'),
+  /** Revolut webhook signing secrets (wsk_…); unset: /payments-webhook/revolut answers 404. */
+  REVOLUT_WEBHOOK_SECRETS: optionalSecretList('REVOLUT_WEBHOOK_SECRETS'),
+  REVOLUT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
   WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_WEBHOOK_MAX_BYTES),
 };
 
@@ -76,6 +103,9 @@ interface CommonDeps {
 export interface PaymentsWebhookDeps extends CommonDeps {
   stripeSecrets: readonly string[];
   toleranceSeconds?: number;
+  momoSecrets?: readonly string[];
+  revolutSecrets?: readonly string[];
+  revolutToleranceSeconds?: number;
 }
 
 export interface MessagingWebhookDeps extends CommonDeps {
@@ -85,12 +115,10 @@ export interface MessagingWebhookDeps extends CommonDeps {
 
 async function storeDelivery(
   deps: CommonDeps,
-  provider: Provider,
-  rawBody: Uint8Array,
+  events: WebhookEventRecord[],
   verifiedAt: number,
   headers: Record<string, string>,
 ): Promise<Response> {
-  const events = extractEvents(provider, parseJsonBody(rawBody));
   const { received, stored } = await deps.store.insert(events, new Date(verifiedAt));
   return json(
     { received: true, duplicate: received > 0 && stored === 0, events: received, stored },
@@ -103,7 +131,23 @@ function gate(deps: CommonDeps, route: RouteName, req: Request): Promise<Record<
   return deps.rateLimit ? deps.rateLimit(route, req) : Promise.resolve({});
 }
 
-/** POST /payments-webhook: Stripe-signed event deliveries. */
+/** The provider a payments-webhook path names: `/payments-webhook[/momo|/revolut]`. */
+function paymentsProvider(url: URL): 'stripe' | 'momo' | 'revolut' | null {
+  const tail = url.pathname.replace(/\/+$/, '').match(/payments-webhook(\/[a-z]+)?$/);
+  if (!tail) return null;
+  return tail[1] === '/momo'
+    ? 'momo'
+    : tail[1] === '/revolut'
+    ? 'revolut'
+    : tail[1]
+    ? null
+    : 'stripe';
+}
+
+/**
+ * POST /payments-webhook: Stripe-signed events; POST|PUT /payments-webhook/momo: MoMo callbacks
+ * (URL-keyed, see momo-callback.ts); POST /payments-webhook/revolut: Revolut-signed events.
+ */
 export function createPaymentsWebhookHandler(
   deps: PaymentsWebhookDeps,
 ): (req: Request) => Promise<Response> {
@@ -111,18 +155,46 @@ export function createPaymentsWebhookHandler(
   const now = deps.now ?? Date.now;
   const maxBytes = deps.maxBodyBytes ?? DEFAULT_WEBHOOK_MAX_BYTES;
   return withErrors(async (req) => {
-    if (req.method !== 'POST') throw new MethodNotAllowed(['POST']);
+    const url = new URL(req.url);
+    const provider = paymentsProvider(url);
+    const secrets = provider === 'momo'
+      ? deps.momoSecrets
+      : provider === 'revolut'
+      ? deps.revolutSecrets
+      : deps.stripeSecrets;
+    if (!provider || !secrets?.length) {
+      throw new NotFound('No such payment provider endpoint', 'provider_not_configured');
+    }
+    const methods = provider === 'momo' ? ['POST', 'PUT'] : ['POST'];
+    if (!methods.includes(req.method)) throw new MethodNotAllowed(methods);
     const headers = await gate(deps, 'payments-webhook', req);
     const rawBody = await readRawBody(req, maxBytes);
     const verifiedAt = now();
-    verifyStripeSignature({
-      rawBody,
-      header: req.headers.get(STRIPE_SIGNATURE_HEADER),
-      secrets: deps.stripeSecrets,
-      toleranceSeconds: deps.toleranceSeconds,
-      now: verifiedAt,
-    });
-    return await storeDelivery(deps, 'stripe', rawBody, verifiedAt, headers);
+    let events: WebhookEventRecord[];
+    if (provider === 'momo') {
+      const callback = verifyMomoCallback(url, secrets);
+      events = extractMomoEvents(parseJsonBody(rawBody), callback, verifiedAt);
+    } else if (provider === 'revolut') {
+      verifyRevolutSignature({
+        rawBody,
+        signatureHeader: req.headers.get(REVOLUT_SIGNATURE_HEADER),
+        timestampHeader: req.headers.get(REVOLUT_TIMESTAMP_HEADER),
+        secrets,
+        toleranceSeconds: deps.revolutToleranceSeconds,
+        now: verifiedAt,
+      });
+      events = extractRevolutEvents(parseJsonBody(rawBody));
+    } else {
+      verifyStripeSignature({
+        rawBody,
+        header: req.headers.get(STRIPE_SIGNATURE_HEADER),
+        secrets,
+        toleranceSeconds: deps.toleranceSeconds,
+        now: verifiedAt,
+      });
+      events = extractEvents('stripe', parseJsonBody(rawBody));
+    }
+    return await storeDelivery(deps, events, verifiedAt, headers);
   });
 }
 
@@ -148,6 +220,7 @@ export function createMessagingWebhookHandler(
       header: req.headers.get(WHATSAPP_SIGNATURE_HEADER),
       appSecrets: deps.appSecrets,
     });
-    return await storeDelivery(deps, 'whatsapp', rawBody, now(), headers);
+    const events = extractEvents('whatsapp', parseJsonBody(rawBody));
+    return await storeDelivery(deps, events, now(), headers);
   });
 }

@@ -13,6 +13,7 @@ const CONFIG: ProcessorConfig = {
   batchSize: 2,
   visibilitySeconds: 30,
   maxAttempts: 5,
+  maxDeliveries: 5,
   budgetMs: 10_000,
   backoffBaseSeconds: 2,
   backoffMaxSeconds: 300,
@@ -148,9 +149,9 @@ Deno.test('processor - stops taking batches once the budget is spent', async () 
   let clock = 0;
   const { queue } = fakeQueue([[stripe({ id: 'pi_1' })], [stripe({ id: 'pi_2' })]]);
   const originalClaim = queue.claim;
-  queue.claim = (qty, vt) => {
+  queue.claim = (qty, vt, maxDeliveries) => {
     clock += 6_000;
-    return originalClaim(qty, vt);
+    return originalClaim(qty, vt, maxDeliveries);
   };
   const summary = await createWebhookProcessor(CONFIG, { queue, now: () => clock }).run();
   assert.equal(summary.stopped, 'budget');

@@ -10,7 +10,7 @@ export type ClaimedWebhookEvent = {
   msg_id: number;
   read_ct: number;
   webhook_event_id: number;
-  provider: 'stripe' | 'whatsapp';
+  provider: 'stripe' | 'whatsapp' | 'momo' | 'revolut';
   event_id: string;
   event_type: string;
   occurred_at: string;
@@ -42,13 +42,16 @@ export type WebhookOutcome = {
   webhook_event_id: number;
   outcome: 'done' | 'retry' | 'fail';
   projection?: Projection | null;
+  /** Money the event moves (payments domain): applied with the batch, see store.ts. */
+  money?: Record<string, unknown> | null;
   error?: string;
   delay_seconds?: number;
 };
 
 /** The two database calls per batch (see 20261122000330_webhook_processor_api.sql). */
 export interface ProcessorQueue {
-  claim(qty: number, vtSeconds: number): Promise<ClaimedWebhookEvent[]>;
+  /** Messages delivered more than maxDeliveries times without a settle are dead-lettered. */
+  claim(qty: number, vtSeconds: number, maxDeliveries: number): Promise<ClaimedWebhookEvent[]>;
   settle(outcomes: WebhookOutcome[], maxAttempts: number): Promise<Record<string, number>>;
 }
 
@@ -107,6 +110,7 @@ export function projectEvent(event: ClaimedWebhookEvent): Projection | null {
       errors: Array.isArray(status.errors) ? status.errors : null,
     };
   }
+  if (event.provider === 'momo' || event.provider === 'revolut') return null; // money only
   throw new PermanentEventError(`Unknown provider ${String(event.provider)}`);
 }
 
@@ -121,6 +125,8 @@ export interface ProcessorDeps {
   queue: ProcessorQueue;
   /** Seam for tests and future side effects; defaults to projectEvent. */
   project?: (event: ClaimedWebhookEvent) => Projection | null | Promise<Projection | null>;
+  /** The money an event moves (wired to the payments domain by webhook-processor/index.ts). */
+  projectMoney?: (event: ClaimedWebhookEvent) => Record<string, unknown> | null;
   now?: () => number;
   random?: () => number;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
@@ -137,7 +143,9 @@ export function createWebhookProcessor(config: ProcessorConfig, deps: ProcessorD
   async function outcomeFor(event: ClaimedWebhookEvent): Promise<WebhookOutcome> {
     const ids = { msg_id: event.msg_id, webhook_event_id: event.webhook_event_id };
     try {
-      return { ...ids, outcome: 'done', projection: await project(event) };
+      const projection = await project(event);
+      const money = deps.projectMoney?.(event) ?? null;
+      return { ...ids, outcome: 'done', projection, ...(money ? { money } : {}) };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof PermanentEventError) return { ...ids, outcome: 'fail', error: message };
@@ -159,7 +167,8 @@ export function createWebhookProcessor(config: ProcessorConfig, deps: ProcessorD
   function run(): Promise<ProcessorSummary> {
     return drainQueue<ClaimedWebhookEvent, WebhookOutcome>(
       {
-        claim: () => deps.queue.claim(config.batchSize, config.visibilitySeconds),
+        claim: () =>
+          deps.queue.claim(config.batchSize, config.visibilitySeconds, config.maxDeliveries),
         work: (batch) => mapConcurrent(batch, 1, outcomeFor),
         settle: async (batch, outcomes) => {
           const counts = await deps.queue.settle(outcomes, config.maxAttempts);

@@ -3,7 +3,7 @@
 // local storage driver), then POST /receipts/register turns the staged object into a receipt.
 import { z } from 'npm:zod@^3.24.4';
 import { assertContentLength, readLimited } from '../../../http/body-limit.ts';
-import { BadRequest, json, NotFound } from '../../../http/errors.ts';
+import { BadRequest, Conflict, json, NotFound } from '../../../http/errors.ts';
 import { route } from '../../../http/router.ts';
 import { BlobNotFound } from '../../../storage/blob-store.ts';
 import type { SignedUpload } from '../../../storage/signed-upload.ts';
@@ -92,9 +92,13 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
       if (ctx.signedUploads) throw new NotFound('Not found');
       const grant = verifyUploadToken(params.token, ctx.uploadSecret(), ctx.now());
       assertContentLength(req.headers, grant.maxBytes, tooLarge(grant.maxBytes).message);
+      // As Storage's signed uploads (upsert false): one write, at the token's path, never over one.
+      if (await store.exists(grant.path)) {
+        throw new Conflict('This upload URL was already used', 'upload_url_used');
+      }
       const bytes = await readLimited(req.body, grant.maxBytes, () => tooLarge(grant.maxBytes));
       if (bytes.length === 0) throw new BadRequest('File is empty', 'empty_file');
-      await store.put(grant.path, bytes, 'application/octet-stream');
+      await store.put(grant.path, bytes, 'application/octet-stream', { ifAbsent: true });
       return json({ path: grant.path, size_bytes: bytes.length }, 200);
     }),
 

@@ -1,0 +1,181 @@
+// Usage: npm run bench:ledger [-- --seconds 30] [--clients 20] [--db-url URL] [--scale 20]
+//
+// Ledger throughput (issue 15, "Benchmark"); prints figures, never passes or fails. On one
+// database, in one run, with pgbench driving every workload the same way (one statement per
+// transaction, 20 clients, autocommit):
+//   hot     public.wallet_transfer between 10 accounts (random pairs), each with its own
+//           Idempotency-Key (idempotency on), as the service role
+//   spread  the same over 50 other accounts
+//   tpcb    pgbench's built-in TPC-B-like script (pgbench -i -s <scale>, scale = clients)
+// plus bytes per transfer (growth of wallet_transactions, wallet_entries, the idempotency store
+// and any audit table, indexes included) and the reconciliation's violation count afterwards.
+// Without --db-url it starts the `bench` stack profile (.tallyq/bench/). Ends with one JSON line.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import postgres from 'npm:postgres@^3.4.5';
+
+const { values: args } = parseArgs({
+  args: Deno.args,
+  options: {
+    seconds: { type: 'string', default: '30' },
+    clients: { type: 'string', default: '20' },
+    scale: { type: 'string' },
+    'db-url': { type: 'string' },
+  },
+});
+const SECONDS = Number(args.seconds);
+const CLIENTS = Number(args.clients);
+const SCALE = Number(args.scale ?? args.clients);
+const PGBIN = '/usr/lib/postgresql/15/bin';
+
+function run(cmd: string, argv: string[], env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, argv, { env: { ...Deno.env.toObject(), ...env } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on(
+      'close',
+      (code) =>
+        code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${out.slice(-2000)}`)),
+    );
+  });
+}
+
+async function dbUrl(): Promise<string> {
+  if (args['db-url']) return args['db-url'];
+  console.error('starting the bench stack (scripts/stack.sh start --profile bench) …');
+  await run('bash', ['scripts/stack.sh', 'start', '--profile', 'bench']);
+  const env = await readFile('.tallyq/bench/stack.env', 'utf8');
+  const m = env.match(/^SUPABASE_DB_URL=(.*)$/m);
+  if (!m) throw new Error('no SUPABASE_DB_URL in .tallyq/bench/stack.env');
+  return m[1];
+}
+
+const url = await dbUrl();
+const sql = postgres(url, { max: 2, onnotice: () => {} });
+const tps = (out: string) =>
+  Number(out.match(/tps = ([\d.]+) \(without initial connection time\)/)?.[1] ?? NaN);
+
+// ---- accounts: 10 hot (n 1–10) and 50 spread (n 11–60), funded from a clearing account ----
+await sql.unsafe(`
+  create schema if not exists bench_ledger;
+  drop table if exists bench_ledger.accounts;
+  create table bench_ledger.accounts (n integer primary key, id uuid not null);`);
+const users = await sql<{ id: string }[]>`
+  insert into auth.users (id, email, role, aud)
+  select gen_random_uuid(), 'bench-' || gen_random_uuid() || '@bench.tallyq.local', 'authenticated', 'authenticated'
+  from generate_series(1, 60) returning id`;
+const [clearing] = await sql<{ id: string }[]>`
+  insert into public.wallet_accounts (kind, provider, currency, allow_overdraft)
+  values ('clearing', 'bench', 'XTS', true)
+  on conflict (kind, coalesce(provider, ''), currency) where kind <> 'user' do update set allow_overdraft = true
+  returning id`;
+await sql.begin(async (tx) => {
+  await tx`select set_config('request.jwt.claims', '{"role":"service_role"}', true)`;
+  for (const [i, u] of users.entries()) {
+    const [a] = await tx<{ id: string }[]>`
+      insert into public.wallet_accounts (kind, user_id, currency) values ('user', ${u.id}, 'XTS')
+      returning id`;
+    await tx`insert into bench_ledger.accounts (n, id) values (${i + 1}, ${a.id})`;
+    await tx`select public.wallet_transfer(${clearing.id}::uuid, ${a.id}::uuid, 1000000000000::bigint, 'XTS')`;
+  }
+});
+
+const dir = await mkdtemp(join(tmpdir(), 'bench-ledger-'));
+const script = join(dir, 'transfer.sql');
+await writeFile(
+  script,
+  `\\set off random(1, :naccounts - 1)
+\\set from random(1, :naccounts)
+\\set to ((:from - 1 + :off) % :naccounts) + 1
+\\set amount random(1, 1000)
+\\set key random(1, 9000000000000000)
+select public.wallet_transfer((select id from bench_ledger.accounts where n = :base + :from), (select id from bench_ledger.accounts where n = :base + :to), :amount, 'XTS', null, null, 'bench-' || :key);
+`,
+);
+
+const LEDGER_TABLES = `
+  select coalesce(sum(pg_total_relation_size(c.oid)), 0)::float8 as bytes
+  from pg_class as c join pg_namespace as n on n.oid = c.relnamespace
+  where c.relkind = 'r' and ((n.nspname = 'public' and c.relname in ('wallet_transactions', 'wallet_entries'))
+     or (n.nspname = 'private' and (c.relname = 'wallet_idempotency_keys' or c.relname like 'audit%'))
+     or n.nspname = 'audit')`;
+const count = async () =>
+  Number((await sql`select count(*)::float8 as n from public.wallet_transactions`)[0].n);
+const bytes = async () => Number((await sql.unsafe(LEDGER_TABLES))[0].bytes);
+
+async function ledgerRun(label: string, naccounts: number, base: number) {
+  const [n0, b0] = [await count(), await bytes()];
+  const out = await run(`${PGBIN}/pgbench`, [
+    '-n',
+    '-c',
+    String(CLIENTS),
+    '-j',
+    '2',
+    '-T',
+    String(SECONDS),
+    '-f',
+    script,
+    '-D',
+    `naccounts=${naccounts}`,
+    '-D',
+    `base=${base}`,
+    url,
+  ], { PGOPTIONS: '-c request.jwt.claims={"role":"service_role"}' });
+  const [n1, b1] = [await count(), await bytes()];
+  const result = { label, tps: tps(out), transfers: n1 - n0, bytes: b1 - b0 };
+  console.error(
+    `${label}: ${result.tps.toFixed(0)} transfers/s (${result.transfers} transfers, ${
+      (result.bytes / Math.max(1, result.transfers)).toFixed(0)
+    } B each)`,
+  );
+  return result;
+}
+
+const hot = await ledgerRun('hot (10 accounts)', 10, 0);
+const spread = await ledgerRun('spread (50 accounts)', 50, 10);
+
+console.error(`pgbench -i -s ${SCALE} (TPC-B tables) …`);
+await run(`${PGBIN}/pgbench`, ['-i', '-q', '-s', String(SCALE), url]);
+const tpcb = tps(
+  await run(`${PGBIN}/pgbench`, [
+    '-n',
+    '-c',
+    String(CLIENTS),
+    '-j',
+    '2',
+    '-T',
+    String(SECONDS),
+    url,
+  ]),
+);
+console.error(`TPC-B (pgbench built-in, scale ${SCALE}): ${tpcb.toFixed(0)} tps`);
+await sql.unsafe(
+  'drop table if exists pgbench_accounts, pgbench_branches, pgbench_tellers, pgbench_history',
+);
+
+const [{ violations }] = await sql<{ violations: number }[]>`
+  select count(*)::int as violations from private.wallet_reconcile()`;
+const bytesPerTransfer = Math.round(
+  (hot.bytes + spread.bytes) / Math.max(1, hot.transfers + spread.transfers),
+);
+console.error(
+  `ratios vs TPC-B: spread ${(spread.tps / tpcb).toFixed(2)}× (pgledger 0.63×), hot ${
+    (hot.tps / tpcb).toFixed(2)
+  }× (pgledger 0.49×); ` +
+    `${bytesPerTransfer} bytes per transfer; ${violations} reconciliation violations`,
+);
+await rm(dir, { recursive: true, force: true });
+await sql.end();
+console.log(JSON.stringify({
+  bench: 'ledger',
+  transfers_per_s_hot: Math.round(hot.tps),
+  transfers_per_s_spread: Math.round(spread.tps),
+  tpcb_tps: Math.round(tpcb),
+  bytes_per_transfer: bytesPerTransfer,
+  violations,
+}));
