@@ -5,7 +5,7 @@ import { z } from 'npm:zod@^3.24.4';
 import { assertContentLength, readLimited } from '../../../http/body-limit.ts';
 import { BadRequest, Conflict, json, NotFound } from '../../../http/errors.ts';
 import { route } from '../../../http/router.ts';
-import { BlobNotFound } from '../../../storage/blob-store.ts';
+import { BlobNotFound, type BlobStore } from '../../../storage/blob-store.ts';
 import type { SignedUpload } from '../../../storage/signed-upload.ts';
 import type { ReceiptsContext } from '../context.ts';
 import { createReceipt, resolveOrganisation } from '../create-receipt.ts';
@@ -35,6 +35,36 @@ const registerBody = z.object({
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /** `<organisation>/<user>/uploads/<uuid>`: where POST /uploads stages a file. */
 const STAGING_PATH = new RegExp(`^(${UUID})/(${UUID})/uploads/${UUID}$`);
+
+/**
+ * A staged upload's bytes, its size checked first (HEAD / stat) so an oversized upload is refused
+ * (and discarded) without reading a byte of it; a copy replaced after the check is held to the
+ * same limit.
+ */
+async function readStaged(
+  store: BlobStore,
+  path: string,
+  maxBytes: number,
+  notFound: () => Error,
+  discard: () => Promise<unknown>,
+): Promise<Uint8Array> {
+  const size = await store.size(path);
+  if (size === null) throw notFound();
+  let bytes: Uint8Array | null = null;
+  if (size <= maxBytes) {
+    try {
+      bytes = await store.get(path);
+    } catch (err) {
+      if (err instanceof BlobNotFound) throw notFound();
+      throw err;
+    }
+  }
+  if (bytes === null || bytes.length > maxBytes) {
+    await discard();
+    throw tooLarge(maxBytes);
+  }
+  return bytes;
+}
 
 export function signedUploadRoutes(ctx: ReceiptsContext) {
   const { config, store } = ctx;
@@ -117,25 +147,7 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
       );
       if (!member) throw uploadNotFound();
       const discard = () => store.delete([body.path]).catch(() => {});
-      // The size first (HEAD / stat): an oversized upload is refused without reading a byte of it.
-      const size = await store.size(body.path);
-      if (size === null) throw uploadNotFound();
-      if (size > config.maxBytes) {
-        await discard();
-        throw tooLarge(config.maxBytes);
-      }
-      let bytes: Uint8Array;
-      try {
-        bytes = await store.get(body.path);
-      } catch (err) {
-        if (err instanceof BlobNotFound) throw uploadNotFound();
-        throw err;
-      }
-      // Replaced between the size check and the read: held to the same limit.
-      if (bytes.length > config.maxBytes) {
-        await discard();
-        throw tooLarge(config.maxBytes);
-      }
+      const bytes = await readStaged(store, body.path, config.maxBytes, uploadNotFound, discard);
       if (bytes.length === 0) {
         await discard();
         throw new BadRequest('File is empty', 'empty_file');
