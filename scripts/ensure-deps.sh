@@ -45,15 +45,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   ) 9>.tallyq/apt.lock
 fi
 
-# npm dependencies: reinstall when package-lock.json changed since the last install.
+# npm dependencies, exactly as package-lock.json pins them: `npm ci` never rewrites the lockfile
+# (the committed one lists every platform's optional packages, so no platform churn), and the stamp
+# (the lockfile's hash) makes the next run skip the install.
 stamp=node_modules/.tallyq-lock-hash
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   (
     flock 9
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-      echo "ensure-deps: installing npm dependencies" >&2
-      ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm install --no-audit --no-fund --loglevel=error >&2
+      echo "ensure-deps: installing npm dependencies from package-lock.json (npm ci)" >&2
+      ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm ci --no-audit --no-fund --loglevel=error >&2
       echo "$want" >"$stamp"
     fi
   ) 9>.tallyq/npm.lock

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Usage: scripts/gen-types.sh [--check]   (DB_URL or SUPABASE_DB_URL set)
+# Usage: scripts/gen-types.sh [--check]
+# Database: DB_URL, SUPABASE_DB_URL, or the running local stack (see scripts/lib/db-url.sh).
 # Generates supabase/types/database.ts from the migrated database with the Supabase CLI.
 # --check: fail if the committed file differs from what the migrations produce (drift).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-url=${DB_URL:-${SUPABASE_DB_URL:?set DB_URL or SUPABASE_DB_URL}}
+# shellcheck source=lib/db-url.sh
+. scripts/lib/db-url.sh
+url=$(resolve_db_url)
 target=supabase/types/database.ts
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT

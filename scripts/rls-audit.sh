@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Usage: DB_URL=postgresql://… scripts/rls-audit.sh [--allow-anon 'public.f(a text),…']
+# Usage: scripts/rls-audit.sh [--allow-anon 'public.f(a text),…']
 #
-# Runs scripts/sql/rls-audit.sql (Supabase splinter's security lints + ours) against $DB_URL
+# Runs scripts/sql/rls-audit.sql (Supabase splinter's security lints + ours) against DB_URL,
+# SUPABASE_DB_URL or the running local stack (see scripts/lib/db-url.sh)
 # and prints the findings as a table. Exposed schemas come from supabase/config.toml [api] schemas
 # (override with RLS_AUDIT_EXPOSED_SCHEMAS=public,other); hosted projects also contribute the
 # authenticator role's pgrst.db_schemas. Read-only (one rolled-back transaction).
@@ -13,12 +14,14 @@ allow_anon=${RLS_AUDIT_ANON_ALLOWLIST:-}
 while [ $# -gt 0 ]; do
   case "$1" in
     --allow-anon) allow_anon=$2; shift 2 ;;
-    -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "rls-audit: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 
-: "${DB_URL:?rls-audit: set DB_URL to the database to audit (postgresql://…)}"
+# shellcheck source=lib/db-url.sh
+. scripts/lib/db-url.sh
+DB_URL=$(resolve_db_url) || exit 2
 
 exposed=${RLS_AUDIT_EXPOSED_SCHEMAS:-}
 if [ -z "$exposed" ] && [ -f supabase/config.toml ]; then

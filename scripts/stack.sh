@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Usage: scripts/stack.sh start|stop|status|reset|env|ports [--profile dev|test|bench]
+#   env   prints the stack's variables as shell `export` lines: eval "$(npm run -s env)"
+#   ports prints the ports the stack uses (TALLYQ_PORT_BASE moves them all)
 #
 # The local tallyq stack without Docker, modelled on `supabase start`:
 #   Postgres 15 (pg_cron, pgTAP, plpgsql_check) + platform stand-ins (supabase/local),
@@ -121,8 +123,9 @@ FUNCTIONS_URL=http://127.0.0.1:$API_PORT/functions/v1
 SUPABASE_DB_URL=$DB_URL
 SUPABASE_ANON_KEY=$ANON_KEY
 SUPABASE_SERVICE_ROLE_KEY=$SERVICE_ROLE_KEY
-SUPABASE_JWT_SECRET=$JWT_SECRET
 JWT_SECRET=$JWT_SECRET
+TALLYQ_JWT_SECRET=$JWT_SECRET
+DB_URL=$DB_URL
 DEMO_USER_ID=$DEMO_USER_ID
 DEMO_USER_JWT=$DEMO_USER_JWT
 WORKER_SECRET=$WORKER_SECRET
@@ -146,6 +149,7 @@ TEXTRACT_S3_PREFIX=textract-staging/
 STORAGE_DRIVER=local
 LOCAL_STORAGE_DIR=$STATE/storage
 TEXTRACT_CACHE_DIR=$STATE/textract-cache
+TEXTRACT_JOBS_DIR=$STATE/textract-jobs
 TEXTRACT_TPS='{"AnalyzeExpense":{"tps":500,"burst":500},"DetectDocumentText":{"tps":500,"burst":500},"GetExpenseAnalysis":{"tps":500,"burst":500}}'
 STRIPE_WEBHOOK_SECRETS=$STRIPE_WEBHOOK_SECRETS
 MOMO_CALLBACK_SECRETS=$MOMO_CALLBACK_SECRETS
@@ -337,7 +341,12 @@ start_services() {
   start_bg textract "${deno_run[@]}" supabase/local/textract/server.ts
   start_bg upstash-proxy "${deno_run[@]}" supabase/local/upstash-rest-proxy.ts --port "$UPSTASH_PORT"
   start_bg pg-net-worker "${deno_run[@]}" supabase/local/pg-net-worker.ts
-  start_bg functions "${deno_run[@]}" supabase/local/functions-server.ts --port "$API_PORT"
+  # The dev stack reloads functions when their code changes (as `supabase functions serve` does), so
+  # a new PROCESSOR_VERSION is live before `rederive_receipts` runs. Test and bench stacks do not.
+  local watch=()
+  [ "$PROFILE" = dev ] && watch=(--watch=supabase/functions/ --no-clear-screen)
+  start_bg functions "$DENO" run --allow-all --quiet "${watch[@]}" \
+    supabase/local/functions-server.ts --port "$API_PORT"
   wait_port s3 "$S3_PORT"
   wait_port textract "$TEXTRACT_PORT"
   wait_port upstash-proxy "$UPSTASH_PORT"
@@ -347,7 +356,7 @@ start_services() {
 wait_healthy() {
   local i body
   for i in $(seq 1 100); do
-    body=$(curl -s -H "Authorization: Bearer $ANON_KEY" "http://127.0.0.1:$API_PORT/functions/v1/health" || true)
+    body=$(curl -s "http://127.0.0.1:$API_PORT/functions/v1/health" || true)
     if echo "$body" | grep -q '"status":"ok"'; then return 0; fi
     sleep 0.2
   done
@@ -375,7 +384,8 @@ service_role key: $SUPABASE_SERVICE_ROLE_KEY
  demo user JWT: $DEMO_USER_JWT
 
   Env for tools: .tallyq/$PROFILE/stack.env   Logs: .tallyq/$PROFILE/logs/
-  Try: curl -H "Authorization: Bearer \$SUPABASE_ANON_KEY" $FUNCTIONS_URL/health
+  Put these in your shell:  eval "\$(npm run -s env)"
+  Then try:                 curl \$FUNCTIONS_URL/health
 EOF
 }
 
@@ -432,8 +442,32 @@ reset() {
   PGPASSWORD=postgres psql -X -q -h 127.0.0.1 -p "$DB_PORT" -U postgres -d template1 \
     -c "select pg_terminate_backend(pid) from pg_stat_activity where datname = 'postgres' and pid <> pg_backend_pid()" \
     -c "drop database if exists postgres with (force)" -c "create database postgres" >/dev/null
+  # pg_cron's scheduler exits when its database (cron.database_name) is dropped and only comes
+  # back with the server: restart Postgres so scheduled jobs run again after a reset.
+  log "restarting Postgres (pg_cron's scheduler stops with its database)"
+  local as=()
+  [ "$(id -u)" -eq 0 ] && as=(runuser -u postgres --)
+  "${as[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w -t 60 restart -l "$PGDATA/server.log" >/dev/null
   rm -rf "$STATE/storage"
   start
+}
+
+# The stack's variables as `export NAME='value'` lines, for eval "$(npm run -s env)".
+print_exports() {
+  [ -f "$STATE/stack.env" ] || {
+    echo "tallyq local stack ($PROFILE) has no env yet. Start it with: npm start" >&2
+    exit 1
+  }
+  (
+    set -a
+    # shellcheck disable=SC1091
+    . "$STATE/stack.env"
+    set +a
+    local name
+    for name in $(grep -oE '^[A-Z_][A-Z0-9_]*=' "$STATE/stack.env" | tr -d =); do
+      printf 'export %s=%q\n' "$name" "${!name}"
+    done
+  )
 }
 
 stop_services_only() {
@@ -453,7 +487,7 @@ case "$cmd" in
       echo "tallyq local stack ($PROFILE) is not running. Start it with: npm start" >&2
       exit 1
     fi ;;
-  env) cat "$STATE/stack.env" ;;
+  env) print_exports ;;
   ports)
     printf 'API_PORT=%s\nDB_PORT=%s\nREDIS_PORT=%s\nTEXTRACT_PORT=%s\nUPSTASH_PORT=%s\nS3_PORT=%s\n' \
       "$API_PORT" "$DB_PORT" "$REDIS_PORT" "$TEXTRACT_PORT" "$UPSTASH_PORT" "$S3_PORT" ;;

@@ -51,11 +51,14 @@ finish() {
 }
 trap 'exit 130' INT TERM
 
+# The first hour: installing must not touch the committed lockfile (npm ci, no platform churn).
+lock_before=$(sha256sum package-lock.json | cut -d' ' -f1)
 bash scripts/ensure-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 # A fresh database for every run: same migrations, no state from a previous run.
 bash scripts/stack.sh stop --profile test >/dev/null 2>&1 || true
-rm -rf .tallyq/test/pgdata .tallyq/test/storage .tallyq/test/textract-cache .tallyq/test/s3
+rm -rf .tallyq/test/pgdata .tallyq/test/storage .tallyq/test/textract-cache .tallyq/test/s3 \
+  .tallyq/test/textract-jobs
 note "starting the test stack"
 if ! bash scripts/stack.sh start --profile test >"$OUT/stack.log" 2>&1; then
   tail -60 "$OUT/stack.log" >&2
@@ -77,6 +80,8 @@ check deno-check bash -c "git ls-files --cached --others --exclude-standard '*.t
 check supabase-db-lint bash scripts/db-lint.sh
 check types-drift bash scripts/gen-types.sh --check
 check rls-audit bash scripts/rls-audit.sh
+check lockfile-in-sync npm ci --dry-run --ignore-scripts --no-audit --no-fund
+check install-leaves-lockfile bash -c "[ \"\$(sha256sum package-lock.json | cut -d' ' -f1)\" = '$lock_before' ]"
 check function-length "$DENO" test --allow-read --quiet scripts/hygiene/function-length.ts
 check domain-imports "$DENO" test --allow-read --quiet scripts/hygiene/domain-imports.ts
 check external-commands bash scripts/hygiene/external-commands.sh
@@ -130,5 +135,8 @@ if ls tests/*/*.test.ts >/dev/null 2>&1; then
   SKIPPED=$((SKIPPED + vskip))
   count "$vpass" "$vfail" "vitest"
 fi
+
+# ---- after everything (it wipes the test database): db:reset keeps pg_cron scheduling --------
+check reset-then-cron bash scripts/check-reset-cron.sh --profile test
 
 finish

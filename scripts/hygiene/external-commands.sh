@@ -25,7 +25,8 @@ closure=" $(apt-cache depends --recurse --installed --no-recommends --no-suggest
 
 # ---- commands in shell scripts ------------------------------------------------------------
 # The first word of every simple command: lines are cut at | ; && || $( ( { ` and keywords, and
-# leading assignments (VAR=value) are skipped. Heredoc bodies are read too, which only checks more.
+# leading assignments (VAR=value), arithmetic ($(( … )), (( … ))) and awk/sed programs are
+# skipped. Heredoc bodies are read too, which only checks more.
 shell_words=$(git ls-files '*.sh' .ci/run | xargs node -e '
   const fs = require("fs");
   const skip = new Set(["then", "do", "else", "elif", "if", "while", "until", "!", "exec", "time",
@@ -34,6 +35,8 @@ shell_words=$(git ls-files '*.sh' .ci/run | xargs node -e '
   for (const f of process.argv.slice(1)) {
     for (let line of fs.readFileSync(f, "utf8").split("\n")) {
       line = line.replace(/^\s*#.*$/, "").replace(/\s#\s.*$/, "");
+      line = line.replace(/\$?\(\([^()]*\)\)/g, " "); // arithmetic: $(( size + 40 )), (( n++ ))
+      line = line.replace(/\b(awk|sed)\s+\x27[^\x27]*\x27/g, "$1 "); // an awk/sed program is no command
       for (const seg of line.split(/\|\||&&|[|;(){}`]|\$\(/)) {
         const words = seg.trim().split(/\s+/);
         while (words.length && (skip.has(words[0]) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]))) {

@@ -10,8 +10,13 @@ import type {
   OcrEngineName,
   OcrPage,
 } from '../../supabase/functions/_shared/receipts/parser/ocr-types.ts';
-import { parseReceiptPage } from '../../supabase/functions/_shared/receipts/parser/parse.ts';
+import {
+  fromAnalyzeExpense,
+  parseReceiptPage,
+  toExpenseDocument,
+} from '../../supabase/functions/_shared/receipts/parser/parse.ts';
 import type { ParsedReceipt } from '../../supabase/functions/_shared/receipts/parser/parse.ts';
+import { toBlocks } from '../../supabase/local/textract/blocks.ts';
 import {
   type RecognizeOptions,
   recognizePaddle,
@@ -20,13 +25,29 @@ import {
 import { combinePages } from '../../supabase/local/textract/ocr/combine.ts';
 import { sha256Hex } from '../../supabase/functions/_shared/crypto/sha256.ts';
 
+/** Thrown with `cachedOnly` when a reading is not in the cache yet. */
+export class NotCached extends Error {
+  constructor(engine: string) {
+    super(`no cached ${engine} reading`);
+  }
+}
+
 export interface PredictOptions {
   engine: OcrEngineName;
   /** Directory for the OCR cache; null disables it (the --no-cache figure). */
   cacheDir: string | null;
   locale?: string;
-  /** Engine tuning (tesseract psm, downscale width); non-default values get their own cache key. */
-  ocr?: RecognizeOptions;
+  /**
+   * Engine tuning (tesseract psm, downscale width; non-default values get their own cache key);
+   * cachedOnly: never run OCR (or only never Paddle's), throw NotCached instead.
+   */
+  ocr?: RecognizeOptions & { cachedOnly?: boolean | 'paddle' };
+  /**
+   * `extract` (default): what `npm run extract` and the worker compute — the endpoint's
+   * ExpenseDocument (SummaryFields + Blocks, through JSON) read back by fromAnalyzeExpense;
+   * `page`: parseReceiptPage's own result.
+   */
+  path?: 'extract' | 'page';
 }
 
 export interface Prediction {
@@ -40,6 +61,8 @@ export interface Prediction {
   parsed: ParsedReceipt;
   /** Seconds spent in OCR for this image (0 when served from cache). */
   ocr_seconds: number;
+  /** Each reading's text (the page's lines, then each engine's), for classifying misses. */
+  texts: string[];
 }
 
 async function cached(
@@ -47,9 +70,14 @@ async function cached(
   engine: 'tesseract' | 'paddle',
   image: Uint8Array,
   cacheDir: string | null,
-  ocr: RecognizeOptions = {},
+  ocr: RecognizeOptions & { cachedOnly?: boolean | 'paddle' } = {},
 ): Promise<{ page: OcrPage; seconds: number }> {
-  const tuning = [ocr.psm ? `psm${ocr.psm}` : '', ocr.maxWidth ? `w${ocr.maxWidth}` : '']
+  // Tesseract's model choice is its own: Paddle's cached reading is shared across them.
+  const model = engine === 'tesseract' && (ocr.lang || ocr.tessdataDir)
+    ? `${ocr.lang ?? 'eng'}${ocr.tessdataDir ? `@${basename(ocr.tessdataDir)}` : ''}`
+      .replace(/[^A-Za-z0-9+@_-]/g, '_')
+    : '';
+  const tuning = [ocr.psm ? `psm${ocr.psm}` : '', ocr.maxWidth ? `w${ocr.maxWidth}` : '', model]
     .filter(Boolean).map((t) => `.${t}`).join('');
   const file = cacheDir ? join(cacheDir, `${sha}-${engine}${tuning}.json`) : null;
   if (file) {
@@ -59,6 +87,7 @@ async function cached(
       // not cached yet
     }
   }
+  if (ocr.cachedOnly === true || ocr.cachedOnly === engine) throw new NotCached(engine);
   const t0 = performance.now();
   const page = engine === 'tesseract'
     ? await recognizeTesseract(image, ocr)
@@ -76,7 +105,7 @@ export async function ocrPage(
   image: Uint8Array,
   engine: OcrEngineName,
   cacheDir: string | null,
-  ocr: RecognizeOptions = {},
+  ocr: RecognizeOptions & { cachedOnly?: boolean | 'paddle' } = {},
 ): Promise<{ page: OcrPage; seconds: number }> {
   const sha = sha256Hex(image);
   if (engine !== 'combined') return await cached(sha, engine, image, cacheDir, ocr);
@@ -91,7 +120,12 @@ export async function ocrPage(
 export async function predictReceipt(file: string, opts: PredictOptions): Promise<Prediction> {
   const image = new Uint8Array(await readFile(file));
   const { page, seconds } = await ocrPage(image, opts.engine, opts.cacheDir, opts.ocr);
-  const parsed = parseReceiptPage(page, { locale: opts.locale });
+  const texts = [page, ...(page.alternatives ?? [])].map((p) =>
+    p.lines.map((l) => l.text).join('\n')
+  );
+  const parsed = (opts.path ?? 'extract') === 'extract'
+    ? parseAsExtract(page, opts.locale)
+    : parseReceiptPage(page, { locale: opts.locale });
   return {
     id: basename(file, extname(file)),
     file,
@@ -102,5 +136,20 @@ export async function predictReceipt(file: string, opts: PredictOptions): Promis
     currency: parsed.currency,
     parsed,
     ocr_seconds: seconds,
+    texts,
   };
+}
+
+/**
+ * The receipt as the worker and `npm run extract` see it: the local endpoint's AnalyzeExpense
+ * answer (ExpenseDocument with SummaryFields, LineItemGroups and Blocks, through JSON as over
+ * HTTP), read back by fromAnalyzeExpense.
+ */
+export function parseAsExtract(page: OcrPage, locale?: string): ParsedReceipt {
+  const doc = {
+    ...toExpenseDocument(parseReceiptPage(page), page.lines),
+    Blocks: toBlocks([page]),
+  };
+  const resp = JSON.parse(JSON.stringify({ ExpenseDocuments: [doc] }));
+  return fromAnalyzeExpense(resp, { locale });
 }

@@ -1,14 +1,18 @@
 // Local stand-in for Supabase's edge runtime + API gateway (never deployed).
-// One Deno process serves every function at /functions/v1/<name>, enforcing `verify_jwt` from
-// supabase/config.toml like the hosted gateway. Each function's index.ts runs unchanged: it calls
+// One Deno process serves every function at /functions/v1/<name>, applying `verify_jwt` from
+// supabase/config.toml like the hosted gateway: `false` (every tallyq function) passes every
+// request through untouched, so the function's own checks are the only ones, as hosted; `true`
+// requires a valid project JWT on every request except CORS preflights (OPTIONS), answered with the
+// same error vocabulary the functions use. Each function's index.ts runs unchanged: it calls
 // Deno.serve(handler) as on hosted Supabase, and this server captures that handler.
 //
 //   deno run -A supabase/local/functions-server.ts --port 54321
 // Env: the stack env (SUPABASE_URL, SUPABASE_DB_URL, keys, JWT_SECRET, …) from scripts/stack.sh.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { jwtVerify } from 'npm:jose@^6.0.11';
-import { errorResponse, json, NotFound, Unauthorized } from '../functions/_shared/http/errors.ts';
+import { createJwtVerifier } from '../functions/_shared/auth/jwt.ts';
+import { errorResponse, json, NotFound } from '../functions/_shared/http/errors.ts';
+import { gatewayAuth, readVerifyJwt } from './gateway.ts';
 
 type Handler = (req: Request, info?: unknown) => Response | Promise<Response>;
 
@@ -19,25 +23,7 @@ const configPath = new URL('../config.toml', import.meta.url).pathname;
 
 const jwtSecret = Deno.env.get('JWT_SECRET');
 if (!jwtSecret) throw new Error('JWT_SECRET is not set (run through scripts/stack.sh)');
-const secretKey = new TextEncoder().encode(jwtSecret);
-
-/** `[functions.<name>] verify_jwt = <bool>` sections of config.toml (default true, as hosted). */
-export function readVerifyJwt(toml: string): Map<string, boolean> {
-  const result = new Map<string, boolean>();
-  let current: string | null = null;
-  for (const line of toml.split('\n')) {
-    const section = line.match(/^\s*\[functions\.([A-Za-z0-9_-]+)\]\s*$/);
-    if (section) {
-      current = section[1];
-      result.set(current, true);
-      continue;
-    }
-    if (/^\s*\[/.test(line)) current = null;
-    const setting = line.match(/^\s*verify_jwt\s*=\s*(true|false)\s*$/);
-    if (current && setting) result.set(current, setting[1] === 'true');
-  }
-  return result;
-}
+const gatewayVerifier = createJwtVerifier({ secret: jwtSecret });
 
 const verifyJwt = readVerifyJwt(await Deno.readTextFile(configPath));
 
@@ -77,17 +63,6 @@ for await (const entry of Deno.readDir(functionsDir)) {
 // deno-lint-ignore no-explicit-any
 (Deno as any).serve = realServe;
 
-async function gatewayAuth(req: Request): Promise<void> {
-  const header = req.headers.get('authorization') ?? '';
-  const token = header.match(/^Bearer\s+(.+)$/i)?.[1];
-  if (!token) throw new Unauthorized('Missing authorization header');
-  try {
-    await jwtVerify(token, secretKey, { algorithms: ['HS256'] });
-  } catch {
-    throw new Unauthorized('Invalid JWT');
-  }
-}
-
 realServe({ hostname: '127.0.0.1', port, onListen: () => {} }, async (req, info) => {
   try {
     const url = new URL(req.url);
@@ -101,7 +76,7 @@ realServe({ hostname: '127.0.0.1', port, onListen: () => {} }, async (req, info)
       }
       throw new NotFound(`Function ${name} not found`);
     }
-    if (verifyJwt.get(name) ?? true) await gatewayAuth(req);
+    if (verifyJwt.get(name) ?? true) await gatewayAuth(req, gatewayVerifier);
     // Hosted Supabase hands the function a URL whose path starts at /<name>.
     const inner = new URL(`/${name}${match[2] ?? ''}${url.search}`, url.origin);
     const headers = new Headers(req.headers);

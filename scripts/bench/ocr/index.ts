@@ -8,8 +8,9 @@
 // run one receipt at a time (order alternated per receipt), then the throughput of each path
 // with 2 receipts in parallel. "diff" compares the two runs (noisy when the machine is busy);
 // "non-OCR" is the endpoint request's time outside its own OCR call, measured within the same
-// request, so it holds even under load. The endpoint runs in this process on a free port, in `ocr` mode
-// (never replay). Goal: endpoint overhead ≤ 10 % over bare.
+// request, so it holds even under load; so does cpu_s_per_receipt, the endpoint path's CPU time
+// (this process, tesseract, the Paddle sidecars). The endpoint runs in this process on a free
+// port, in `ocr` mode (never replay). Goal: endpoint overhead ≤ 10 % over bare.
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { createTextractClient } from '../../../supabase/functions/_shared/textra
 import { fromAnalyzeExpense } from '../../../supabase/functions/_shared/receipts/parser/parse.ts';
 import type { OcrEngineName } from '../../../supabase/functions/_shared/receipts/parser/ocr-types.ts';
 import { closeEngines, recognize } from '../../../supabase/local/textract/ocr/engine.ts';
+import { cpuSeconds } from '../../lib/cpu-time.ts';
 import {
   defaultWiring,
   LOCAL_DEFAULT_CREDENTIALS,
@@ -117,14 +119,22 @@ export async function run(ctx: { args: string[] }) {
     let sumBare = 0;
     let sumEndpoint = 0;
     let sumInner = 0;
+    let cpuEndpoint = 0;
     for (let i = 0; i < images.length; i++) {
       let b: number, e: number;
       innerOcrSeconds = 0;
+      // CPU seconds of the endpoint path (OCR processes included), robust to a loaded machine.
+      const endpointTimed = async () => {
+        const c0 = cpuSeconds();
+        const t = await timed(() => viaEndpoint(images[i]));
+        cpuEndpoint += cpuSeconds() - c0;
+        return t;
+      };
       if (i % 2 === 0) {
         b = await timed(() => bare(images[i]));
-        e = await timed(() => viaEndpoint(images[i]));
+        e = await endpointTimed();
       } else {
-        e = await timed(() => viaEndpoint(images[i]));
+        e = await endpointTimed();
         b = await timed(() => bare(images[i]));
       }
       sumBare += b;
@@ -138,6 +148,10 @@ export async function run(ctx: { args: string[] }) {
     console.log(
       `${'mean'.padEnd(22)}${fmt(sumBare / n)}  ${fmt(sumEndpoint / n)}  ` +
         `${pct(sumBare, sumEndpoint)}  ${pct(sumInner, sumEndpoint)}`,
+    );
+    console.log(
+      `cpu_s_per_receipt=${(cpuEndpoint / n).toFixed(3)} (endpoint path: OCR processes, HTTP, ` +
+        'SigV4, Blocks, parser; CPU time, not wall)',
     );
     console.log(
       'non-OCR time per request (client + HTTP + SigV4 + Blocks + parser): ' +

@@ -14,18 +14,22 @@ import {
 } from '../_shared/webhooks/ingest/handler.ts';
 import { postgresWebhookStore } from '../_shared/webhooks/store.ts';
 import { withPeerAddress } from '../_shared/http/client-ip.ts';
+import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
-const env = {
-  ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
-  ...loadMessagingWebhookConfig(source),
-};
 
 // withPeerAddress: per-IP limits count the TCP peer unless it is a trusted proxy (http/client-ip.ts).
-Deno.serve(withPeerAddress(createMessagingWebhookHandler({
-  store: postgresWebhookStore(createDb(env.SUPABASE_DB_URL, { max: 4 })),
-  rateLimit: rateLimitFromEnv(source, 'messaging-webhook'),
-  verifyToken: env.WHATSAPP_VERIFY_TOKEN,
-  appSecrets: env.WHATSAPP_APP_SECRET,
-  maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+Deno.serve(withPeerAddress(buildOrExplain('messaging-webhook', () => {
+  const env = {
+    ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
+    ...loadMessagingWebhookConfig(source),
+  };
+
+  return createMessagingWebhookHandler({
+    store: postgresWebhookStore(createDb(env.SUPABASE_DB_URL, { max: 4 })),
+    rateLimit: rateLimitFromEnv(source, 'messaging-webhook'),
+    verifyToken: env.WHATSAPP_VERIFY_TOKEN,
+    appSecrets: env.WHATSAPP_APP_SECRET,
+    maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+  });
 })));

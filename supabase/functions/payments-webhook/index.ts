@@ -15,21 +15,25 @@ import {
 } from '../_shared/webhooks/ingest/handler.ts';
 import { postgresWebhookStore } from '../_shared/webhooks/store.ts';
 import { withPeerAddress } from '../_shared/http/client-ip.ts';
+import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
-const env = {
-  ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
-  ...loadPaymentsWebhookConfig(source),
-};
 
 // withPeerAddress: per-IP limits count the TCP peer unless it is a trusted proxy (http/client-ip.ts).
-Deno.serve(withPeerAddress(createPaymentsWebhookHandler({
-  store: postgresWebhookStore(createDb(env.SUPABASE_DB_URL, { max: 4 })),
-  rateLimit: rateLimitFromEnv(source, 'payments-webhook'),
-  stripeSecrets: env.STRIPE_WEBHOOK_SECRETS,
-  toleranceSeconds: env.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
-  momoSecrets: env.MOMO_CALLBACK_SECRETS,
-  revolutSecrets: env.REVOLUT_WEBHOOK_SECRETS,
-  revolutToleranceSeconds: env.REVOLUT_WEBHOOK_TOLERANCE_SECONDS,
-  maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+Deno.serve(withPeerAddress(buildOrExplain('payments-webhook', () => {
+  const env = {
+    ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
+    ...loadPaymentsWebhookConfig(source),
+  };
+
+  return createPaymentsWebhookHandler({
+    store: postgresWebhookStore(createDb(env.SUPABASE_DB_URL, { max: 4 })),
+    rateLimit: rateLimitFromEnv(source, 'payments-webhook'),
+    stripeSecrets: env.STRIPE_WEBHOOK_SECRETS,
+    toleranceSeconds: env.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+    momoSecrets: env.MOMO_CALLBACK_SECRETS,
+    revolutSecrets: env.REVOLUT_WEBHOOK_SECRETS,
+    revolutToleranceSeconds: env.REVOLUT_WEBHOOK_TOLERANCE_SECONDS,
+    maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+  });
 })));

@@ -20,6 +20,7 @@ import {
   projectMoney,
   UninterpretableMoneyEvent,
 } from '../_shared/ledger/payments/money.ts';
+import { buildOrExplain } from '../_shared/http/serve.ts';
 
 /**
  * The ledger's reading of an event's money. An event whose money cannot be read (no amount, a
@@ -38,12 +39,15 @@ function moneyOf(event: MoneyEvent) {
 }
 
 const source = Deno.env.toObject();
-const env = loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source);
-const config = loadWebhookProcessorConfig(source);
-const processor = createWebhookProcessor(config, {
-  queue: postgresProcessorQueue(createDb(env.SUPABASE_DB_URL, { max: 2 })),
-  projectMoney: moneyOf,
-  log: (msg, extra) => console.log(JSON.stringify({ fn: 'webhook-processor', msg, ...extra })),
-});
 
-Deno.serve(createConsumerHandler(config.secret, processor.run));
+Deno.serve(buildOrExplain('webhook-processor', () => {
+  const env = loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source);
+  const config = loadWebhookProcessorConfig(source);
+  const processor = createWebhookProcessor(config, {
+    queue: postgresProcessorQueue(createDb(env.SUPABASE_DB_URL, { max: 2 })),
+    projectMoney: moneyOf,
+    log: (msg, extra) => console.log(JSON.stringify({ fn: 'webhook-processor', msg, ...extra })),
+  });
+
+  return createConsumerHandler(config.secret, processor.run);
+}));

@@ -1,6 +1,10 @@
-// In-memory job store for the local endpoint's StartExpenseAnalysis / GetExpenseAnalysis.
-// Jobs run in the background of the server process; a restart forgets them (the caller then gets
-// InvalidJobIdException, as it would for an expired AWS job) and starts a new one.
+// Job store for the local endpoint's StartExpenseAnalysis / GetExpenseAnalysis. Jobs run in the
+// background of the server process. With a directory (TEXTRACT_JOBS_DIR, set by the local stack)
+// every job is kept on disk, as AWS keeps jobs for days: a restarted endpoint answers for finished
+// jobs and re-runs the ones it was in the middle of (from the stored document), so an in-flight PDF
+// is not dead-lettered by a restart. Without a directory, jobs live in memory only (unit tests).
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import type {
   ExpenseDocument,
@@ -19,11 +23,46 @@ export interface Job {
   done: Promise<void>;
 }
 
+type StoredJob = Omit<Job, 'done'> & { token?: string };
+
 export class JobStore {
   #jobs = new Map<string, Job>();
   #byToken = new Map<string, string>();
 
-  constructor(readonly maxJobs = 500) {}
+  constructor(readonly maxJobs = 500, readonly dir?: string) {
+    if (dir) mkdirSync(dir, { recursive: true });
+  }
+
+  #save(job: Job): void {
+    if (!this.dir) return;
+    const { done: _done, ...record } = job;
+    const token = [...this.#byToken].find(([, id]) => id === job.id)?.[0];
+    writeFileSync(join(this.dir, `${job.id}.json`), JSON.stringify({ ...record, token }));
+  }
+
+  /**
+   * Loads the jobs kept on disk; those still IN_PROGRESS when the last process stopped run again
+   * through `workFor(document bytes)`. Call once at start.
+   */
+  resume(workFor: (input: Uint8Array) => (job: Job) => Promise<void>): number {
+    if (!this.dir) return 0;
+    let resumed = 0;
+    for (const name of readdirSync(this.dir).filter((n) => n.endsWith('.json')).sort()) {
+      const stored = JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as StoredJob;
+      const { token, ...fields } = stored;
+      const job: Job = { ...fields, done: Promise.resolve() };
+      this.#jobs.set(job.id, job);
+      if (token) this.#byToken.set(token, job.id);
+      const input = join(this.dir, `${job.id}.bin`);
+      if (job.status === 'IN_PROGRESS' && existsSync(input)) {
+        job.documents = [];
+        job.warnings = [];
+        this.#run(job, workFor(new Uint8Array(readFileSync(input))));
+        resumed++;
+      }
+    }
+    return resumed;
+  }
 
   get(id: string): Job | undefined {
     return this.#jobs.get(id);
@@ -35,8 +74,11 @@ export class JobStore {
     return id ? this.#jobs.get(id) : undefined;
   }
 
-  /** Registers a job and runs `work` in the background; `work` fills in documents/warnings. */
-  start(work: (job: Job) => Promise<void>, token?: string): Job {
+  /**
+   * Registers a job and runs `work` in the background; `work` fills in documents/warnings.
+   * `input` (the document) is kept with the job so a restart can run it again.
+   */
+  start(work: (job: Job) => Promise<void>, token?: string, input?: Uint8Array): Job {
     const job: Job = {
       id: crypto.randomUUID().replaceAll('-', ''),
       status: 'IN_PROGRESS',
@@ -49,11 +91,20 @@ export class JobStore {
     this.#evict();
     this.#jobs.set(job.id, job);
     if (token) this.#byToken.set(token, job.id);
+    if (this.dir && input) writeFileSync(join(this.dir, `${job.id}.bin`), input);
+    this.#save(job);
+    this.#run(job, work);
+    return job;
+  }
+
+  #run(job: Job, work: (job: Job) => Promise<void>): void {
     job.done = work(job).catch((err) => {
       job.status = 'FAILED';
       job.statusMessage = err instanceof Error ? err.message : String(err);
+    }).finally(() => {
+      this.#save(job);
+      if (this.dir) rmSync(join(this.dir, `${job.id}.bin`), { force: true });
     });
-    return job;
   }
 
   /** Waits for every running job (server shutdown, tests). */
@@ -66,6 +117,7 @@ export class JobStore {
     for (const [id, job] of this.#jobs) {
       if (job.status === 'IN_PROGRESS') continue;
       this.#jobs.delete(id);
+      if (this.dir) rmSync(join(this.dir, `${id}.json`), { force: true });
       for (const [t, jid] of this.#byToken) if (jid === id) this.#byToken.delete(t);
       if (this.#jobs.size < this.maxJobs) return;
     }

@@ -21,6 +21,7 @@
 //                         (Authorization: Bearer <token>); without it they answer 404
 //   TEXTRACT_S3_ENDPOINT  S3 server that S3Object documents are read from (path-style);
 //                         AWS_REGION (us-east-1) is the region requests are signed for
+//   TEXTRACT_JOBS_DIR  where async jobs are kept across restarts (see jobs.ts)
 
 import { Buffer } from 'node:buffer';
 import { timingSafeEqual } from 'node:crypto';
@@ -33,7 +34,7 @@ import type {
 import { toBlocks } from './blocks.ts';
 import { detectFormat, DocumentError, pdfPageCount, rasterisePdf } from './documents.ts';
 import { FaultInjector, faultsSchema } from './faults.ts';
-import { decodeNextToken, encodeNextToken, JobStore } from './jobs.ts';
+import { decodeNextToken, encodeNextToken, type Job, JobStore } from './jobs.ts';
 import { OcrCache, type TextractMode } from './ocr-cache.ts';
 import { sha256Hex } from '../../functions/_shared/crypto/sha256.ts';
 import { AwsClient } from 'npm:aws4fetch@^1.0.20';
@@ -71,6 +72,8 @@ export interface LocalTextractOptions {
   adminToken?: string;
   /** Where S3Object documents are read from; without it they are InvalidS3ObjectException. */
   s3?: { endpoint: string; region: string; fetch?: typeof fetch };
+  /** Where jobs are kept across restarts (TEXTRACT_JOBS_DIR); unset: in memory only. */
+  jobsDir?: string;
   log: (line: string) => void;
 }
 
@@ -133,7 +136,7 @@ export interface LocalTextract {
 
 export function createLocalTextract(opts: LocalTextractOptions): LocalTextract {
   const sem = new Semaphore(Math.max(1, opts.concurrency));
-  const jobs = new JobStore();
+  const jobs = new JobStore(500, opts.jobsDir);
   const calls: Record<string, number> = {};
 
   // ------------------------------------------------------------------ documents and OCR
@@ -301,21 +304,10 @@ export function createLocalTextract(opts: LocalTextractOptions): LocalTextract {
     };
   }
 
-  async function startExpenseAnalysis(input: Record<string, unknown>): Promise<Out> {
-    const token = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : '';
-    if (token) {
-      const earlier = jobs.byToken(token);
-      if (earlier) return { body: { JobId: earlier.id } };
-    }
-    const bytes = await loadDocument(input.DocumentLocation, ASYNC_MAX_BYTES);
+  /** The work of one async job over its document (also what a restart resumes). */
+  function runJob(bytes: Uint8Array): (job: Job) => Promise<void> {
     const format = detectFormat(bytes);
-    if (format === null) {
-      throw new DocumentError(
-        'UnsupportedDocumentException',
-        'Request has unsupported document format',
-      );
-    }
-    const job = jobs.start(async (job) => {
+    return async (job) => {
       const images = format === 'pdf' ? await rasterisePdf(bytes) : [bytes];
       job.pages = images.length;
       const results = await Promise.allSettled(
@@ -333,7 +325,24 @@ export function createLocalTextract(opts: LocalTextractOptions): LocalTextract {
       }
       if (bad.length) job.warnings.push({ ErrorCode: 'TEXTRACT_BAD_PAGE', Pages: bad });
       job.status = bad.length ? 'PARTIAL_SUCCESS' : 'SUCCEEDED';
-    }, token || undefined);
+    };
+  }
+
+  async function startExpenseAnalysis(input: Record<string, unknown>): Promise<Out> {
+    const token = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : '';
+    if (token) {
+      const earlier = jobs.byToken(token);
+      if (earlier) return { body: { JobId: earlier.id } };
+    }
+    const bytes = await loadDocument(input.DocumentLocation, ASYNC_MAX_BYTES);
+    const format = detectFormat(bytes);
+    if (format === null) {
+      throw new DocumentError(
+        'UnsupportedDocumentException',
+        'Request has unsupported document format',
+      );
+    }
+    const job = jobs.start(runJob(bytes), token || undefined, bytes);
     job.done.then(() => opts.log(`job ${job.id} ${job.status} pages=${job.pages}`));
     return { body: { JobId: job.id } };
   }
@@ -517,6 +526,8 @@ export function createLocalTextract(opts: LocalTextractOptions): LocalTextract {
     }
   }
 
+  const resumed = jobs.resume(runJob);
+  if (resumed) opts.log(`resumed ${resumed} job(s) that were running before a restart`);
   return { handler, jobs, faults: opts.faults, stats: () => ({ ...calls }) };
 }
 
@@ -536,6 +547,7 @@ const envSchema = z.object({
   TEXTRACT_ADMIN_TOKEN: z.string().min(16).optional(),
   TEXTRACT_S3_ENDPOINT: z.string().url().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
+  TEXTRACT_JOBS_DIR: z.string().min(1).optional(),
   TEXTRACT_LOG: z.enum(['0', '1']).default('1'),
 });
 
@@ -588,6 +600,7 @@ export async function startLocalTextract(
     s3: e.TEXTRACT_S3_ENDPOINT
       ? { endpoint: e.TEXTRACT_S3_ENDPOINT, region: e.AWS_REGION }
       : undefined,
+    jobsDir: e.TEXTRACT_JOBS_DIR,
     ...overrides,
     log,
   };

@@ -169,7 +169,7 @@ Deno.test('jwt - 401 response: JSON body and WWW-Authenticate with error_descrip
   assert.equal(res.status, 401);
   assert.equal(
     res.headers.get('www-authenticate'),
-    'Bearer error="invalid_token", error_description="Token has expired"',
+    'Bearer realm="tallyq", error="invalid_token", error_description="Token has expired"',
   );
   assert.deepEqual(await res.json(), { error: 'invalid_token', message: 'Token has expired' });
 });
@@ -203,9 +203,64 @@ Deno.test('jwt - apikey: opaque sb_ keys matched against configured keys', async
   await rejects401(v.verifyApiKey(req(undefined, { apikey: 'sb_secret_nope' })), /not recognised/);
 });
 
-Deno.test('jwt - env config: fails fast naming the missing variable', () => {
-  assert.throws(() => jwtVerifierFromEnv({}), /SUPABASE_JWT_SECRET/);
-  assert.throws(() => jwtVerifierFromEnv({ SUPABASE_JWT_SECRET: 'short' }), /SUPABASE_JWT_SECRET/);
-  const v = jwtVerifierFromEnv({ JWT_SECRET: SECRET, SUPABASE_URL: 'http://127.0.0.1:54321' });
-  assert.equal(typeof v.verifyUser, 'function');
+Deno.test('jwt - env config: names a user sets never start with SUPABASE_', () => {
+  assert.throws(() => jwtVerifierFromEnv({}), /SUPABASE_URL .*or TALLYQ_JWT_SECRET/);
+  assert.throws(() => jwtVerifierFromEnv({ TALLYQ_JWT_SECRET: 'short' }), /TALLYQ_JWT_SECRET/);
+  // A new hosted project: the platform's SUPABASE_URL alone is enough (JWKS), no secret to set.
+  const hosted = jwtVerifierFromEnv({
+    SUPABASE_URL: 'https://abcdefghijklmnop.supabase.co',
+    SUPABASE_PUBLISHABLE_KEYS: '{"default":"sb_publishable_abc"}',
+    SUPABASE_SECRET_KEYS: '{"default":"sb_secret_xyz"}',
+  });
+  assert.equal(typeof hosted.verifyUser, 'function');
+  // The old SUPABASE_JWT_SECRET name is not read (the CLI refuses to set it).
+  assert.throws(() => jwtVerifierFromEnv({ SUPABASE_JWT_SECRET: SECRET }), /TALLYQ_JWT_SECRET/);
+});
+
+Deno.test('jwt - env config: platform JSON key dictionaries are accepted as API keys', async () => {
+  const v = jwtVerifierFromEnv({
+    SUPABASE_URL: 'https://abcdefghijklmnop.supabase.co',
+    SUPABASE_PUBLISHABLE_KEYS: '{"default":"sb_publishable_abc","web":"sb_publishable_web"}',
+    SUPABASE_SECRET_KEYS: '{"default":"sb_secret_xyz"}',
+  });
+  assert.equal(
+    (await v.verifyApiKey(req(undefined, { apikey: 'sb_publishable_web' }))).role,
+    'anon',
+  );
+  assert.equal(
+    (await v.verifyApiKey(req(undefined, { apikey: 'sb_secret_xyz' }))).role,
+    'service_role',
+  );
+});
+
+Deno.test('jwt - env config: legacy HS256 tokens only with TALLYQ_JWT_SECRET', async () => {
+  const token = await mintJwt({ ...userClaims, iss: 'https://ref.supabase.co/auth/v1' }, SECRET);
+  const legacy = jwtVerifierFromEnv({
+    SUPABASE_URL: 'https://ref.supabase.co',
+    TALLYQ_JWT_SECRET: SECRET,
+  });
+  assert.equal((await legacy.verifyUser(req(token))).sub, userClaims.sub);
+  const jwksOnly = jwtVerifierFromEnv({ SUPABASE_URL: 'https://ref.supabase.co' });
+  await rejects401(jwksOnly.verifyUser(req(token)), /algorithm is not allowed/);
+});
+
+Deno.test('jwt - vocabulary: an API key as the Bearer token is 403 insufficient_scope, not an audience error', async () => {
+  const anon = await mintJwt({ iss: 'supabase', role: 'anon' }, SECRET, 3600, NOW);
+  for (const key of [anon, 'sb_publishable_abc']) {
+    const err = await verifier.verifyUser(req(key)).catch((e) => e);
+    const res = errorResponse(err);
+    assert.equal(res.status, 403);
+    assert.equal((await res.json()).error, 'insufficient_scope');
+    assert.match(res.headers.get('www-authenticate') ?? '', /error="insufficient_scope"/);
+  }
+  // A forged anon key is still just an invalid token.
+  const forged = await mintJwt({ iss: 'supabase', role: 'anon' }, 'x'.repeat(40), 3600, NOW);
+  await rejects401(verifier.verifyUser(req(forged)), /signature/);
+});
+
+Deno.test('jwt - vocabulary: missing credentials are 401 unauthorized without an error code', async () => {
+  const res = errorResponse(await verifier.verifyUser(req()).catch((e) => e));
+  assert.equal(res.status, 401);
+  assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="tallyq"');
+  assert.equal((await res.json()).error, 'unauthorized');
 });

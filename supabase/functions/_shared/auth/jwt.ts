@@ -1,11 +1,18 @@
 // JWT verification for edge functions: user access tokens (HS256 with the project secret, or
 // ES256/RS256 through the project's JWKS, as hosted Supabase issues them) and `apikey` headers
 // (legacy anon / service_role keys are JWTs; new `sb_publishable_…`/`sb_secret_…` keys are opaque).
-// Every failure is an `Unauthorized` (401 JSON + `WWW-Authenticate: Bearer error="invalid_token"`).
+//
+// One auth error vocabulary for every function (RFC 6750), so a client can act on the code alone:
+//   401 unauthorized        no credentials          `WWW-Authenticate: Bearer realm="tallyq"`  → sign in
+//   401 invalid_token       expired                 error_description="Token has expired"     → refresh
+//   401 invalid_token       any other bad token     error_description says why                → sign in again
+//   403 insufficient_scope  an API key (anon, service_role, sb_…) where a user's token is needed → sign in
+// The body is `{ error, message }` with `error` = the code above and `message` = the description.
 
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
+  decodeJwt,
   decodeProtectedHeader,
   errors,
   type JSONWebKeySet,
@@ -15,7 +22,9 @@ import {
 } from 'npm:jose@^6.0.11';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'npm:zod@^3.24.4';
-import { ServiceUnavailable, Unauthorized } from '../http/errors.ts';
+import { withoutEmpty } from '../config/env.ts';
+import { parseKeyList } from '../config/platform-keys.ts';
+import { HttpError, ServiceUnavailable, Unauthorized } from '../http/errors.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -45,7 +54,7 @@ export interface ApiKeyPrincipal {
 }
 
 export interface JwtVerifierConfig {
-  /** HS256 project secret (SUPABASE_JWT_SECRET). Omit to refuse HS256 tokens. */
+  /** The legacy HS256 project secret (TALLYQ_JWT_SECRET). Omit to refuse HS256 tokens. */
   secret?: string;
   /** JWKS for ES256/RS256: a URL (fetched and cached by jose) or a key set object. */
   jwks?: string | URL | JSONWebKeySet;
@@ -74,7 +83,7 @@ export interface VerifyOptions {
 export interface JwtVerifier {
   /** Verifies a compact JWT and returns its claims; throws `Unauthorized`. */
   verify(token: string, options?: VerifyOptions): Promise<JWTPayload>;
-  /** Verifies the `Authorization: Bearer` access token of a signed-in user. */
+  /** Verifies the `Authorization: Bearer` access token of a signed-in user (role authenticated). */
   verifyUser(req: Request): Promise<UserClaims>;
   /** Verifies the `apikey` header (anon or service_role). */
   verifyApiKey(req: Request): Promise<ApiKeyPrincipal>;
@@ -84,14 +93,28 @@ export interface JwtVerifier {
 // Errors
 // ---------------------------------------------------------------------------------------------
 
+const REALM = 'tallyq';
+const quoted = (text: string) => text.replace(/["\\]/g, '');
+
 /** A 401 whose `WWW-Authenticate` carries an RFC 6750 error description. */
 export class InvalidToken extends Unauthorized {
   constructor(description: string, withErrorCode = true) {
     super(description, withErrorCode ? 'invalid_token' : 'unauthorized');
-    const safe = description.replace(/["\\]/g, '');
     this.headers['WWW-Authenticate'] = withErrorCode
-      ? `Bearer error="invalid_token", error_description="${safe}"`
-      : 'Bearer';
+      ? `Bearer realm="${REALM}", error="invalid_token", error_description="${quoted(description)}"`
+      : `Bearer realm="${REALM}"`;
+  }
+}
+
+/** A 403: the credentials are valid but are not a signed-in user's access token. */
+export class InsufficientScope extends HttpError {
+  constructor(description = "This endpoint needs a signed-in user's access token") {
+    super(403, 'insufficient_scope', description, {
+      'WWW-Authenticate':
+        `Bearer realm="${REALM}", error="insufficient_scope", error_description="${
+          quoted(description)
+        }"`,
+    });
   }
 }
 
@@ -205,13 +228,37 @@ export function createJwtVerifier(config: JwtVerifierConfig): JwtVerifier {
     throw new InvalidToken('Token algorithm is not allowed');
   }
 
+  /** An API key sent where a user's token belongs: valid keys get 403, anything else 401. */
+  async function rejectApiKeyAsUser(token: string): Promise<void> {
+    if (token.startsWith('sb_publishable_') || token.startsWith('sb_secret_')) {
+      throw new InsufficientScope(
+        "API keys are not access tokens: send the key in the apikey header and a signed-in user's access token as the Bearer token",
+      );
+    }
+    let claims: JWTPayload;
+    try {
+      claims = decodeJwt(token);
+    } catch {
+      return; // not a JWT: verify() reports it
+    }
+    if (claims.sub === undefined && (claims.role === 'anon' || claims.role === 'service_role')) {
+      await verify(token, { anyAudience: true, issuer: apiKeyIssuers });
+      throw new InsufficientScope(
+        `The ${claims.role} key is not a user's access token: sign in and send the user's access token`,
+      );
+    }
+  }
+
   async function verifyUser(req: Request): Promise<UserClaims> {
-    const payload = await verify(bearerToken(req), {
+    const token = bearerToken(req);
+    await rejectApiKeyAsUser(token);
+    const payload = await verify(token, {
       issuer: config.issuer,
       requiredClaims: ['sub'],
     });
     const parsed = userClaimsSchema.safeParse(payload);
     if (!parsed.success) throw new InvalidToken('Token is not a user access token');
+    if (parsed.data.role !== 'authenticated') throw new InsufficientScope();
     return parsed.data as UserClaims;
   }
 
@@ -238,45 +285,48 @@ export function createJwtVerifier(config: JwtVerifierConfig): JwtVerifier {
 // Configuration from env
 // ---------------------------------------------------------------------------------------------
 
+// Names a user sets never start with SUPABASE_ (`supabase secrets set` refuses that prefix); the
+// SUPABASE_* names read here are the ones the platform provides.
 const envSchema = z.object({
-  SUPABASE_JWT_SECRET: z.string().min(32).optional(),
-  JWT_SECRET: z.string().min(32).optional(),
-  SUPABASE_JWKS_URL: z.string().url().optional(),
   SUPABASE_URL: z.string().url().optional(),
-  SUPABASE_JWT_ISSUER: z.string().min(1).optional(),
-  SUPABASE_JWT_AUDIENCE: z.string().min(1).optional(),
   SUPABASE_PUBLISHABLE_KEYS: z.string().optional(),
   SUPABASE_SECRET_KEYS: z.string().optional(),
+  TALLYQ_JWT_SECRET: z.string().min(32).optional(),
+  TALLYQ_JWKS_URL: z.string().url().optional(),
+  TALLYQ_JWT_ISSUER: z.string().min(1).optional(),
+  TALLYQ_JWT_AUDIENCE: z.string().min(1).optional(),
 });
 
 /**
- * Builds the verifier from env: SUPABASE_JWT_SECRET (or JWT_SECRET) for HS256; SUPABASE_JWKS_URL
- * (default `${SUPABASE_URL}/auth/v1/.well-known/jwks.json`) for ES256/RS256; SUPABASE_JWT_ISSUER
- * (default `${SUPABASE_URL}/auth/v1`); SUPABASE_JWT_AUDIENCE (comma list, default authenticated);
- * SUPABASE_PUBLISHABLE_KEYS / SUPABASE_SECRET_KEYS (comma lists of opaque API keys).
+ * Builds the verifier from env. Asymmetric keys (JWT signing keys, the default of new projects):
+ * JWKS from TALLYQ_JWKS_URL, default `${SUPABASE_URL}/auth/v1/.well-known/jwks.json` (fetched
+ * lazily, cached, re-fetched for an unknown `kid`, so key rotation needs no redeploy). Legacy
+ * HS256 tokens: only when TALLYQ_JWT_SECRET holds the project's legacy JWT secret. Issuer
+ * TALLYQ_JWT_ISSUER (default `${SUPABASE_URL}/auth/v1`), audience TALLYQ_JWT_AUDIENCE (comma list,
+ * default authenticated). Opaque API keys: the platform's SUPABASE_PUBLISHABLE_KEYS /
+ * SUPABASE_SECRET_KEYS.
  */
 export function jwtVerifierFromEnv(env: Record<string, string | undefined>): JwtVerifier {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     const names = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
     throw new Error(`Invalid JWT configuration in env: ${names}`);
   }
   const e = parsed.data;
   const base = e.SUPABASE_URL?.replace(/\/$/, '');
-  const jwks = e.SUPABASE_JWKS_URL ?? (base ? `${base}/auth/v1/.well-known/jwks.json` : undefined);
-  const secret = e.SUPABASE_JWT_SECRET ?? e.JWT_SECRET;
-  if (!secret && !jwks) {
-    throw new Error('Missing env: SUPABASE_JWT_SECRET (or JWT_SECRET) or SUPABASE_JWKS_URL');
+  const jwks = e.TALLYQ_JWKS_URL ?? (base ? `${base}/auth/v1/.well-known/jwks.json` : undefined);
+  if (!e.TALLYQ_JWT_SECRET && !jwks) {
+    throw new Error('Missing env: SUPABASE_URL (for the JWKS) or TALLYQ_JWT_SECRET');
   }
   const list = (v?: string) => v?.split(',').map((s) => s.trim()).filter(Boolean);
   return createJwtVerifier({
-    secret,
+    secret: e.TALLYQ_JWT_SECRET,
     jwks,
-    issuer: e.SUPABASE_JWT_ISSUER ?? (base ? `${base}/auth/v1` : undefined),
-    audience: list(e.SUPABASE_JWT_AUDIENCE),
+    issuer: e.TALLYQ_JWT_ISSUER ?? (base ? `${base}/auth/v1` : undefined),
+    audience: list(e.TALLYQ_JWT_AUDIENCE),
     opaqueKeys: {
-      publishable: list(e.SUPABASE_PUBLISHABLE_KEYS),
-      secret: list(e.SUPABASE_SECRET_KEYS),
+      publishable: parseKeyList(e.SUPABASE_PUBLISHABLE_KEYS),
+      secret: parseKeyList(e.SUPABASE_SECRET_KEYS),
     },
   });
 }

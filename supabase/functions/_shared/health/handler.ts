@@ -1,7 +1,9 @@
-// GET /functions/v1/health: database and Redis status as JSON. Anyone with the anon key sees each
-// dependency's status and latency; the error text (hosts, ports, driver messages) only goes to
+// GET /functions/v1/health: database and Redis status as JSON. Open to anyone (uptime monitors and
+// load balancers carry no project key); it names dependency states and latencies, never
+// configuration or secrets. The probes' error text (hosts, ports, driver messages) only goes to
 // the service role, which operators use.
 import { bearerToken, type JwtVerifier } from '../auth/jwt.ts';
+import { CORS_HEADERS, withCors } from '../http/cors.ts';
 import { json, MethodNotAllowed, withErrors } from '../http/errors.ts';
 import { type HealthReport, healthStatusCode, type Probe, runProbes } from './checks.ts';
 
@@ -32,20 +34,23 @@ export function createHealthHandler(
   probes: Probe[],
   options: HealthOptions = {},
 ): (req: Request) => Promise<Response> {
-  return withErrors(async (req) => {
-    if (req.method !== 'GET') throw new MethodNotAllowed(['GET']);
-    const [report, detailed] = await Promise.all([
-      runProbes(probes),
-      options.isServiceRole?.(req).catch(() => false) ?? Promise.resolve(false),
-    ]);
-    return json(
-      {
-        ...(detailed ? report : redacted(report)),
-        service: 'tallyq',
-        time: new Date().toISOString(),
-      },
-      healthStatusCode(report),
-      { 'cache-control': 'no-store' },
-    );
-  });
+  return withCors(
+    CORS_HEADERS,
+    withErrors(async (req) => {
+      if (req.method !== 'GET') throw new MethodNotAllowed(['GET']);
+      const [report, detailed] = await Promise.all([
+        runProbes(probes),
+        options.isServiceRole?.(req).catch(() => false) ?? Promise.resolve(false),
+      ]);
+      return json(
+        {
+          ...(detailed ? report : redacted(report)),
+          service: 'tallyq',
+          time: new Date().toISOString(),
+        },
+        healthStatusCode(report),
+        { 'cache-control': 'no-store' },
+      );
+    }),
+  );
 }

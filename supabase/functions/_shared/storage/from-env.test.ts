@@ -9,7 +9,18 @@ Deno.test('storage from env - local needs LOCAL_STORAGE_DIR and has no signed-up
 });
 
 Deno.test('storage from env - supabase is the default and names its missing variables', () => {
-  assert.throws(() => storageFromEnv({}), /SUPABASE_URL.*SUPABASE_SERVICE_ROLE_KEY/);
+  assert.throws(() => storageFromEnv({}), /SUPABASE_URL/);
+  assert.throws(
+    () => storageFromEnv({ SUPABASE_URL: 'https://ref.supabase.co' }),
+    /SUPABASE_SECRET_KEYS or SUPABASE_SERVICE_ROLE_KEY/,
+  );
+  // A new project (new API keys only) works with the platform-provided secret keys.
+  assert.ok(
+    storageFromEnv({
+      SUPABASE_URL: 'https://ref.supabase.co',
+      SUPABASE_SECRET_KEYS: '{"default":"sb_secret_x"}',
+    }).signedUploads,
+  );
   const storage = storageFromEnv({
     SUPABASE_URL: 'https://ref.supabase.co',
     SUPABASE_SERVICE_ROLE_KEY: 'k',

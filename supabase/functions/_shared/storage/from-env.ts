@@ -1,12 +1,14 @@
 // The one place that picks the storage backend: STORAGE_DRIVER=local|supabase|s3 (default
 // supabase, as on hosted Supabase).
 //   local    LOCAL_STORAGE_DIR (the local stack; uploads via the receipts function's own URL)
-//   supabase SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY, STORAGE_BUCKET (default receipts)
+//   supabase SUPABASE_URL + the project's secret key (SUPABASE_SECRET_KEYS, or the legacy
+//            SUPABASE_SERVICE_ROLE_KEY; both provided by the platform), STORAGE_BUCKET (default receipts)
 //   s3       S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_BUCKET
 //            (default STORAGE_BUCKET), optional S3_SESSION_TOKEN
 
 import { z } from 'npm:zod@^3.24.4';
-import { loadEnv } from '../config/env.ts';
+import { ConfigError, loadEnv } from '../config/env.ts';
+import { serviceKeyFromEnv } from '../config/platform-keys.ts';
 import type { BlobStore } from './blob-store.ts';
 import { localFsBlobStore } from './local-fs.ts';
 import { s3BlobStore } from './s3.ts';
@@ -35,13 +37,16 @@ export function storageFromEnv(
     return { driver, bucket, store: localFsBlobStore(env.LOCAL_STORAGE_DIR) };
   }
   if (driver === 'supabase') {
-    const env = loadEnv({
-      SUPABASE_URL: z.string().url(),
-      SUPABASE_SERVICE_ROLE_KEY: z.string().min(1),
-    }, source);
+    const env = loadEnv({ SUPABASE_URL: z.string().url() }, source);
+    const serviceRoleKey = serviceKeyFromEnv(source);
+    if (!serviceRoleKey) {
+      throw new ConfigError(
+        'Invalid configuration: SUPABASE_SECRET_KEYS or SUPABASE_SERVICE_ROLE_KEY is required for STORAGE_DRIVER=supabase',
+      );
+    }
     const store = supabaseStorageBlobStore({
       url: env.SUPABASE_URL,
-      serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY,
+      serviceRoleKey,
       bucket,
     });
     return { driver, bucket, store, signedUploads: store };

@@ -140,8 +140,10 @@ Deno.test('s3 - signed upload is a presigned PUT URL with the requested expiry a
   const url = new URL(signed.url);
   assert.equal(url.pathname, '/tallyq-receipts/o/u/uploads/x');
   assert.equal(url.searchParams.get('X-Amz-Expires'), '600');
-  assert.equal(url.searchParams.get('X-Amz-SignedHeaders'), 'content-length;host');
-  assert.deepEqual(signed.headers, { 'content-length': '1234' });
+  // The exact size and single use (the URL can only create the object) are both signed, and the
+  // response tells the client the headers.
+  assert.equal(url.searchParams.get('X-Amz-SignedHeaders'), 'content-length;host;if-none-match');
+  assert.deepEqual(signed.headers, { 'content-length': '1234', 'if-none-match': '*' });
   assert.ok(url.searchParams.get('X-Amz-Signature'));
   assert.equal(signed.token, url.searchParams.get('X-Amz-Signature'));
   assert.equal(store.requiresSize, true);

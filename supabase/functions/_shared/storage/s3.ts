@@ -103,7 +103,10 @@ export function s3BlobStore(config: S3Config): BlobStore & SignedUploadIssuer {
       }
       const url = new URL(objectUrl(path));
       url.searchParams.set('X-Amz-Expires', String(expiresInSeconds));
-      const headers = { 'content-length': String(sizeBytes) };
+      // The exact Content-Length is signed (no size range in a presigned PUT), and so is
+      // If-None-Match: *, so the URL can only create the object, once: a second PUT (or one
+      // without the header, or of another size) fails.
+      const headers = { 'content-length': String(sizeBytes), 'if-none-match': '*' };
       const signed = await client.sign(url.toString(), {
         method: 'PUT',
         headers,

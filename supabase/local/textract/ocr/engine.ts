@@ -30,6 +30,10 @@ export interface RecognizeOptions {
   psm?: number;
   /** Downscale images wider than this before OCR (pixels; default 1200 paddle, none tesseract). */
   maxWidth?: number;
+  /** tesseract language models (default "eng"), e.g. "eng+msa" or "script/Latin". */
+  lang?: string;
+  /** tesseract model directory (default: the system's tessdata). */
+  tessdataDir?: string;
 }
 
 const ENGINES: readonly OcrEngineName[] = ['tesseract', 'paddle', 'combined'];
@@ -151,7 +155,16 @@ export async function recognizeTesseract(
   const bin = Deno.env.get('TESSERACT_BIN') || 'tesseract';
   const res = await runProcess(
     bin,
-    ['stdin', 'stdout', '--psm', String(opts.psm ?? 6), '-l', 'eng', 'tsv'],
+    [
+      'stdin',
+      'stdout',
+      ...(opts.tessdataDir ? ['--tessdata-dir', opts.tessdataDir] : []),
+      '--psm',
+      String(opts.psm ?? 6),
+      '-l',
+      opts.lang ?? 'eng',
+      'tsv',
+    ],
     bytes,
     { OMP_THREAD_LIMIT: '1' },
   );

@@ -15,12 +15,13 @@ Deno.test('receipts API config - defaults: public URL under the project, 50 MiB,
 Deno.test('receipts API config - the upload key is derived from the JWT secret unless set', () => {
   const jwt = 'j'.repeat(32);
   assert.equal(
-    loadReceiptsApiConfig({ ...base, JWT_SECRET: jwt }).uploadSecret,
+    loadReceiptsApiConfig({ ...base, TALLYQ_JWT_SECRET: jwt }).uploadSecret,
     sha256Hex(`tallyq-receipt-uploads:${jwt}`),
   );
   const own = 'u'.repeat(32);
   assert.equal(
-    loadReceiptsApiConfig({ ...base, JWT_SECRET: jwt, RECEIPT_UPLOAD_SECRET: own }).uploadSecret,
+    loadReceiptsApiConfig({ ...base, TALLYQ_JWT_SECRET: jwt, RECEIPT_UPLOAD_SECRET: own })
+      .uploadSecret,
     own,
   );
   assert.throws(

@@ -1,7 +1,6 @@
 // What every receipts route is given: its dependencies (injected, so routes are unit-tested with
 // fakes for the verifier, the repository and the blob store) and the caller check they share.
-import type { UserClaims } from '../../auth/jwt.ts';
-import { Forbidden } from '../../http/errors.ts';
+import { InsufficientScope, type UserClaims } from '../../auth/jwt.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import type { SignedUploadIssuer } from '../../storage/signed-upload.ts';
 import type { ReceiptRepository } from './repository.ts';
@@ -46,9 +45,7 @@ export function receiptsContext(deps: ReceiptsApiDeps): ReceiptsContext {
     baseUrl: deps.config.publicUrl.replace(/\/$/, ''),
     async authenticate(req) {
       const claims = await deps.verifier.verifyUser(req);
-      if (claims.role !== 'authenticated') {
-        throw new Forbidden('Only signed-in users can use receipts', 'not_a_user');
-      }
+      if (claims.role !== 'authenticated') throw new InsufficientScope();
       return claims;
     },
     uploadSecret() {

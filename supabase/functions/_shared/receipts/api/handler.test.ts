@@ -42,8 +42,9 @@ function setup(over: Partial<ReceiptsApiDeps> = {}) {
   return { repository, store, handler };
 }
 
+/** A (tiny) whole JPEG: start marker, distinct content, end-of-image marker. */
 const jpeg = (tail: string): Uint8Array<ArrayBuffer> =>
-  new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new TextEncoder().encode(tail)]);
+  new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new TextEncoder().encode(tail), 0xff, 0xd9]);
 
 function upload(
   token: string | null,
@@ -137,7 +138,7 @@ Deno.test('receipts routes - callers: no token is 401, an API key (not a user) i
   assert.equal(none.status, 401);
   const anon = await handler(upload('anon', jpeg('x')));
   assert.equal(anon.status, 403);
-  assert.equal((await anon.json()).error, 'not_a_user');
+  assert.equal((await anon.json()).error, 'insufficient_scope');
 });
 
 Deno.test('receipts routes - the rate limit: its headers pass through, its 429 stops the upload', async () => {
@@ -195,7 +196,7 @@ Deno.test('receipts routes - list: newest first, paged by cursor until next_curs
   assert.equal((await handler(get('?limit=0'))).status, 400);
 });
 
-Deno.test('receipts routes - signed upload: issue a URL, PUT the bytes, register: 201 and the staged copy is gone', async () => {
+Deno.test('receipts routes - signed upload: issue a URL, PUT the bytes, register: 201 and the staged bytes are dropped', async () => {
   const { handler, store } = setup();
   const issued = await handler(postJson('/uploads', {}));
   assert.equal(issued.status, 201);
@@ -210,8 +211,20 @@ Deno.test('receipts routes - signed upload: issue a URL, PUT the bytes, register
   );
   assert.equal(reg.status, 201);
   assert.equal((await reg.json()).sha256, sha256Hex(bytes));
-  assert.equal(store.objects.has(grant.path), false);
+  assert.equal(store.objects.get(grant.path)?.length, 0); // an empty tombstone: the URL is spent
   assert.ok(store.objects.has(`${ALICE_ORG}/${ALICE}/${sha256Hex(bytes)}.jpg`));
+  // single-use: neither the PUT nor the register works a second time
+  const again = await handler(new Request(grant.upload_url, { method: 'PUT', body: bytes }));
+  assert.equal(again.status, 409);
+  assert.equal((await again.json()).error, 'upload_url_used');
+  assert.equal((await handler(postJson('/register', { path: grant.path }))).status, 409);
+  assert.deepEqual(grant.headers, {}); // the local URL needs no extra header
+  assert.deepEqual(grant.content_types, [
+    'image/jpeg',
+    'image/png',
+    'image/tiff',
+    'application/pdf',
+  ]);
 });
 
 Deno.test('receipts routes - upload URLs carry the size: required where the URL signs it, never over the limit', async () => {
@@ -251,7 +264,7 @@ Deno.test('receipts routes - a local upload URL for a declared size takes no mor
   assert.equal(res.status, 413);
 });
 
-Deno.test('receipts routes - register: an oversized staged object is refused by its size, never read, and deleted', async () => {
+Deno.test('receipts routes - register: an oversized staged object is refused by its size, never read, and discarded', async () => {
   const { handler, store, repository } = setup();
   const grant = await (await handler(postJson('/uploads', {}))).json();
   // Put there directly, as a client could with a storage URL that did not enforce the limit.
@@ -260,7 +273,8 @@ Deno.test('receipts routes - register: an oversized staged object is refused by 
   assert.equal(res.status, 413);
   assert.equal((await res.json()).error, 'payload_too_large');
   assert.deepEqual(store.reads, [], 'the object was never read into memory');
-  assert.equal(store.objects.has(grant.path), false);
+  // Discarded: replaced by the empty tombstone that keeps the upload URL single-use.
+  assert.equal(store.objects.get(grant.path)?.length, 0);
   assert.equal(repository.receipts.length, 0);
 });
 

@@ -9,7 +9,7 @@
 //
 // Every database statement runs as the caller (repository.ts). Errors leave through the one
 // error mapper; CORS is composed around it, so errors and the preflight carry it too.
-import { withCors } from '../../http/cors.ts';
+import { CORS_HEADERS, withCors } from '../../http/cors.ts';
 import { withErrors } from '../../http/errors.ts';
 import { createRouter } from '../../http/router.ts';
 import { type ReceiptsApiDeps, receiptsContext } from './context.ts';
@@ -19,20 +19,11 @@ import { uploadRoutes } from './routes/upload.ts';
 
 export type { ReceiptsApiConfig, ReceiptsApiDeps } from './context.ts';
 
-export const RECEIPTS_CORS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Headers':
-    'authorization, x-client-info, apikey, content-type, idempotency-key, x-organisation-id',
-  'Access-Control-Allow-Methods': 'GET, POST, PUT, OPTIONS',
-  'Access-Control-Expose-Headers':
-    'location, ratelimit-limit, ratelimit-remaining, ratelimit-reset',
-};
-
 export function createReceiptsHandler(deps: ReceiptsApiDeps): (req: Request) => Promise<Response> {
   const ctx = receiptsContext(deps);
   const router = createRouter(
     [...readRoutes(ctx), ...uploadRoutes(ctx), ...signedUploadRoutes(ctx)],
     { base: '/receipts', preflight: true },
   );
-  return withCors(RECEIPTS_CORS, withErrors(router, deps.log));
+  return withCors(CORS_HEADERS, withErrors(router, deps.log));
 }

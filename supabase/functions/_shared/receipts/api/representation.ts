@@ -1,5 +1,7 @@
-// How a receipt leaves the API: one JSON shape for every route that returns receipts.
+// How a receipt leaves the API: one JSON shape for every route that returns receipts; money as
+// integer minor units (money.ts).
 import { json } from '../../http/errors.ts';
+import { presentMoney } from './money.ts';
 import type { ReceiptRow } from './repository.ts';
 
 export function present(row: ReceiptRow) {
@@ -19,12 +21,8 @@ export function present(row: ReceiptRow) {
       vendor_tax_id: row.vendor_tax_id,
       receipt_date: row.receipt_date,
       receipt_time: row.receipt_time,
-      currency: row.currency,
-      subtotal: row.subtotal,
-      tax: row.tax,
-      total: row.total,
+      ...presentMoney(row), // currency, currency_minor_unit, subtotal, tax, total, line_items
       payment_method: row.payment_method,
-      line_items: row.line_items,
     },
     field_confidence: row.field_confidence,
     ocr_confidence: row.ocr_confidence === null ? null : Number(row.ocr_confidence),

@@ -3,13 +3,19 @@
 import { fixAddressText } from './vocabulary.ts';
 import { findDates } from './date-reading.ts';
 import { type Choice, fixOcrLetters, letterRatio, type Line } from './lines.ts';
+import { buyerBlockLines, leftColumnLine } from './header.ts';
 
 const RE_ADDRESS =
   /\b(JALAN|JLN|LORONG|LRG|TAMAN|TMN|PERSIARAN|BANGUNAN|KAWASAN|MUKIM|SIMPANG|LEBUH|LEBUHRAYA|KAMPUNG|KG|BANDAR|BDR|PUSAT|KOMPLEKS|WISMA|MENARA|PLAZA|BLOK|BLOCK|BLK|LOT|UNIT|LEVEL|FLOOR|TINGKAT|ARAS|SEKSYEN|SECTION|SS\d+|USJ|PJU|PJS|ROAD|RD|STREET|ST|AVENUE|AVE|LANE|DRIVE|DR|BOULEVARD|BLVD|HIGHWAY|HWY|SUITE|STE|BUILDING|BLDG|CENTRE|CENTER|MALL|PARK|INDUSTRIAL|PERINDUSTRIAN|SQUARE|STRASSE|STRAßE|STR\.|PLATZ|RUE|AVENIDA|CALLE|VIA|KUALA\s?LUMPUR|SELANGOR|JOHOR|PENANG|PULAU\s?PINANG|PERAK|KEDAH|MELAKA|MALACCA|PAHANG|SABAH|SARAWAK|KELANTAN|TERENGGANU|NEGERI\s?SEMBILAN|PERLIS|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|DARUL\s?EHSAN|DARUL\s?TAKZIM|SHAH\s?ALAM|PETALING\s?JAYA|SUBANG|KLANG|PUCHONG|CHERAS|KAJANG|AMPANG|SERI\s?KEMBANGAN|SKUDAI|SETIA\s?ALAM|RAWANG|SEREMBAN)\b/;
 const RE_POSTCODE =
   /(?<![\d-])\d{5}(?![\d-])|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|(?<!\d)\d{4}(?!\d)\s+[A-Z]{3,}/;
+// Tested on the compact line (no spaces), so tax words need an edge: "KING STREET" holds "GST".
 const RE_ADDRESS_STOP =
-  /TAXIN|TEL|PHONE|\bH\/?P\b|FAX|EMAIL|E-MAIL|WWW|HTTP|\.COM|GST|SST|VAT|TAXINVOICE|INVOICE|RECEIPT|RESIT|CASHIER|DATE|TIME|TABLE|BILL|ORDER|OPENINGHOURS|HOTLINE|DOC(UMENT)?NO|SALESPERSON|MEMBER|COUNTER|SERVER|STAFF|TERMINAL|POS\b|SLIP|TRANS/;
+  /TAXIN|(?<!HO)TEL|PHONE|\bH\/?P\b|FAX|EMAIL|E-MAIL|WWW|HTTP|\.COM|(?<![A-Z])(?:GST|SST|VAT)|(?:GST|SST|VAT)(?:ID|NO|REG|:|\d)|TAXINVOICE|INVOICE|RECEIPT|RESIT|CASHIER|DATE|TIME|TABLE|BILL|ORDER|OPENINGHOURS|HOTLINE|DOC(UMENT)?NO|SALESPERSON|MEMBER|COUNTER|SERVER|STAFF|TERMINAL|POS\b|SLIP|TRANS/;
+
+/** A house number and a street, whose number is no postcode: "2210 ELM STREET", "88 HARBOR BLVD". */
+const RE_HOUSE_NUMBER =
+  /^\d{1,5}[A-Z]?\s+(?:[A-Z]\.?\s+)?(?:[A-Z]+\s+){0,3}(?:STREET|ST|ROAD|RD|AVENUE|AVE|BOULEVARD|BLVD|LANE|LN|DRIVE|DR|WAY|COURT|CT|PLACE|PL|HIGHWAY|HWY|PARKWAY|PKWY)\b\.?(?:\s+(?:NORTH|SOUTH|EAST|WEST|[NSEW]))?\s*,?\s*$/;
 
 const RE_REGISTRATION =
   /REG(ISTRATION)?\.?(NO|#|:)|CO\.?-?REG|CO\.?NO|COMPANYNO|ROC\b|\(?\d{5,}-[A-Z]\)?|BUSINESSNO|ABN|\bVAT\s?NO/;
@@ -19,15 +25,24 @@ const RE_ADDRESS_END =
   /\b(SELANGOR|JOHOR|KEDAH|KELANTAN|MELAKA|MALACCA|SEMBILAN|PAHANG|PERAK|PERLIS|PENANG|PINANG|SABAH|SARAWAK|TERENGGANU|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|EHSAN|TAKZIM)\W*$/;
 
 export function isAddressLine(l: Line): boolean {
-  const u = l.upper.replace(/([A-Z])(?=JALAN|JLN|TAMAN)/g, '$1 ');
+  // Paddle drops spaces: "JALANPERMASUTARA1" is JALAN PERMAS UTARA 1.
+  const u = l.upper.replace(/([A-Z])(?=JALAN|JLN|TAMAN)/g, '$1 ')
+    .replace(/^(JALAN|JLN|TAMAN|LORONG)(?=[A-Z]{3})/, '$1 ');
   if (RE_REGISTRATION.test(l.compact) && !RE_ADDRESS.test(u)) return false;
   return RE_ADDRESS.test(u) || RE_ADDRESS.test(l.upper.replace(/[,.]/g, ' ')) ||
     RE_POSTCODE.test(l.upper) ||
-    /^(NO|LOT|UNIT|BLK|BLOCK)\b\.?\s*\d|^\d+[A-Z]?(?:[-/,&]\s?\d+[A-Z]?)*[,\s]+[A-Z]/.test(l.upper);
+    // "NO. 12", "LOT 5", and unit codes: "NO.J-G-02", "UNIT A-3-1".
+    /^(NO|LOT|UNIT|BLK|BLOCK)\b\.?\s*(?:\d|[A-Z0-9]{1,4}(?:-[A-Z0-9]{1,4}){1,3}\b)|^\d+[A-Z]?(?:[-/,&]\s?\d+[A-Z]?)*[,\s]+[A-Z]/
+      .test(l.upper);
 }
 
-export function pickAddress(ls: Line[], vendorLines: number[]): Choice<string> | null {
+export function pickAddress(all: Line[], vendorLines: number[]): Choice<string> | null {
+  // Invoices print two columns: the seller's address is the left one; the buyer's block is not it.
+  const buyer = buyerBlockLines(all);
+  const stop = [...buyer].filter((k) => k > Math.max(-1, ...vendorLines)).sort((a, b) => a - b)[0];
   const start = vendorLines.length ? Math.max(...vendorLines) + 1 : 0;
+  const ls = all.slice(0, Math.min(stop ?? all.length, start + 11))
+    .map((l, k) => (k >= start - 1 ? leftColumnLine(l) : l));
   const limit = Math.min(ls.length, start + 10);
   let first = -1;
   for (let k = start; k < limit; k++) {
@@ -42,7 +57,8 @@ export function pickAddress(ls: Line[], vendorLines: number[]): Choice<string> |
     if (findDates(l).length > 0 || (l.amounts.length > 0 && !addressLike)) continue;
     // Branch names in parentheses and registration numbers sit between name and address.
     if (/^[(（].*[)）]$/.test(l.text.trim()) || RE_REGISTRATION.test(l.compact)) continue;
-    if (isAddressLine(l)) {
+    // A number alone ("58244") may end an address, but does not start one.
+    if (isAddressLine(l) && l.compact.replace(/[^A-Z]/g, '').length >= 3) {
       first = k;
       // A short house-number line just above ("No. 2,") belongs to the address.
       const prev = ls[k - 1];
@@ -65,6 +81,9 @@ export function pickAddress(ls: Line[], vendorLines: number[]): Choice<string> |
       break;
     }
     if (findDates(l).length > 0 || (l.amounts.length > 0 && !isAddressLine(l))) break;
+    // A line ending in a price is an item ("22241 MS CUT SCISSORS 18.00"), even if its article
+    // number looks like a postcode.
+    if (parts.length > 0 && l.amounts.length > 0 && /\d[.,]\d{2}\s*[A-Z*]?$/.test(l.upper)) break;
     if (parts.length > 0 && !isAddressLine(l) && letterRatio(l.text) < 0.5) break;
     parts.push(l);
     if (parts.length >= 5) break;
@@ -74,7 +93,8 @@ export function pickAddress(ls: Line[], vendorLines: number[]): Choice<string> |
       RE_ADDRESS_END.test(fixAddressText(l.upper))
     ) break;
     // A line with a postcode usually ends the address, unless the next line names a state/country.
-    if (RE_POSTCODE.test(l.upper)) {
+    // ("2210 Elm Street" is a house number and a street, not a 4-digit postcode and a town.)
+    if (RE_POSTCODE.test(l.upper) && !RE_HOUSE_NUMBER.test(l.upper)) {
       const nx = ls[k + 1];
       if (
         !nx || RE_ADDRESS_STOP.test(nx.compact) ||

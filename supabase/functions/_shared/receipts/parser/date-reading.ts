@@ -260,6 +260,8 @@ export function findDates(l: Line): DateHit[] {
   const reNum = /(?<![\d.,])(\d{1,2})\s?([-/.])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d.,]?\d)/g;
   while ((m = reNum.exec(s))) {
     const a = Number(m[1]), b = Number(m[3]), y = fullYear(m[4]);
+    // A two-digit-year pattern glued to letters is an article code ("HC03-7-15"), not a date.
+    if (m[4].length === 2 && /[A-Z]$/.test(s.slice(0, m.index))) continue;
     if (validDate(y, b, a) || validDate(y, a, b)) add({ y, a, b, kind: 'num' }, m.index);
   }
   // dd Mon yyyy, dd-Mon-yy, dd/Mon/yyyy, ddMonyyyy
@@ -282,6 +284,18 @@ export function findDates(l: Line): DateHit[] {
     while ((m = re8.exec(s))) {
       const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
       if (validDate(y, mo, d)) add({ y, a: mo, b: d, kind: 'resolved' }, m.index);
+    }
+  }
+  // Eight digits right before a clock time ("25032018 13:11:54"): a date printed without
+  // separators, day first (or year first), when exactly one reading is a valid date.
+  if (hits.length === 0) {
+    const reGlued = /(?<![\d.,])(\d{8})(?=\s+(?:[01]?\d|2[0-3]):[0-5]\d)/g;
+    while ((m = reGlued.exec(s))) {
+      const t = m[1];
+      const ymd = { y: Number(t.slice(0, 4)), a: Number(t.slice(4, 6)), b: Number(t.slice(6)) };
+      const dmy = { y: Number(t.slice(4)), a: Number(t.slice(2, 4)), b: Number(t.slice(0, 2)) };
+      const ok = [ymd, dmy].filter((r) => plausibleYear(r.y) && validDate(r.y, r.a, r.b));
+      if (ok.length === 1) add({ ...ok[0], kind: 'resolved' }, m.index, true);
     }
   }
   if (hits.length === 0) {

@@ -3,16 +3,7 @@
 import type { Choice, Line } from './lines.ts';
 import { type DateHit, findDates, iso, plausibleYear, validDate } from './date-reading.ts';
 import { headerStart } from './header.ts';
-
-function monthFirstLocale(locale: string | undefined): boolean | null {
-  if (!locale) return null;
-  const region = locale.split(/[-_]/)[1]?.toUpperCase();
-  if (region && ['US', 'PH', 'FM', 'MH', 'PW', 'GU', 'AS', 'PR', 'VI', 'UM'].includes(region)) {
-    return true;
-  }
-  if (!region && /^en$/i.test(locale)) return null;
-  return false;
-}
+import { monthFirstLocale } from './locale.ts';
 
 /**
  * How strongly a date reads as the sale's: a date label counts most (a print date's a little
@@ -91,7 +82,7 @@ export function pickTime(ls: Line[]): Choice<string> | null {
   for (const l of ls) {
     const s = l.upper.replace(/(?<=\d)\s?[;.](?=\d{2}\b)/g, ':');
     const m =
-      /(?<![\d:])([01]?\d|2[0-3])\s?:\s?([0-5]\d)(?:\s?:\s?([0-5]\d))?\s?(AM|PM|A\.M\.|P\.M\.)?(?!\d)/
+      /(?<![\d:])([01]?\d|2[0-3])\s?:\s?([0-5]\d)(?:\s?:\s?([0-5]\d))?\s?(AM|PM|A\.M\.|P\.M\.)?(?!\d|\s?%)/
         .exec(s);
     if (!m) continue;
     let h = Number(m[1]);

@@ -15,6 +15,13 @@ export interface LineItems {
   amountLines: number[];
 }
 
+/**
+ * Lines between header and totals that carry an amount but sell nothing: a table's column heads
+ * ("Qty S/Price Amount"), document fields ("Invoice number: …"), counts ("Total Qty 9").
+ */
+const RE_NOT_ITEM =
+  /^(?:ITEM|QTY|DESC(?:RIPTION)?|CODE)\b.*\b(?:PRICE|AMOUNT|AMT|TOTAL|QTY|RM)\b|(?:INVOICE|RECEIPT|BILL|DOC(?:UMENT)?|ORDER|TRANS(?:ACTION)?|REF(?:ERENCE)?)\s*(?:NO|NUMBER|NUNBER|#)\b|^TOTAL\s*(?:QTY|QUANTITY|ITEMS?|O[I1L]Y)\b/;
+
 export function pickLineItems(ls: Line[], stopAt: number): LineItems {
   const start = headerEnd(ls);
   const items: ParsedLineItem[] = [];
@@ -26,7 +33,7 @@ export function pickLineItems(ls: Line[], stopAt: number): LineItems {
     if (RE_SUBTOTAL.test(l.key) || RE_TOTAL_WEAK.test(l.key) || RE_TAX.test(l.key)) {
       continue;
     }
-    if (RE_NOT_TOTAL.test(l.key)) continue;
+    if (RE_NOT_TOTAL.test(l.key) || RE_NOT_ITEM.test(l.upper)) continue;
     const last = l.amounts[l.amounts.length - 1];
     if (last.cents <= 0n) continue;
     let desc = l.text.slice(0, l.amounts[0].index).replace(/[\s:*xX@]+$/, '').trim();

@@ -76,10 +76,14 @@ export function letterRatio(s: string): number {
  * letters becomes O, l or I (by the case around it), S. Tokens such as "U1/48", "SS21" are kept.
  */
 export function fixOcrLetters(text: string): string {
-  return text.replace(/(?<=[A-Za-z])[015](?=[A-Za-z])/g, (d, offset: number) => {
-    const prev = text[offset - 1];
-    if (d === '0') return prev === prev.toLowerCase() ? 'o' : 'O';
-    if (d === '5') return prev === prev.toLowerCase() ? 's' : 'S';
-    return prev === prev.toLowerCase() ? 'l' : 'I';
-  });
+  // (Not inside a Canadian postcode, "M5V 1P7", whose digits sit between letters by design.)
+  return text.replace(
+    /(?<=[A-Za-z])[015](?=[A-Za-z])(?![A-Z]\s?\d[A-Z]\d\b)/g,
+    (d, offset: number) => {
+      const prev = text[offset - 1];
+      if (d === '0') return prev === prev.toLowerCase() ? 'o' : 'O';
+      if (d === '5') return prev === prev.toLowerCase() ? 's' : 'S';
+      return prev === prev.toLowerCase() ? 'l' : 'I';
+    },
+  );
 }

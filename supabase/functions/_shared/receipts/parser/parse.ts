@@ -7,7 +7,7 @@
 // the public entry point, re-exporting what callers use.
 
 import type { OcrLine, OcrPage } from './ocr-types.ts';
-import { type Cents, formatCents, parseMoney } from './money.ts';
+import { formatCents, parseMoney } from './money.ts';
 import { findTaxId } from './tax-id.ts';
 import type { AnalyzeExpenseResponse } from '../../textract/types.ts';
 import {
@@ -19,12 +19,14 @@ import {
 import { type Choice, toLines } from './lines.ts';
 import { pickLabelled, pickTax, pickTotal, RE_SUBTOTAL, taxTableLines } from './totals.ts';
 import { pickDate, pickTime } from './dates.ts';
+import { dateOrderLocale, guessLocale } from './locale.ts';
 import { pickVendor } from './vendor.ts';
 import { pickAddress } from './address.ts';
 import { pickCurrency, pickPayment } from './payment.ts';
 import { pickLineItems } from './items.ts';
 import { repairMisreadTotal } from './misread-total.ts';
 import { receiptFromAnalyzeExpense } from './textract.ts';
+import { sameReading } from './same-reading.ts';
 
 export type { ParsedLineItem, ParsedReceipt, ParseOptions, ReceiptField } from './types.ts';
 export { RECEIPT_FIELDS } from './types.ts';
@@ -40,6 +42,9 @@ function emptyConfidence(): Record<ReceiptField, number> {
 export function parseReceipt(lines: OcrLine[], opts: ParseOptions = {}): ParsedReceipt {
   return parseLines(lines, opts, []).parsed;
 }
+
+/** Words that label a total line (the amount may be the only item's price too). */
+const RE_TOTAL_LABEL = /TOTAL|TTL|JUMLAH|AMOUNT|AMT|DUE|NETT|PAYABLE|BAYAR|ROUND/;
 
 /** Figures a reading repaired: what it read → what the arithmetic says was printed. */
 type Misreadings = Partial<Record<'total' | 'subtotal', { read: string; printed: string }>>;
@@ -58,19 +63,22 @@ function parseLines(
   let subtotal = pickLabelled(ls, RE_SUBTOTAL, null, taxTable);
   const tax = pickTax(ls, taxTable);
   let total = pickTotal(ls, subtotal?.value ?? null, tax?.value ?? null, taxTable);
-  const date = pickDate(ls, opts.locale);
+  const locale = guessLocale(ls);
+  const date = pickDate(ls, dateOrderLocale(locale, opts.locale));
   const time = pickTime(ls);
   const vendor = pickVendor(ls);
   const address = pickAddress(ls, vendor?.lines ?? []);
-  const currency = pickCurrency(ls, opts.locale);
+  const currency = pickCurrency(ls, opts.locale, locale);
   const payment = pickPayment(ls);
   const taxIdHit = findTaxId(lines);
   const taxId = taxIdHit &&
     { value: taxIdHit.value, confidence: taxIdHit.confidence, lines: [taxIdHit.line] };
+  // Items end where the totals begin: the subtotal's line, or the first line that labels the
+  // total (not every line that shows its amount — a single item's price equals the total).
+  const labelled = total?.lines.filter((k) => RE_TOTAL_LABEL.test(ls[k].key)) ?? [];
   const firstTotalLine = Math.min(
-    ...[subtotal, total].filter((c): c is Choice<Cents> => c !== null).map((c) =>
-      Math.min(...c.lines)
-    ),
+    ...(subtotal ? subtotal.lines : []),
+    ...(labelled.length > 0 ? labelled : total?.lines ?? []),
     ls.length,
   );
   const items = pickLineItems(ls, firstTotalLine);
@@ -133,6 +141,7 @@ function parseLines(
   set('currency', currency);
   set('payment_method', payment);
   set('tax_id', taxId);
+  set('locale', locale);
   if (items.items.length > 0) {
     confidence.line_items = itemsConf;
     sources.line_items = items.lines;
@@ -149,6 +158,7 @@ function parseLines(
     currency: currency?.value ?? null,
     payment_method: payment?.value ?? null,
     tax_id: taxId?.value ?? null,
+    locale: locale?.value ?? null,
     line_items: items.items,
     confidence,
     sources,
@@ -167,11 +177,8 @@ const SCALAR_FIELDS: readonly Exclude<ReceiptField, 'line_items'>[] = [
   'currency',
   'payment_method',
   'tax_id',
+  'locale',
 ];
-
-function normKey(v: string): string {
-  return v.toUpperCase().replace(/[^A-Z0-9]+/g, '');
-}
 
 /**
  * Parses a page; when it carries several engines' readings (`alternatives`), parses each and picks
@@ -196,25 +203,25 @@ export function parseReceiptPage(page: OcrPage, opts: ParseOptions = {}): Parsed
       ?.misread[f as keyof Misreadings]?.printed ?? v;
   const out: ParsedReceipt = { ...primary, confidence: { ...primary.confidence } };
   for (const f of SCALAR_FIELDS) {
-    const votes = new Map<string, { value: string; score: number; best: number }>();
+    // Readings that say the same (up to a few OCR slips in a name or address) pool their votes.
+    const votes: { value: string; score: number; best: number }[] = [];
     for (const { r, w } of readings) {
       const raw = r[f];
       if (raw === null) continue;
       const v = printedFor(f, raw);
-      const key = normKey(v);
       const c = r.confidence[f] * w;
-      const prev = votes.get(key);
+      const prev = votes.find((x) => sameReading(f, x.value, v));
       if (prev) {
         prev.score += c;
         prev.best = Math.max(prev.best, c);
-      } else votes.set(key, { value: v, score: c, best: c });
+      } else votes.push({ value: v, score: c, best: c });
     }
-    const ranked = [...votes.values()].sort((a, b) => b.score - a.score);
+    const ranked = votes.sort((a, b) => b.score - a.score);
     if (ranked.length === 0) continue;
     const win = ranked[0];
     // Keep the primary's exact spelling when it agrees (it has the best spacing/characters).
     const pv = primary[f];
-    out[f] = pv !== null && normKey(pv) === normKey(win.value) ? pv : win.value;
+    out[f] = pv !== null && sameReading(f, pv, win.value) ? pv : win.value;
     const agree = ranked.length === 1 ? 0.1 : 0;
     out.confidence[f] = Math.min(0.99, Math.round((win.best + agree) * 1000) / 1000);
   }

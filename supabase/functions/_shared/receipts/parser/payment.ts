@@ -15,9 +15,41 @@ function currencyForCountry(text: string): string | null {
   return null;
 }
 
-export function pickCurrency(ls: Line[], locale: string | undefined): Choice<string> | null {
+/** The currency of the region a receipt points to (locale.ts). */
+const REGION_CURRENCY: Record<string, string> = {
+  'en-US': 'USD',
+  'en-PH': 'PHP',
+  'en-MY': 'MYR',
+  'en-SG': 'SGD',
+  'en-GB': 'GBP',
+  'en-CA': 'CAD',
+  'en-AU': 'AUD',
+  'en-150': 'EUR',
+};
+
+/** "P 145.00", "P50.00": the peso sign ₱ as OCR and many printers render it. */
+const RE_PESO_AMOUNT = /(?<![A-Z0-9])P\s?\d{1,3}(?:,\d{3})*\.\d{2}(?!\d)/;
+
+/**
+ * The currency: symbols and codes printed, then `$` by country words, then the region the receipt
+ * points to (`guessed`, see locale.ts) or the caller's locale.
+ */
+export function pickCurrency(
+  ls: Line[],
+  locale: string | undefined,
+  guessed: Choice<string> | null = null,
+): Choice<string> | null {
   const text = ls.map((l) => l.text).join('\n');
   const found = detectCurrencies(text);
+  // Amounts behind a bare "P" on two lines or more are pesos (one could be a stray letter).
+  const pesos = ls.filter((l) => RE_PESO_AMOUNT.test(l.upper)).length;
+  if (pesos >= 2) found.set('PHP', (found.get('PHP') ?? 0) + pesos);
+  // Yen has no minor unit: a bare ¥ before amounts with cents is another sign (yuan, or a misread
+  // ₱), so it says nothing on its own.
+  if (
+    found.has('JPY') && !/\bJPY\b|円/i.test(text) &&
+    ls.some((l) => l.amounts.some((a) => a.cents % 100n !== 0n))
+  ) found.delete('JPY');
   const dollars = found.get('$') ?? 0;
   found.delete('$');
   const ranked = [...found.entries()].sort((a, b) => b[1] - a[1]);
@@ -27,7 +59,8 @@ export function pickCurrency(ls: Line[], locale: string | undefined): Choice<str
   if (dollars > 0) {
     const byCountry = currencyForCountry(text);
     if (byCountry) return { value: byCountry, confidence: 0.7, lines: [] };
-    const region = locale?.split(/[-_]/)[1]?.toUpperCase();
+    const region = (guessed && guessed.confidence >= 0.5 ? guessed.value : locale)
+      ?.split(/[-_]/)[1]?.toUpperCase();
     const byRegion: Record<string, string> = {
       US: 'USD',
       MY: 'MYR',
@@ -42,6 +75,11 @@ export function pickCurrency(ls: Line[], locale: string | undefined): Choice<str
   }
   const byCountry = currencyForCountry(text);
   if (byCountry) return { value: byCountry, confidence: 0.5, lines: [] };
+  // No money sign at all: the region's currency, as sure as the region is.
+  if (guessed && guessed.confidence >= 0.5 && REGION_CURRENCY[guessed.value]) {
+    const confidence = Math.round(guessed.confidence * 600) / 1000;
+    return { value: REGION_CURRENCY[guessed.value], confidence, lines: [] };
+  }
   return null;
 }
 

@@ -15,6 +15,7 @@ import type {
   LineItemGroup,
 } from '../../textract/types.ts';
 import { pickDate } from './dates.ts';
+import { dateOrderLocale } from './locale.ts';
 import { findAmounts, toLines } from './lines.ts';
 import type { ParsedReceipt, ParseOptions, ReceiptField } from './types.ts';
 
@@ -138,10 +139,15 @@ export function receiptFromAnalyzeExpense(
     const v = oneLine(s);
     return v === null ? null : fixAddressText(v);
   });
+  // Textract's date value alone ("12/07/2019") cannot say its day/month order: the region the
+  // whole document points to does (read from its LINE blocks), then the caller's locale.
+  const region = fallback.locale === null
+    ? null
+    : { value: fallback.locale, confidence: fallback.confidence.locale, lines: [] };
   take('date', best('INVOICE_RECEIPT_DATE', 'ORDER_DATE'), (s) => {
     const d = pickDate(
       toLines([{ text: s, confidence: 100, bbox: bboxOf(undefined), words: [] }]),
-      opts.locale,
+      dateOrderLocale(region, opts.locale),
     );
     return d?.value ?? null;
   });
@@ -205,7 +211,7 @@ const LABEL_RE: Partial<Record<ReceiptField, RegExp>> = {
 };
 
 const TEXTRACT_TYPE: Record<
-  Exclude<ReceiptField, 'line_items' | 'currency' | 'payment_method'>,
+  Exclude<ReceiptField, 'line_items' | 'currency' | 'payment_method' | 'locale'>,
   string
 > = {
   vendor: 'VENDOR_NAME',

@@ -12,13 +12,19 @@ const RE_TOTAL_STRONG =
 export const RE_TOTAL_WEAK = /TOTAL|TOTL|TTL|AMOUNT|AMT|BALANCE|NETT|\bNET\b|DUE|SUM|BAYAR/;
 export const RE_NOT_TOTAL =
   /TOTAL(QTY|QUANTITY|ITEM|NO|UNIT|PCS|SAV|DISC|POINT|WEIGHT|TAX|GST|VAT|SST)|QTY|ITEMS?:|SAVING|DISCOUNT|DISC\b|POINTS?|GSTAMOUNT|TAXAMOUNT|VATAMOUNT|GSTSUMMARY|TAXSUMMARY|ANALYSIS|CHANGE|CHG|BAKI|KEMBALI|CASH|TUNAI|TENDER|ROUND(ING)?ADJ|ROUNDING|ADJUSTMENT|DEPOSIT|VOUCHER|PREVIOUS|TIPS?\b|GRATUITY/;
-export const RE_CASH = /CASH|TUNAI|TENDER|RECEIVED|PAYMENT|BAYARAN|PAID(AMOUNT|AMT)|^PAID/;
+export const RE_CASH = /CASH|TUNAI|TENDER|RECEIVED|ACCEPTED|PAYMENT|BAYARAN|PAID(AMOUNT|AMT)|^PAID/;
 export const RE_CHANGE = /CHANGE|CHG|BAKI|KEMBALI|BALANCE(RETURN|CHANGE)/;
 const RE_CARD =
   /VISA|MASTER|AMEX|CARD|DEBIT|CREDIT|KAD|EFTPOS|MAESTRO|UNIONPAY|GRABPAY|BOOST|TOUCHNGO|TNG|EWALLET|E-WALLET|PAYWAVE/;
 const RE_ROUNDING = /ROUND/;
-export const RE_TAX = /GST|\bTAX|TAX\b|VAT|SST|SERVICECHARGE|SVC|MWST|TVA|IVA/;
+// (Keys have no spaces: "Sales Tax 6.25%" is SALESTAX6.25%, where TAX has no word boundary.)
+export const RE_TAX =
+  /GST|\bTAX|TAX\b|SALESTAX|^(?:HST|PST|QST)|VAT|SST|SERVICECHARGE|SVC|MWST|TVA|IVA/;
 const RE_TAX_ID = /(GST|TAX|VAT|SST)(ID|REG|NO|#|:?\d{6,})|REG\.?NO|COMPANY|CO\.?REG/;
+
+/** Words that label a total or a payment, as whole words. */
+const RE_TOTAL_WORD =
+  /TOTAL|(?<![A-Z])(?:TTL|TOT|AMOUNT|AMT|BALANCE|DUE|NETT?|SUM|JUMLAH|BAYAR|CASH|TUNAI|CHANGE|PAID|TENDER(?:ED)?|GRAND|PAYABLE|VISA|MASTERCARD|CARD|DEBIT|CREDIT)(?![A-Z])/;
 
 /** "ROUNDED TOTAL 8.10" labels a total, not a rounding adjustment. */
 const RE_ROUNDED_TOTAL = /ROUNDEDTOTAL|TOTALROUNDED|AFTERROUNDING/;
@@ -115,6 +121,12 @@ export function taxTableLines(ls: Line[]): Set<number> {
   return out;
 }
 
+/** Same number of digits, exactly one different. */
+function oneDigitApart(a: Cents, b: Cents): boolean {
+  const x = a.toString(), y = b.toString();
+  return x.length === y.length && [...x].filter((c, i) => c !== y[i]).length === 1;
+}
+
 /** The amount rounded to the nearest 5 sen (Malaysian cash rounding). */
 function roundTo5(c: Cents): Cents {
   const r = ((c % 5n) + 5n) % 5n;
@@ -144,6 +156,7 @@ export function pickTotal(
 ): Choice<Cents> | null {
   const items = labelledAmounts(ls);
   if (items.length === 0) return null;
+  if (!labelsAnyTotal(ls)) return null;
   const scores = new Map<string, { score: number; lines: number[]; pos: number; hits: number }>();
   const tendered: Cents[] = [];
   const changes: Cents[] = [];
@@ -240,13 +253,62 @@ export function pickTotal(
     } else second = Math.max(second, s);
   }
   if (!best || best.score < 0) return null;
-  const rounded = roundedBelow(ls, scores, best);
-  if (rounded) best = rounded;
+  best = asPaid(ls, best, scores, items, tendered, changes);
   const margin = best.score - (second === -Infinity ? 0 : second);
   const base = best.score >= 10 ? 0.75 : best.score >= 7 ? 0.6 : 0.35;
   const confLine = ls[best.lines[best.lines.length - 1]]?.conf ?? 0.8;
   const confidence = Math.min(0.99, (base + Math.min(0.2, margin * 0.03)) * (0.5 + confLine / 2));
   return { value: best.cents, confidence, lines: best.lines };
+}
+
+/**
+ * A page with no total, subtotal or payment label anywhere shows priced lines only (the middle of
+ * a long receipt): any amount picked there would be a price, not the total. (Words, not the
+ * compact key, where a short label hides inside item names: "BOTTLED" has TTL.)
+ */
+function labelsAnyTotal(ls: Line[]): boolean {
+  return ls.some((l) =>
+    RE_TOTAL_STRONG.test(l.key) || RE_SUBTOTAL.test(l.key) || RE_TOTAL_WORD.test(l.upper)
+  );
+}
+
+type Pick = { cents: Cents; score: number; lines: number[]; pos: number };
+
+/**
+ * The chosen total, corrected by what was paid:
+ * - a look-alike digit ("83.80" for 63.80): another labelled total one digit away that the card
+ *   was charged, or that tendered − change gives, when the chosen one is neither;
+ * - cash rounding: the same total rounded to 5 sen printed just below it, or shown only by
+ *   tendered − change ("SUBTOTAL 33.92 / CASH 50.00 / CHANGE 16.10" was paid as 33.90).
+ */
+function asPaid(
+  ls: Line[],
+  chosen: Pick,
+  scores: Map<string, { score: number; lines: number[]; pos: number }>,
+  items: LabelledAmount[],
+  tendered: Cents[],
+  changes: Cents[],
+): Pick {
+  let best = chosen;
+  const cashDue = (c: Cents) => tendered.some((t) => changes.some((x) => t - x === c));
+  const paidBy = (c: Cents) =>
+    cashDue(c) ||
+    items.some(({ label, amount }) =>
+      RE_CARD.test(label) && !RE_CASH.test(label) && !RE_CHANGE.test(label) && amount.cents === c
+    );
+  if (!paidBy(best.cents)) {
+    for (const [key, v] of scores) {
+      const cents = BigInt(key);
+      if (v.score >= 7 && oneDigitApart(cents, best.cents) && paidBy(cents)) {
+        best = { cents, score: v.score, lines: v.lines, pos: v.pos };
+        break;
+      }
+    }
+  }
+  const rounded = roundedBelow(ls, scores, best);
+  if (rounded) return rounded;
+  const due = roundTo5(best.cents);
+  return due !== best.cents && cashDue(due) ? { ...best, cents: due } : best;
 }
 
 /**

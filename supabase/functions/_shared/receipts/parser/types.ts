@@ -18,6 +18,7 @@ export type ReceiptField =
   | 'currency'
   | 'payment_method'
   | 'tax_id'
+  | 'locale'
   | 'line_items';
 
 export const RECEIPT_FIELDS: readonly ReceiptField[] = [
@@ -31,6 +32,7 @@ export const RECEIPT_FIELDS: readonly ReceiptField[] = [
   'currency',
   'payment_method',
   'tax_id',
+  'locale',
   'line_items',
 ];
 
@@ -51,6 +53,12 @@ export interface ParsedReceipt {
   payment_method: string | null;
   /** The seller's tax/registration number, normalised ("GST:000381399040"); see tax-id.ts. */
   tax_id: string | null;
+  /**
+   * Where the receipt was issued, guessed from its own text (currency, legal suffixes, address and
+   * phone shapes) as a BCP 47 locale ("en-US", "en-MY"); it decides ambiguous day/month order.
+   * Its confidence is confidence.locale.
+   */
+  locale: string | null;
   line_items: ParsedLineItem[];
   /** 0..1 per field; 0 where the field is null. */
   confidence: Record<ReceiptField, number>;

@@ -4,7 +4,16 @@
 import { fixVendorWords, onlyBusinessWords } from './vocabulary.ts';
 import { isAddressLine } from './address.ts';
 import { findDates } from './date-reading.ts';
-import { headerEnd, headerStart, plausibleName, RE_COMPANY, RE_NOT_VENDOR } from './header.ts';
+import {
+  buyerBlockLines,
+  fromBlockLine,
+  headerEnd,
+  headerStart,
+  leftColumn,
+  plausibleName,
+  RE_COMPANY,
+  RE_NOT_VENDOR,
+} from './header.ts';
 import { type Choice, fixOcrLetters, letterRatio, type Line } from './lines.ts';
 
 const RE_COMPANY_COMPACT =
@@ -33,6 +42,8 @@ function cleanVendor(s: string): string {
     .replace(/\b((?:SDN\.?\s?)?(?:BHD|BERHAD))(\.?)(?:\s+[(（]?|\s*[(（])[A-Z]{1,2}$/i, '$1$2')
     .replace(/\b(?:CO\.?\s*REG\.?\s*NO\.?|COMPANY\s*NO\.?|ROC)\s*:?\s*[\dA-Z-]+$/i, '')
     .replace(/^\W*(?:WELCOME\s+TO\s+)?/i, '')
+    // One stray letter after a name of several words is speckle ("FUYI MINIMARKET T").
+    .replace(/^(\S+(?:\s+\S+)+?)\s+[A-Z]$/, '$1')
     .replace(/[\s.,:;|*_~-]+$/g, '')
     .replace(/^[\s.,:;|*_~-]+/g, '')
     .replace(/\s+/g, ' ')
@@ -48,16 +59,33 @@ const RE_SUFFIX_LINE =
   /^(?:[(（][^()（）\d]{1,30}[)）]\s*)?(SDN\.?\s?BHD|BHD|BERHAD|PTE\.?\s?LTD|LTD|LIMITED|INC|LLC)\b/;
 
 export function pickVendor(ls: Line[]): Choice<string> | null {
+  // An invoice names its issuer under "FROM" (its title and logo sit above, the buyer's block
+  // beside or below).
+  const from = fromBlockLine(ls);
+  if (from >= 0) {
+    const name = cleanVendor(leftColumn(ls[from].text));
+    if (name) {
+      return {
+        value: fixVendorWords(name),
+        confidence: 0.8 * (0.5 + ls[from].conf / 2),
+        lines: [from],
+      };
+    }
+  }
   const start = headerStart(ls);
   const end = headerEnd(ls, start);
   if (end === start) return null;
+  // A page that starts with priced lines is the middle or foot of a receipt: its header, and the
+  // shop's name with it, is not on the page.
+  if (ls[start].amounts.length > 0 && !isAddressLine(ls[start])) return null;
+  const buyer = buyerBlockLines(ls);
   const heights = ls.slice(start, end).map((l) => l.bbox.height).filter((h) => h > 0).sort();
   const medianH = heights[Math.floor(heights.length / 2)] || 0;
   let best: { l: Line; s: number } | null = null;
   for (let k = start; k < end; k++) {
     const l = ls[k];
     const letters = l.compact.replace(/[^A-Z]/g, '').length;
-    if (letters < 3) continue;
+    if (letters < 3 || buyer.has(k)) continue;
     let s = 0;
     const name = cleanVendor(l.text);
     const company = RE_COMPANY.test(l.upper) || RE_COMPANY_COMPACT.test(l.compact);
@@ -86,6 +114,11 @@ export function pickVendor(ls: Line[]): Choice<string> | null {
     above && new RegExp(`^${RE_SUFFIX_LINE.source}\\.?$`).test(best.l.upper.trim()) &&
     above.amounts.length === 0 && letterRatio(above.text) > 0.6
   ) {
+    text = cleanVendor(`${above.text} ${best.l.text}`);
+    lines.unshift(above.i);
+  } else if (above && above.i >= start && continuesAbove(text, above, best.l)) {
+    // "SERI MURNI" / "TRADING SDN BHD": a legal name of one own word, or of business words only,
+    // is the second half of the name printed on the line above.
     text = cleanVendor(`${above.text} ${best.l.text}`);
     lines.unshift(above.i);
   }
@@ -132,6 +165,19 @@ export function pickVendor(ls: Line[]): Choice<string> | null {
   text = fixVendorWords(text);
   const confidence = Math.max(0.1, Math.min(0.95, 0.45 + best.s * 0.06)) * (0.5 + best.l.conf / 2);
   return { value: text, confidence, lines };
+}
+
+/** Whether `name` (read from `line`) is the second half of a name begun on `above`. */
+function continuesAbove(name: string, above: Line, line: Line): boolean {
+  const upper = name.toUpperCase();
+  const m = RE_LEGAL.exec(upper);
+  if (!m) return false;
+  const own = upper.slice(0, m.index).match(/[A-Z]+/g) ?? [];
+  if (own.length > 1 && !onlyBusinessWords(own.join(' '))) return false;
+  return plausibleName(above) && !RE_LEGAL.test(above.upper) &&
+    (!RE_COMPANY.test(above.upper) || onlyBusinessWords(above.text)) &&
+    !isAddressLine(above) && above.amounts.length === 0 && findDates(above).length === 0 &&
+    !/\d/.test(above.text) && (above.text === above.upper) === (line.text === line.upper);
 }
 
 function normWords(s: string): string[] {

@@ -15,6 +15,8 @@ export type FieldRecord = {
   total: string | null;
   payment_method: string | null;
   tax_id: string | null;
+  /** The parser's guess of where the receipt is from (BCP 47); no column, kept in the fields. */
+  locale?: string | null;
   line_items: LineItem[];
   confidence: Record<string, number>;
   ocr_confidence: number | null;
@@ -116,6 +118,7 @@ export function fitToColumns(input: FieldRecord): { fields: FieldRecord; dropped
   check('time', fitsTime);
   check('currency', fitsCurrency);
   check('tax_id', fitsTaxId);
+  if (f.locale !== undefined) check('locale', fitsLocale);
   for (const name of MONEY_FIELDS) check(name, fitsMoney);
 
   const totalSign = sign(f.total);
@@ -132,6 +135,11 @@ export function fitToColumns(input: FieldRecord): { fields: FieldRecord; dropped
     ? Math.round(ocr * 10_000) / 10_000
     : null;
   return { fields: f, dropped };
+}
+
+/** A BCP 47 tag as the parser writes them ("en-US"), never free text. */
+function fitsLocale(v: string): boolean {
+  return v.length <= 35 && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(v);
 }
 
 function fitLineItems(items: unknown): LineItem[] {

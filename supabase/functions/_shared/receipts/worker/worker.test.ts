@@ -11,6 +11,7 @@ import {
   type ClaimedReceipt,
   createReceiptWorker,
   needsReview,
+  revisitAfterMs,
   type SettledOutcome,
   storeArtifact,
   textractRequestToken,
@@ -532,4 +533,16 @@ Deno.test('needsReview - a missing or unsure vendor, date or total needs a human
     needsReview(parsed({ confidence: { vendor: 0.9, date: 0.2, total: 0.9 } as never }), 0.5),
     true,
   );
+});
+
+Deno.test('revisitAfterMs - the earliest wait decides when the drain looks again; none, no revisit', () => {
+  assert.equal(
+    revisitAfterMs([
+      { outcome: 'wait', delay_seconds: 5 },
+      { outcome: 'wait', delay_seconds: 2 },
+      { outcome: 'retry', error: 'x', delay_seconds: 1 },
+    ]),
+    2250,
+  );
+  assert.equal(revisitAfterMs([{ outcome: 'retry', error: 'x', delay_seconds: 1 }]), null);
 });

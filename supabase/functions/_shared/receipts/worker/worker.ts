@@ -2,6 +2,7 @@
 // response as a content-addressed artifact, extract fields, and settle the whole batch in one
 // database call. All I/O is injected, so the loop is tested against real Postgres with any
 // Textract (the local endpoint, a scripted fault, a replay).
+import { checkArithmetic } from './arithmetic.ts';
 import { BlobNotFound, type BlobStore } from '../../storage/blob-store.ts';
 import { TextractError } from '../../textract/errors.ts';
 import type { AnalyzeExpenseResponse, Block } from '../../textract/types.ts';
@@ -149,15 +150,7 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
     return { ...derive(response), artifact };
   }
 
-  function derive(response: AnalyzeExpenseResponse) {
-    const parsed = fromAnalyzeExpense(response, { locale: config.locale });
-    // Values the database cannot hold are dropped here, not discovered by settle.
-    const { fields, dropped } = fitToColumns(toFieldRecord(parsed, meanLineConfidence(response)));
-    const review = dropped.length > 0 || needsReview(parsed, config.reviewThreshold);
-    const status: 'ocr_done' | 'needs_review' = review ? 'needs_review' : 'ocr_done';
-    // (dropped: recorded on the result event, so a reviewer sees why a value is missing)
-    return { outcome: 'done' as const, status, fields: { ...fields, dropped } };
-  }
+  const derive = (response: AnalyzeExpenseResponse) => deriveOutcome(response, config, log);
 
   function delayFor(r: ClaimedReceipt): number {
     return backoffSeconds(
@@ -175,6 +168,7 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
         claim: () =>
           deps.queue.claim(config.batchSize, config.visibilitySeconds, config.maxDeliveries),
         work: (batch) => mapConcurrent(batch, config.concurrency, processOne),
+        revisitAfterMs,
         settle: (batch, results) =>
           deps.queue.settle(
             results.map((o, i) => ({
@@ -193,6 +187,35 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
   }
 
   return { run, processOne };
+}
+
+/** The done outcome of a Textract response: fields, and the status they earn. */
+function deriveOutcome(
+  response: AnalyzeExpenseResponse,
+  config: WorkerConfig,
+  log: NonNullable<WorkerDeps['log']>,
+) {
+  // Fields that contradict each other lose confidence, and the receipt goes to review.
+  const { parsed, issues } = checkArithmetic(
+    fromAnalyzeExpense(response, { locale: config.locale }),
+  );
+  if (issues.length > 0) log('arithmetic contradiction', { issues: issues.map((i) => i.code) });
+  // Values the database cannot hold are dropped here, not discovered by settle.
+  const { fields, dropped } = fitToColumns(toFieldRecord(parsed, meanLineConfidence(response)));
+  const review = issues.length > 0 || dropped.length > 0 ||
+    needsReview(parsed, config.reviewThreshold);
+  const status: 'ocr_done' | 'needs_review' = review ? 'needs_review' : 'ocr_done';
+  // (dropped: recorded on the result event, so a reviewer sees why a value is missing)
+  return { outcome: 'done' as const, status, fields: { ...fields, dropped } };
+}
+
+/**
+ * When a batch's deferred messages (a running PDF job, or our own governor's "not yet") are due
+ * again: a moment after the earliest becomes visible; null when nothing waits.
+ */
+export function revisitAfterMs(outcomes: ReceiptOutcome[]): number | null {
+  const waits = outcomes.flatMap((o) => o.outcome === 'wait' ? [o.delay_seconds] : []);
+  return waits.length ? Math.min(...waits) * 1000 + 250 : null;
 }
 
 /** The stored document, refused when its bytes are not the ones registered (sha256). */
@@ -301,6 +324,7 @@ function toFieldRecord(p: ParsedReceipt, ocrConfidence: number | null): FieldRec
     total: p.total,
     payment_method: p.payment_method,
     tax_id: p.tax_id,
+    locale: p.locale,
     line_items: p.line_items,
     confidence: p.confidence,
     ocr_confidence: ocrConfidence,

@@ -1,6 +1,9 @@
 // The signed-upload flow for large files: POST /receipts/uploads issues a short-lived URL, the
 // client PUTs the bytes there (PUT /receipts/uploads/<token> when this function serves it: the
 // local storage driver), then POST /receipts/register turns the staged object into a receipt.
+// The URL is the only credential of the PUT (no Authorization; verify_jwt = false) and works once:
+// register replaces the staged bytes with an empty tombstone rather than deleting them, so Storage
+// (x-upsert: false), S3 (the signed If-None-Match: *) and the local PUT all refuse a second write.
 import { z } from 'npm:zod@^3.24.4';
 import { assertContentLength, readLimited } from '../../../http/body-limit.ts';
 import { BadRequest, Conflict, json, NotFound } from '../../../http/errors.ts';
@@ -9,15 +12,10 @@ import { BlobNotFound, type BlobStore } from '../../../storage/blob-store.ts';
 import type { SignedUpload } from '../../../storage/signed-upload.ts';
 import type { ReceiptsContext } from '../context.ts';
 import { createReceipt, resolveOrganisation } from '../create-receipt.ts';
-import { detectFileType, SNIFF_BYTES } from '../file-type.ts';
+import { acceptReceiptFile, READABLE_TYPES } from '../accept-file.ts';
+import type { ReceiptFileType } from '../file-type.ts';
 import { receiptResponse } from '../representation.ts';
-import {
-  parseIdempotencyKey,
-  readJson,
-  requestedOrganisation,
-  unsupportedType,
-  uuid,
-} from '../request.ts';
+import { parseIdempotencyKey, readJson, requestedOrganisation, uuid } from '../request.ts';
 import { signUploadToken, verifyUploadToken } from '../upload-token.ts';
 import { sanitizeFilename, tooLarge } from '../upload.ts';
 
@@ -31,6 +29,9 @@ const registerBody = z.object({
   path: z.string().min(1).max(512),
   original_filename: z.string().max(1024).optional(),
 }).strict();
+
+const uploadUsed = () =>
+  new Conflict('This upload URL was already used: ask for a new one', 'upload_url_used');
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /** `<organisation>/<user>/uploads/<uuid>`: where POST /uploads stages a file. */
@@ -88,7 +89,12 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
       { path, maxBytes: sizeBytes ?? config.maxBytes, expiresAt },
       ctx.uploadSecret(),
     );
-    return { url: `${ctx.baseUrl}/uploads/${token}`, token, expiresAt: new Date(expiresAt * 1000) };
+    return {
+      url: `${ctx.baseUrl}/uploads/${token}`,
+      token,
+      expiresAt: new Date(expiresAt * 1000),
+      headers: {},
+    };
   }
 
   return [
@@ -111,7 +117,11 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
           token: upload.token,
           expires_at: upload.expiresAt.toISOString(),
           max_bytes: body.size_bytes ?? config.maxBytes,
+          // What the PUT must carry besides the bytes and no Authorization: these headers exactly
+          // (a Content-Length here is the one the body gives anyway), and Content-Type set to the
+          // file's own type, one of content_types (the bucket refuses others).
           headers: upload.headers ?? {},
+          content_types: READABLE_TYPES,
         },
         201,
         limitHeaders,
@@ -122,10 +132,7 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
       if (ctx.signedUploads) throw new NotFound('Not found');
       const grant = verifyUploadToken(params.token, ctx.uploadSecret(), ctx.now());
       assertContentLength(req.headers, grant.maxBytes, tooLarge(grant.maxBytes).message);
-      // As Storage's signed uploads (upsert false): one write, at the token's path, never over one.
-      if (await store.exists(grant.path)) {
-        throw new Conflict('This upload URL was already used', 'upload_url_used');
-      }
+      if (await store.exists(grant.path)) throw uploadUsed(); // single-use
       const bytes = await readLimited(req.body, grant.maxBytes, () => tooLarge(grant.maxBytes));
       if (bytes.length === 0) throw new BadRequest('File is empty', 'empty_file');
       await store.put(grant.path, bytes, 'application/octet-stream', { ifAbsent: true });
@@ -146,16 +153,17 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
         (q) => q.visibleOrganisation(organisationId),
       );
       if (!member) throw uploadNotFound();
-      const discard = () => store.delete([body.path]).catch(() => {});
+      // Register replaces the staged bytes with an empty tombstone (single use, see above).
+      const discard = () =>
+        store.put(body.path, new Uint8Array(0), 'application/octet-stream').catch(() => {});
       const bytes = await readStaged(store, body.path, config.maxBytes, uploadNotFound, discard);
-      if (bytes.length === 0) {
+      if (bytes.length === 0) throw uploadUsed(); // the tombstone of an earlier register
+      let type: ReceiptFileType;
+      try {
+        type = acceptReceiptFile(bytes);
+      } catch (err) {
         await discard();
-        throw new BadRequest('File is empty', 'empty_file');
-      }
-      const type = detectFileType(bytes.subarray(0, SNIFF_BYTES));
-      if (!type) {
-        await discard();
-        throw unsupportedType();
+        throw err;
       }
       const result = await createReceipt(ctx, claims, {
         bytes,

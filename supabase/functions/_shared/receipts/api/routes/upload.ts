@@ -4,9 +4,9 @@ import { BadRequest } from '../../../http/errors.ts';
 import { route } from '../../../http/router.ts';
 import type { ReceiptsContext } from '../context.ts';
 import { createReceipt } from '../create-receipt.ts';
-import { detectFileType, SNIFF_BYTES } from '../file-type.ts';
+import { acceptReceiptFile } from '../accept-file.ts';
 import { receiptResponse } from '../representation.ts';
-import { parseIdempotencyKey, requestedOrganisation, unsupportedType } from '../request.ts';
+import { parseIdempotencyKey, requestedOrganisation } from '../request.ts';
 import { readMultipartUpload, sanitizeFilename } from '../upload.ts';
 
 export function uploadRoutes(ctx: ReceiptsContext) {
@@ -19,8 +19,7 @@ export function uploadRoutes(ctx: ReceiptsContext) {
       const { file, fields } = await readMultipartUpload(req, ctx.config.maxBytes);
       if (file.size === 0) throw new BadRequest('File is empty', 'empty_file');
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const type = detectFileType(bytes.subarray(0, SNIFF_BYTES));
-      if (!type) throw unsupportedType();
+      const type = acceptReceiptFile(bytes);
       const result = await createReceipt(ctx, claims, {
         bytes,
         type,

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { currencyExponent, toMinorUnits } from './minor-units.ts';
+
+Deno.test('minor units - exponent from ISO 4217: USD/MYR 2, JPY 0, BHD 3, unknown 2', () => {
+  assert.equal(currencyExponent('USD'), 2);
+  assert.equal(currencyExponent('MYR'), 2);
+  assert.equal(currencyExponent('JPY'), 0);
+  assert.equal(currencyExponent('BHD'), 3);
+  assert.equal(currencyExponent(null), 2);
+  assert.equal(currencyExponent('not a code'), 2);
+});
+
+Deno.test('minor units - database numerics and parser strings give the same integer', () => {
+  assert.equal(toMinorUnits('2.5000', 2), 250);
+  assert.equal(toMinorUnits('2.5', 2), 250);
+  assert.equal(toMinorUnits('1.25', 2), 125);
+  assert.equal(toMinorUnits('15', 2), 1500);
+  assert.equal(toMinorUnits('1200.0000', 0), 1200);
+  assert.equal(toMinorUnits('1.2345', 3), 1235);
+});
+
+Deno.test('minor units - rounding half away from zero, negatives, and refusals', () => {
+  assert.equal(toMinorUnits('0.005', 2), 1);
+  assert.equal(toMinorUnits('0.0049', 2), 0);
+  assert.equal(toMinorUnits('-0.045', 2), -5);
+  assert.equal(toMinorUnits(null, 2), null);
+  assert.equal(toMinorUnits('1,234.50', 2), null);
+  assert.equal(toMinorUnits('abc', 2), null);
+  assert.equal(toMinorUnits('99999999999999999999', 2), null);
+});

@@ -1,0 +1,169 @@
+// Rules added for shops the parser had not seen (issue 13): each test states one general rule on
+// made-up text.
+
+import assert from 'node:assert/strict';
+import type { OcrLine, OcrPage } from './ocr-types.ts';
+import { parseReceipt, parseReceiptPage } from './parse.ts';
+import { editDistance, sameReading } from './same-reading.ts';
+
+function lines(text: string, conf = 95): OcrLine[] {
+  const rows = text.trim().split('\n').map((r) => r.trim());
+  return rows.map((t, i) => ({
+    text: t,
+    confidence: conf,
+    bbox: { left: 0.1, top: i / rows.length, width: 0.8, height: 0.7 / rows.length },
+    words: [],
+  }));
+}
+
+Deno.test('items - a single item priced at the total is still a line item', () => {
+  const r = parseReceipt(lines(`
+KEDAI ALAT TULIS SDN BHD
+NO 1, JALAN API 2, 43000 KAJANG
+Date: 05/03/2018
+1.2011-0025 STAPLER NO10
+3 X 1.0000 3.00 SR
+Total Sales Inclusive GST 3.00
+CASH 3.00`));
+  assert.equal(r.total, '3.00');
+  assert.deepEqual(r.line_items.map((i) => [i.description, i.amount]), [[
+    '1.2011-0025 STAPLER NO10',
+    '3.00',
+  ]]);
+});
+
+Deno.test('items - column heads, document numbers and item counts are not items', () => {
+  const r = parseReceipt(lines(`
+KEDAI RUNCIT BARU
+Date: 05/03/2018
+Invoice number: 39.54
+Qty S/Price Amount 15.25
+TEH 2.00
+KOPI 3.00
+Total Qty 2.00
+TOTAL 5.00`));
+  assert.deepEqual(r.line_items.map((i) => i.amount), ['2.00', '3.00']);
+});
+
+Deno.test('address - Paddle\'s glued "JALANPERMAI1" is an address line, a lone number is not', () => {
+  const r = parseReceipt(lines(`
+BISTRO TIGA SDN BHD
+Reg NO: 1203194-V
+JALANPERMAI1
+TAMANMEWAH 81750 MASAI JOHOR
+TAX INVOICE NO 42
+58244
+TOTAL 5.00`));
+  assert.equal(r.address, 'JALANPERMAI1 TAMANMEWAH 81750 MASAI JOHOR');
+  const alone = parseReceipt(lines('BISTRO TIGA SDN BHD\nTAX INVOICE NO 42\n58244\nTOTAL 5.00'));
+  assert.equal(alone.address, null);
+});
+
+Deno.test('address - "KING STREET" holds no GST label, and a house number is no postcode', () => {
+  const us = parseReceipt(lines('CORNER HARDWARE\n2210 King Street\nDallas, TX 75201\nTOTAL 5.00'));
+  assert.equal(us.address, '2210 King Street Dallas, TX 75201');
+});
+
+Deno.test('vote - readings of an address a few slips apart pool their votes', () => {
+  assert.ok(
+    sameReading('address', 'PERMAS JAYA B17S0 MASAI JOHOR', 'PERMAS JAYA B17SO MASAI JOHOR'),
+  );
+  assert.ok(!sameReading('total', '81.50', '81.60'), 'figures must agree exactly');
+  assert.ok(!sameReading('vendor', 'ABC MART', 'XYZ MART'));
+  assert.equal(editDistance('KITTEN', 'SITTING', 5), 3);
+  assert.equal(editDistance('AAAAAAAA', 'BBBBBBBB', 2), 3, 'stops once past the limit');
+  const page = (address: string, conf: number): OcrPage => ({
+    width: 100,
+    height: 100,
+    lines: lines(`KEDAI MAJU\n${address}\nTOTAL 5.00`, conf),
+  });
+  const a = page('NO 3 JALAN MAJU 81750 MASAI JOHOR', 90);
+  const b = page('NO 3 JALAN MAJU 8175O MASAI JOHOR', 90);
+  const c = page('58244 JOHOR', 99);
+  const r = parseReceiptPage({
+    ...a,
+    alternatives: [{ ...b, engine: 'paddle' }, { ...c, engine: 'tesseract' }],
+  });
+  assert.equal(r.address, 'NO 3 JALAN MAJU 81750 MASAI JOHOR');
+});
+
+Deno.test('vendor - a legal name of one own word or business words only continues the line above', () => {
+  const shop = (a: string, b: string) =>
+    parseReceipt(lines(`${a}\n${b}\nNO 3, JALAN API, 43000 KAJANG\nTOTAL 5.00`)).vendor;
+  assert.equal(shop('SERI MURNI', 'TRADING SDN BHD'), 'SERI MURNI TRADING SDN BHD');
+  assert.equal(shop('TIGA SAUDARA', 'MAJU SDN BHD'), 'TIGA SAUDARA MAJU SDN BHD');
+  assert.equal(
+    shop('WELCOME', 'SERI MURNI SDN BHD'),
+    'SERI MURNI SDN BHD',
+    'a greeting is no name',
+  );
+  assert.equal(shop('Kopi Kita', 'Owned by: Lima Bersaudara Sdn Bhd'), 'Lima Bersaudara Sdn Bhd');
+});
+
+Deno.test('vendor - a "for feedback please call" line is not the name', () => {
+  const r = parseReceipt(lines(`
+FOR FEEDBACK PLEASE CALL
+1-800-22-1234
+ANGSANA BAKERY SDN BHD
+NO 3, JALAN API, 43000 KAJANG
+TOTAL 5.00`));
+  assert.equal(r.vendor, 'ANGSANA BAKERY SDN BHD');
+});
+
+Deno.test('date - eight digits before a clock time are a date without separators', () => {
+  const r = parseReceipt(lines('KEDAI MAJU\nTOTAL 5.00\n00440010036 25032018 13:11:54 0003'));
+  assert.equal(r.date, '2018-03-25');
+  const ids = parseReceipt(lines('KEDAI MAJU\nTOTAL 5.00\nREF 25032018'));
+  assert.equal(ids.date, null, 'without a time next to it, eight digits are an id');
+});
+
+Deno.test('address - an item line after the address is not part of it', () => {
+  const r = parseReceipt(lines(`
+PERSONAL CARE STORES SDN BHD
+GST Reg No. 000947339264
+USJ Summit, Subang (SS)
+22241 MS CUT SCISSORS 18.00
+TOTAL 18.00`));
+  assert.equal(r.address, 'USJ Summit, Subang (SS)');
+});
+
+Deno.test('address - a unit code ("No.J-G-02") starts the address', () => {
+  const r = parseReceipt(lines(`
+Mr.Grill House
+BRN GST No. 000417619968
+No.J-G-02, Soho KI, Taman Mont,50
+480 KL
+GST No.
+TOTAL 71.00`));
+  assert.equal(r.address, 'No.J-G-02, Soho KI, Taman Mont,50 480 KL');
+});
+
+Deno.test('total - a look-alike digit loses to the labelled total the card was charged', () => {
+  const r = parseReceipt(lines(`
+KEDAI PINGGAN SDN BHD
+1 SR9566405112206 11 5.80 63.80
+Total : 63.80
+Discount: 0.00
+Total Sales Inclusive GST @6.00%: 83.80
+Master Card 63.80`));
+  assert.equal(r.total, '63.80');
+});
+
+Deno.test('total - cash rounding that only tendered − change shows is the total', () => {
+  const r = parseReceipt(
+    lines('KEDAI A\nITEM A 10.01\nITEM B 23.91\nSUBTOTAL 33.92\nCASH 50.00\nCHANGE 16.10'),
+  );
+  assert.equal(r.total, '33.90');
+  assert.equal(r.subtotal, '33.92');
+});
+
+Deno.test('total - "Accepted total" is the cash handed over, not the total', () => {
+  const r = parseReceipt(lines(`
+PARKIR RIA SDN BHD
+27/06/18 10:08
+010100 Pay parking ticket 1.50 RM
+Total amount 1.50 RM
+Accepted total 2.00 RM
+Change 0.50 RM`));
+  assert.equal(r.total, '1.50');
+});
