@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
-# Usage: scripts/ensure-deps.sh
+# Usage: scripts/ensure-deps.sh [--list-packages]
 # Installs what tallyq needs on a fresh Debian 12 machine, and nothing that is already there:
-# Debian packages (Postgres 15 + pg_cron/pgTAP/plpgsql_check, Redis, tesseract, poppler) and the
-# npm dependencies (Deno and the Supabase CLI ship as npm packages). Safe to run concurrently.
+# Debian packages (Postgres 15 + pg_cron/pgTAP/plpgsql_check, Redis, tesseract, poppler,
+# ImageMagick and the font it draws with, and the tools the scripts call) and the npm dependencies
+# (Deno, the Supabase CLI and s3rver ship as npm packages). Safe to run concurrently.
+# `--list-packages` prints the Debian packages and exits (scripts/hygiene/external-commands.sh checks every
+# command the project runs against them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# One line per need, so a missing one is easy to spot. Installed with --no-install-recommends:
+# anything only a "Recommends" would bring (fonts, for one) must be named here.
 APT_PACKAGES=(
   postgresql-15 postgresql-contrib postgresql-15-cron postgresql-15-pgtap postgresql-15-plpgsql-check
-  libtap-parser-sourcehandler-pgtap-perl redis-server tesseract-ocr tesseract-ocr-eng poppler-utils
-  imagemagick fonts-dejavu-core
+  libtap-parser-sourcehandler-pgtap-perl # pg_prove
+  redis-server
+  tesseract-ocr tesseract-ocr-eng         # the local Textract's OCR engine
+  poppler-utils                           # pdfinfo, pdftoppm (PDF pages for the local Textract)
+  imagemagick fonts-dejavu-core           # convert; tests draw text with -font DejaVu-Sans
+  curl openssl git                        # stack health probe, generated secrets, git ls-files
 )
+if [ "${1:-}" = "--list-packages" ]; then
+  printf '%s\n' "${APT_PACKAGES[@]}"
+  exit 0
+fi
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

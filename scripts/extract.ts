@@ -14,7 +14,8 @@
 // otherwise the local stack's endpoint on 127.0.0.1:$TEXTRACT_PORT (54380) when it answers;
 // otherwise this process starts its own on a free port and stops it at the end (so several CLI
 // processes can run at once). Other env: AWS_REGION (us-east-1), LOCAL_AWS_ACCESS_KEY_ID /
-// LOCAL_AWS_SECRET_ACCESS_KEY (local defaults), TALLYQ_OCR_ENGINE, TEXTRACT_MODE (replay reuses
+// LOCAL_AWS_SECRET_ACCESS_KEY (local defaults), TEXTRACT_S3_BUCKET (+ _ENDPOINT, _PREFIX: stage PDFs
+// in S3 as the worker does; required on AWS), TALLYQ_OCR_ENGINE, TEXTRACT_MODE (replay reuses
 // recorded OCR from .tallyq/cache/textract), EXTRACT_CONCURRENCY (2), TEXTRACT_LOG=1 for logs.
 
 import { readFile } from 'node:fs/promises';
@@ -24,6 +25,10 @@ import {
   type TextractClient,
 } from '../supabase/functions/_shared/textract/client.ts';
 import { TextractError } from '../supabase/functions/_shared/textract/errors.ts';
+import {
+  loadStagingConfig,
+  s3DocumentStaging,
+} from '../supabase/functions/_shared/textract/staging.ts';
 import type { AnalyzeExpenseResponse } from '../supabase/functions/_shared/textract/types.ts';
 import { fromAnalyzeExpense } from '../supabase/functions/_shared/receipts/parser/parse.ts';
 import { detectFormat } from '../supabase/local/textract/documents.ts';
@@ -122,12 +127,31 @@ export async function connect(): Promise<{ client: TextractClient; stop: () => P
   return { client, stop: async () => await running?.close() };
 }
 
-/** Runs a PDF through StartExpenseAnalysis and polls GetExpenseAnalysis (a CLI may wait). */
+/**
+ * Runs a PDF through StartExpenseAnalysis and polls GetExpenseAnalysis (a CLI may wait). With
+ * TEXTRACT_S3_BUCKET set the PDF is staged in S3 as the worker does (what AWS requires);
+ * otherwise it goes as Bytes, which only the local endpoint accepts.
+ */
 async function analyzePdf(
   client: TextractClient,
   bytes: Uint8Array,
 ): Promise<AnalyzeExpenseResponse> {
-  const jobId = await client.startExpenseAnalysis({ bytes });
+  const stagingConfig = loadStagingConfig(env);
+  const staging = stagingConfig ? s3DocumentStaging(stagingConfig) : null;
+  const ref = {
+    organisationId: 'cli',
+    receiptId: crypto.randomUUID(),
+    contentType: 'application/pdf',
+  };
+  try {
+    const input = staging ? { s3Object: await staging.stage(ref, bytes) } : { bytes };
+    return await pollJob(client, await client.startExpenseAnalysis(input));
+  } finally {
+    await staging?.remove(ref);
+  }
+}
+
+async function pollJob(client: TextractClient, jobId: string): Promise<AnalyzeExpenseResponse> {
   const docs: NonNullable<AnalyzeExpenseResponse['ExpenseDocuments']> = [];
   let pages = 0;
   let delay = 100;

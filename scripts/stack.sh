@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Usage: scripts/stack.sh start|stop|status|reset|env [--profile dev|test|bench]
+# Usage: scripts/stack.sh start|stop|status|reset|env|ports [--profile dev|test|bench]
 #   env   prints the stack's variables as shell `export` lines: eval "$(npm run -s env)"
+#   ports prints the ports the stack uses (TALLYQ_PORT_BASE moves them all)
 #
 # The local tallyq stack without Docker, modelled on `supabase start`:
 #   Postgres 15 (pg_cron, pgTAP, plpgsql_check) + platform stand-ins (supabase/local),
-#   migrations applied by the real Supabase CLI, Redis, the local Textract endpoint,
-#   the pg_net delivery worker and one Deno server for every edge function.
+#   migrations applied by the real Supabase CLI, Redis, an S3 server (s3rver, the Textract
+#   staging bucket), the local Textract endpoint, the pg_net delivery worker and one Deno server
+#   for every edge function.
 # `start` returns once everything is healthy and prints URLs and keys; a second `start` reuses
 # what already runs. Profiles keep dev (5432x) and test (5532x) stacks apart, so tests can run
-# while `npm start` is up. State lives in .tallyq/<profile>/ (gitignored).
+# while `npm start` is up. State lives in .tallyq/<profile>/ (gitignored). TALLYQ_PORT_BASE moves a
+# checkout's stacks to a port block of its own (see below); `ports` prints what a profile uses.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -24,27 +27,30 @@ while [ $# -gt 0 ]; do
 done
 
 case "$PROFILE" in
-  dev) BASE=54300 ;;
-  test) BASE=55300 ;;
-  bench) BASE=56300 ;; # npm run bench:pipeline (scripts/bench/pipeline.ts)
+  dev) BASE=54300 PROFILE_OFFSET=100 ;;
+  test) BASE=55300 PROFILE_OFFSET=0 ;;
+  bench) BASE=56300 PROFILE_OFFSET=200 ;; # npm run bench:pipeline (scripts/bench/pipeline.ts)
   *) echo "unknown profile: $PROFILE (dev|test|bench)" >&2; exit 2 ;;
 esac
-# Several stacks side by side (two checkouts, parallel workers): TALLYQ_PORT_BASE moves every port
-# of this profile (API = base+21, DB = base+22, Redis = base+79, ...). State is per checkout already.
+# Several stacks side by side (two checkouts, parallel workers): TALLYQ_PORT_BASE gives this
+# checkout the block base..base+299: test at base (API = base+21, DB = base+22, Redis = base+79,
+# Textract = base+80, Upstash proxy = base+81, S3 = base+82), dev at base+100, bench at base+200,
+# so one checkout's profiles never collide either. Checkouts need bases at least 300 apart.
 if [ -n "${TALLYQ_PORT_BASE:-}" ]; then
   case "$TALLYQ_PORT_BASE" in
-    *[!0-9]*) echo "TALLYQ_PORT_BASE must be a number, got: $TALLYQ_PORT_BASE" >&2; exit 2 ;;
+    '' | *[!0-9]*) echo "TALLYQ_PORT_BASE must be a number, got: $TALLYQ_PORT_BASE" >&2; exit 2 ;;
   esac
-  if [ "$TALLYQ_PORT_BASE" -lt 1024 ] || [ "$TALLYQ_PORT_BASE" -gt 65400 ]; then
-    echo "TALLYQ_PORT_BASE must be between 1024 and 65400" >&2; exit 2
+  if [ "$TALLYQ_PORT_BASE" -lt 1024 ] || [ "$TALLYQ_PORT_BASE" -gt 65200 ]; then
+    echo "TALLYQ_PORT_BASE must be between 1024 and 65200, got: $TALLYQ_PORT_BASE" >&2; exit 2
   fi
-  BASE=$TALLYQ_PORT_BASE
+  BASE=$((TALLYQ_PORT_BASE + PROFILE_OFFSET))
 fi
 API_PORT=$((BASE + 21))
 DB_PORT=$((BASE + 22))
 REDIS_PORT=$((BASE + 79))
 TEXTRACT_PORT=$((BASE + 80))
 UPSTASH_PORT=$((BASE + 81))
+S3_PORT=$((BASE + 82))
 
 STATE=$ROOT/.tallyq/$PROFILE
 PGDATA=$STATE/pgdata
@@ -112,6 +118,7 @@ mint_keys() {
 write_env() {
   cat >"$STATE/stack.env" <<EOF
 TALLYQ_PROFILE=$PROFILE
+TALLYQ_PORT_BASE=${TALLYQ_PORT_BASE:-}
 SUPABASE_URL=http://127.0.0.1:$API_PORT
 FUNCTIONS_URL=http://127.0.0.1:$API_PORT/functions/v1
 SUPABASE_DB_URL=$DB_URL
@@ -134,7 +141,12 @@ AWS_SECRET_ACCESS_KEY=$LOCAL_AWS_SECRET_ACCESS_KEY
 LOCAL_AWS_ACCESS_KEY_ID=$LOCAL_AWS_ACCESS_KEY_ID
 LOCAL_AWS_SECRET_ACCESS_KEY=$LOCAL_AWS_SECRET_ACCESS_KEY
 TEXTRACT_ADMIN_TOKEN=$TEXTRACT_ADMIN_TOKEN
-TEXTRACT_S3_DIR=$STATE/s3
+LOCAL_S3_PORT=$S3_PORT
+LOCAL_S3_DIR=$STATE/s3
+LOCAL_S3_BUCKETS=tallyq-textract-staging
+TEXTRACT_S3_ENDPOINT=http://127.0.0.1:$S3_PORT
+TEXTRACT_S3_BUCKET=tallyq-textract-staging
+TEXTRACT_S3_PREFIX=textract-staging/
 STORAGE_DRIVER=local
 LOCAL_STORAGE_DIR=$STATE/storage
 TEXTRACT_CACHE_DIR=$STATE/textract-cache
@@ -143,11 +155,14 @@ TEXTRACT_TPS='{"AnalyzeExpense":{"tps":500,"burst":500},"DetectDocumentText":{"t
 STRIPE_WEBHOOK_SECRETS=$STRIPE_WEBHOOK_SECRETS
 MOMO_CALLBACK_SECRETS=$MOMO_CALLBACK_SECRETS
 REVOLUT_WEBHOOK_SECRETS=$REVOLUT_WEBHOOK_SECRETS
+RATE_LIMIT_TRUSTED_PROXIES=loopback
+RATE_LIMIT_CLIENT_IP_HEADER=cf-connecting-ip
 WHATSAPP_VERIFY_TOKEN=$WHATSAPP_VERIFY_TOKEN
 WHATSAPP_APP_SECRET=$WHATSAPP_APP_SECRET
 EOF
   # (TEXTRACT_TPS: the local endpoint has no AWS quota, so the governor runs with a budget that
-  # does not bind.) The test stack shortens timeouts so fault, crash and retry paths finish in seconds, and its
+  # does not bind. RATE_LIMIT_TRUSTED_PROXIES=loopback: local clients play the CDN in front, so
+  # tests can give each request its own client IP with cf-connecting-ip; see http/client-ip.ts.) The test stack shortens timeouts so fault, crash and retry paths finish in seconds, and its
   # Textract endpoint records each real OCR reading once and replays it for identical bytes.
   if [ "$PROFILE" = test ]; then
     cat >>"$STATE/stack.env" <<EOF
@@ -322,6 +337,8 @@ start_redis() {
 
 start_services() {
   local deno_run=("$DENO" run --allow-all --quiet)
+  mkdir -p "$STATE/s3"
+  start_bg s3 "${deno_run[@]}" supabase/local/s3/server.ts
   start_bg textract "${deno_run[@]}" supabase/local/textract/server.ts
   start_bg upstash-proxy "${deno_run[@]}" supabase/local/upstash-rest-proxy.ts --port "$UPSTASH_PORT"
   start_bg pg-net-worker "${deno_run[@]}" supabase/local/pg-net-worker.ts
@@ -331,6 +348,7 @@ start_services() {
   [ "$PROFILE" = dev ] && watch=(--watch=supabase/functions/ --no-clear-screen)
   start_bg functions "$DENO" run --allow-all --quiet "${watch[@]}" \
     supabase/local/functions-server.ts --port "$API_PORT"
+  wait_port s3 "$S3_PORT"
   wait_port textract "$TEXTRACT_PORT"
   wait_port upstash-proxy "$UPSTASH_PORT"
   wait_port functions "$API_PORT"
@@ -361,6 +379,7 @@ tallyq local stack ($PROFILE) is running.
        Redis URL: $TALLYQ_REDIS_URL
   Upstash REST URL: $UPSTASH_REDIS_REST_URL
  Textract endpoint: $TEXTRACT_ENDPOINT
+  S3 (staging) URL: $TEXTRACT_S3_ENDPOINT (bucket $TEXTRACT_S3_BUCKET)
         anon key: $SUPABASE_ANON_KEY
 service_role key: $SUPABASE_SERVICE_ROLE_KEY
   demo user id: $DEMO_USER_ID (demo@tallyq.local; wallet funded with 1000.00 EUR by a signed test payment)
@@ -374,7 +393,7 @@ EOF
 
 stop_all() {
   local name
-  for name in functions pg-net-worker upstash-proxy textract; do
+  for name in functions pg-net-worker upstash-proxy textract s3; do
     if pid_alive "$name"; then
       kill -- "-$(cat "$RUN/$name.pid")" 2>/dev/null || kill "$(cat "$RUN/$name.pid")" 2>/dev/null || true
     fi
@@ -471,5 +490,8 @@ case "$cmd" in
       exit 1
     fi ;;
   env) print_exports ;;
-  *) echo "usage: scripts/stack.sh start|stop|status|reset|env [--profile dev|test|bench]" >&2; exit 2 ;;
+  ports)
+    printf 'API_PORT=%s\nDB_PORT=%s\nREDIS_PORT=%s\nTEXTRACT_PORT=%s\nUPSTASH_PORT=%s\nS3_PORT=%s\n' \
+      "$API_PORT" "$DB_PORT" "$REDIS_PORT" "$TEXTRACT_PORT" "$UPSTASH_PORT" "$S3_PORT" ;;
+  *) echo "usage: scripts/stack.sh start|stop|status|reset|env|ports [--profile dev|test|bench]" >&2; exit 2 ;;
 esac

@@ -4,7 +4,8 @@
 # Installs what is missing, brings up an isolated test stack (profile "test": its own ports and
 # data dir, so it runs beside `npm start`), then runs every check and test runner:
 #   hygiene (deno lint / fmt --check / check, supabase db lint, generated-types drift, RLS audit,
-#   no function over 120 lines, no domain importing another's internals),
+#   no function over 120 lines, no domain importing another's internals, every external command
+#   provided by a package ensure-deps.sh installs),
 #   pgTAP via pg_prove, deno test, vitest, and the golden path (scripts/golden-path.ts).
 # Ends with exactly one line "N passed, N failed" summed over all of them; exits non-zero on any
 # failure. Each hygiene check counts as one test.
@@ -56,7 +57,8 @@ bash scripts/ensure-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 # A fresh database for every run: same migrations, no state from a previous run.
 bash scripts/stack.sh stop --profile test >/dev/null 2>&1 || true
-rm -rf .tallyq/test/pgdata .tallyq/test/storage .tallyq/test/textract-cache .tallyq/test/textract-jobs
+rm -rf .tallyq/test/pgdata .tallyq/test/storage .tallyq/test/textract-cache .tallyq/test/s3 \
+  .tallyq/test/textract-jobs
 note "starting the test stack"
 if ! bash scripts/stack.sh start --profile test >"$OUT/stack.log" 2>&1; then
   tail -60 "$OUT/stack.log" >&2
@@ -85,6 +87,7 @@ check lockfile-in-sync npm ci --dry-run --ignore-scripts --no-audit --no-fund
 check install-leaves-lockfile bash -c "[ \"\$(sha256sum package-lock.json | cut -d' ' -f1)\" = '$lock_before' ]"
 check function-length "$DENO" test --allow-read --quiet scripts/hygiene/function-length.ts
 check domain-imports "$DENO" test --allow-read --quiet scripts/hygiene/domain-imports.ts
+check external-commands bash scripts/hygiene/external-commands.sh
 
 # ---- pgTAP -------------------------------------------------------------------------
 note "pgTAP (pg_prove)"

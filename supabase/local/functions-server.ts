@@ -80,7 +80,12 @@ realServe({ hostname: '127.0.0.1', port, onListen: () => {} }, async (req, info)
     // Hosted Supabase hands the function a URL whose path starts at /<name>.
     const inner = new URL(`/${name}${match[2] ?? ''}${url.search}`, url.origin);
     const headers = new Headers(req.headers);
-    headers.set('x-forwarded-for', info.remoteAddr.hostname);
+    // As a proxy does: append the peer it saw; what the client sent stays to its left.
+    const sent = req.headers.get('x-forwarded-for');
+    headers.set(
+      'x-forwarded-for',
+      sent ? `${sent}, ${info.remoteAddr.hostname}` : info.remoteAddr.hostname,
+    );
     const forwarded = new Request(inner, {
       method: req.method,
       headers,

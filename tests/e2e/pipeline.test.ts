@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { pdfFromJpegs } from '../../supabase/local/textract/pdf-from-jpeg.ts';
+import { pdfFromJpegs } from '../../supabase/functions/_shared/textract/pdf-from-jpeg.ts';
 import {
   clearFaults,
   createUser,

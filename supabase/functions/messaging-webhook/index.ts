@@ -13,11 +13,13 @@ import {
   loadMessagingWebhookConfig,
 } from '../_shared/webhooks/ingest/handler.ts';
 import { postgresWebhookStore } from '../_shared/webhooks/store.ts';
+import { withPeerAddress } from '../_shared/http/client-ip.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
 
-Deno.serve(buildOrExplain('messaging-webhook', () => {
+// withPeerAddress: per-IP limits count the TCP peer unless it is a trusted proxy (http/client-ip.ts).
+Deno.serve(withPeerAddress(buildOrExplain('messaging-webhook', () => {
   const env = {
     ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
     ...loadMessagingWebhookConfig(source),
@@ -30,4 +32,4 @@ Deno.serve(buildOrExplain('messaging-webhook', () => {
     appSecrets: env.WHATSAPP_APP_SECRET,
     maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
   });
-}));
+})));

@@ -14,11 +14,13 @@ import {
   loadPaymentsWebhookConfig,
 } from '../_shared/webhooks/ingest/handler.ts';
 import { postgresWebhookStore } from '../_shared/webhooks/store.ts';
+import { withPeerAddress } from '../_shared/http/client-ip.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
 
-Deno.serve(buildOrExplain('payments-webhook', () => {
+// withPeerAddress: per-IP limits count the TCP peer unless it is a trusted proxy (http/client-ip.ts).
+Deno.serve(withPeerAddress(buildOrExplain('payments-webhook', () => {
   const env = {
     ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
     ...loadPaymentsWebhookConfig(source),
@@ -34,4 +36,4 @@ Deno.serve(buildOrExplain('payments-webhook', () => {
     revolutToleranceSeconds: env.REVOLUT_WEBHOOK_TOLERANCE_SECONDS,
     maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
   });
-}));
+})));

@@ -15,6 +15,7 @@ import { withArchiveFallback } from '../_shared/storage/archive-fallback.ts';
 import { createTextractClient, loadTextractConfig } from '../_shared/textract/client.ts';
 import { createTextractGovernor, loadGovernorConfig } from '../_shared/textract/governor.ts';
 import { timedTextract } from '../_shared/textract/timed.ts';
+import { loadStagingConfig, s3DocumentStaging } from '../_shared/textract/staging.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
@@ -23,6 +24,7 @@ Deno.serve(buildOrExplain('receipt-worker', () => {
   const env = loadEnv(platformEnv, source);
   const config = loadReceiptWorkerConfig(source);
   const textractConfig = loadTextractConfig(source);
+  const staging = loadStagingConfig(source);
   const sql = createDb(env.SUPABASE_DB_URL, { max: 4 });
   const redis = redisFromEnv(source, 'receipt-worker');
   const governor = redis
@@ -42,6 +44,7 @@ Deno.serve(buildOrExplain('receipt-worker', () => {
       createTextractClient(textractConfig, { governor }),
       (ms) => samples.add('textract_ms', ms),
     ),
+    staging: staging ? s3DocumentStaging(staging) : undefined,
     log: (msg, extra) => logger.info(msg, extra),
   });
   // Each drain (it runs in the background after the 202) ends by writing its samples.

@@ -17,6 +17,7 @@ import { loadReceiptsApiConfig } from '../_shared/receipts/api/config.ts';
 import { createReceiptsHandler } from '../_shared/receipts/api/handler.ts';
 import { postgresReceiptRepository } from '../_shared/receipts/api/repository.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
+import { withPeerAddress } from '../_shared/http/client-ip.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
@@ -42,4 +43,5 @@ const handler = buildOrExplain('receipts', () => {
   });
 });
 
-Deno.serve(withCorrelation(async (req) => await handler(req)));
+// withPeerAddress: per-IP limits count the TCP peer unless it is a trusted proxy (http/client-ip.ts).
+Deno.serve(withPeerAddress(withCorrelation(async (req) => await handler(req))));

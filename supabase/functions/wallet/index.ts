@@ -9,18 +9,21 @@ import { jwtVerifierFromEnv } from '../_shared/auth/jwt.ts';
 import { loadEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
 import { rateLimitFromEnv } from '../_shared/ratelimit/from-env.ts';
+import { loadClientIpOptions, withPeerAddress } from '../_shared/http/client-ip.ts';
 import { createWalletHandler } from '../_shared/ledger/api/routes.ts';
 import { postgresWalletLedger } from '../_shared/ledger/wallet-port.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
 
 const source = Deno.env.toObject();
 
-Deno.serve(buildOrExplain('wallet', () => {
+// withPeerAddress: the audited client IP is the TCP peer unless it is a trusted proxy.
+Deno.serve(withPeerAddress(buildOrExplain('wallet', () => {
   const env = loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source);
   const limit = rateLimitFromEnv(source, 'wallet');
   return createWalletHandler({
     ledger: postgresWalletLedger(createDb(env.SUPABASE_DB_URL, { max: 5 })),
     verifier: jwtVerifierFromEnv(source),
     rateLimit: limit && ((req: Request, userId: string) => limit('wallet', req, { userId })),
+    ipOptions: loadClientIpOptions(source),
   });
-}));
+})));

@@ -22,7 +22,7 @@ import { TextractError } from '../../functions/_shared/textract/errors.ts';
 import type { GetExpenseAnalysisResponse } from '../../functions/_shared/textract/types.ts';
 import { fromAnalyzeExpense } from '../../functions/_shared/receipts/parser/parse.ts';
 import type { OcrPage } from '../../functions/_shared/receipts/parser/ocr-types.ts';
-import { pdfFromJpegs } from './pdf-from-jpeg.ts';
+import { pdfFromJpegs } from '../../functions/_shared/textract/pdf-from-jpeg.ts';
 import { FaultInjector } from './faults.ts';
 import { OcrCache } from './ocr-cache.ts';
 import {
@@ -36,6 +36,9 @@ import {
 /** Draws a simple receipt as JPEG (ImageMagick). */
 function drawReceipt(lines: string[]): Uint8Array {
   const args = ['-size', '700x' + (80 + lines.length * 60), 'xc:white', '-fill', 'black'];
+  // Named explicitly: ImageMagick's default (helvetica) needs fonts a --no-install-recommends
+  // machine lacks; fonts-dejavu-core (scripts/ensure-deps.sh) provides this one.
+  args.push('-font', 'DejaVu-Sans');
   args.push('-pointsize', '30');
   lines.forEach((l, i) => args.push('-annotate', `+30+${60 + i * 60}`, l));
   args.push('-quality', '92', 'jpg:-');

@@ -6,8 +6,10 @@
 //
 // Operations: AnalyzeExpense, DetectDocumentText (sync: JPEG/PNG/TIFF or a one-page PDF, ≤ 10 MB),
 // StartExpenseAnalysis / GetExpenseAnalysis (async: PDFs and multi-page documents, rasterised with
-// pdftoppm; Get paginates with NextToken/MaxResults). Unlike AWS, StartExpenseAnalysis here also
-// accepts `DocumentLocation.Bytes` (base64); S3Object is read from TEXTRACT_S3_DIR/<Bucket>/<Name>.
+// pdftoppm; Get paginates with NextToken/MaxResults). `S3Object` is read as Textract reads it:
+// a SigV4-signed HEAD (size check first) and GET to the S3 endpoint TEXTRACT_S3_ENDPOINT (the
+// local stack's S3 server, supabase/local/s3/), with the local credentials. Unlike AWS,
+// StartExpenseAnalysis here also accepts `DocumentLocation.Bytes` (base64), for the CLI.
 //
 // Env (all optional):
 //   TEXTRACT_PORT (54380 dev / 55380 test; 0 = any free port), TEXTRACT_HOST (127.0.0.1)
@@ -17,12 +19,11 @@
 //   TEXTRACT_FAULTS  JSON fault rules (see faults.ts) — never set by default
 //   TEXTRACT_ADMIN_TOKEN  enables GET/POST/DELETE /__faults and GET/DELETE /__stats
 //                         (Authorization: Bearer <token>); without it they answer 404
-//   TEXTRACT_S3_DIR  folder standing in for S3 buckets
+//   TEXTRACT_S3_ENDPOINT  S3 server that S3Object documents are read from (path-style);
+//                         AWS_REGION (us-east-1) is the region requests are signed for
 //   TEXTRACT_JOBS_DIR  where async jobs are kept across restarts (see jobs.ts)
 
 import { Buffer } from 'node:buffer';
-import { readFile } from 'node:fs/promises';
-import { resolve, sep } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'npm:zod@^3.24.4';
 import type { OcrEngineName, OcrPage } from '../../functions/_shared/receipts/parser/ocr-types.ts';
@@ -36,7 +37,8 @@ import { FaultInjector, faultsSchema } from './faults.ts';
 import { decodeNextToken, encodeNextToken, type Job, JobStore } from './jobs.ts';
 import { OcrCache, type TextractMode } from './ocr-cache.ts';
 import { sha256Hex } from '../../functions/_shared/crypto/sha256.ts';
-import { verifySigV4 } from './sigv4.ts';
+import { AwsClient } from 'npm:aws4fetch@^1.0.20';
+import { verifySigV4 } from '../sigv4.ts';
 import { closeEngines, recognize } from './ocr/engine.ts';
 import {
   parseReceiptPage,
@@ -68,7 +70,8 @@ export interface LocalTextractOptions {
   concurrency: number;
   faults: FaultInjector;
   adminToken?: string;
-  s3Dir?: string;
+  /** Where S3Object documents are read from; without it they are InvalidS3ObjectException. */
+  s3?: { endpoint: string; region: string; fetch?: typeof fetch };
   /** Where jobs are kept across restarts (TEXTRACT_JOBS_DIR); unset: in memory only. */
   jobsDir?: string;
   log: (line: string) => void;
@@ -157,30 +160,49 @@ export function createLocalTextract(opts: LocalTextractOptions): LocalTextract {
       }
       return new Uint8Array(Buffer.from(b64, 'base64'));
     }
-    const s3 = d.data.S3Object as { Bucket: string; Name: string };
-    const root = opts.s3Dir ? resolve(opts.s3Dir) : null;
-    const path = root ? resolve(root, s3.Bucket, s3.Name) : null;
-    if (!root || !path || !path.startsWith(root + sep)) {
-      throw new AwsError(
+    return await readS3Object(d.data.S3Object as { Bucket: string; Name: string }, maxBytes);
+  }
+
+  const s3Client = opts.s3
+    ? new AwsClient({
+      accessKeyId: [...opts.credentials.keys()][0],
+      secretAccessKey: [...opts.credentials.values()][0],
+      region: opts.s3.region,
+      service: 's3',
+      retries: 0,
+    })
+    : null;
+
+  /** As Textract does: the object's size first (HEAD), then its bytes, signed as the caller. */
+  async function readS3Object(
+    object: { Bucket: string; Name: string },
+    maxBytes: number,
+  ): Promise<Uint8Array> {
+    const invalid = () =>
+      new AwsError(
         400,
         'InvalidS3ObjectException',
         'Unable to get object metadata from S3. Check object key, region and/or access permissions.',
       );
+    if (!opts.s3 || !s3Client) throw invalid();
+    const key = object.Name.split('/').map(encodeURIComponent).join('/');
+    const url = `${opts.s3.endpoint.replace(/\/$/, '')}/${
+      encodeURIComponent(object.Bucket)
+    }/${key}`;
+    const doFetch = opts.s3.fetch ?? fetch;
+    const head = await doFetch(await s3Client.sign(url, { method: 'HEAD' }));
+    await head.body?.cancel();
+    if (!head.ok) throw invalid();
+    if (Number(head.headers.get('content-length') ?? 0) > maxBytes) {
+      throw new AwsError(400, 'DocumentTooLargeException', 'S3 object size exceeds the limit');
     }
-    try {
-      const bytes = new Uint8Array(await readFile(path));
-      if (bytes.length > maxBytes) {
-        throw new AwsError(400, 'DocumentTooLargeException', 'S3 object size exceeds the limit');
-      }
-      return bytes;
-    } catch (err) {
-      if (err instanceof AwsError) throw err;
-      throw new AwsError(
-        400,
-        'InvalidS3ObjectException',
-        'Unable to get object metadata from S3. Check object key, region and/or access permissions.',
-      );
+    const res = await doFetch(await s3Client.sign(url, { method: 'GET' }));
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw invalid();
     }
+    calls['S3:GetObject'] = (calls['S3:GetObject'] ?? 0) + 1; // /__stats: tests see the S3 read
+    return new Uint8Array(await res.arrayBuffer());
   }
 
   // Identical documents being read right now share one recognition (single flight): a client
@@ -523,7 +545,8 @@ const envSchema = z.object({
   TEXTRACT_OCR_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   TALLYQ_OCR_ENGINE: z.enum(['tesseract', 'paddle', 'combined']).default('combined'),
   TEXTRACT_ADMIN_TOKEN: z.string().min(16).optional(),
-  TEXTRACT_S3_DIR: z.string().min(1).optional(),
+  TEXTRACT_S3_ENDPOINT: z.string().url().optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
   TEXTRACT_JOBS_DIR: z.string().min(1).optional(),
   TEXTRACT_LOG: z.enum(['0', '1']).default('1'),
 });
@@ -574,7 +597,9 @@ export async function startLocalTextract(
     concurrency: e.TEXTRACT_OCR_CONCURRENCY,
     faults: FaultInjector.fromEnv(env.TEXTRACT_FAULTS),
     adminToken: e.TEXTRACT_ADMIN_TOKEN,
-    s3Dir: e.TEXTRACT_S3_DIR,
+    s3: e.TEXTRACT_S3_ENDPOINT
+      ? { endpoint: e.TEXTRACT_S3_ENDPOINT, region: e.AWS_REGION }
+      : undefined,
     jobsDir: e.TEXTRACT_JOBS_DIR,
     ...overrides,
     log,

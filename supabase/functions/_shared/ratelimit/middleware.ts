@@ -4,13 +4,8 @@
 // can report `degraded`.
 
 import { ServiceUnavailable, TooManyRequests } from '../http/errors.ts';
-import {
-  type CallerIdentity,
-  type ClientIpOptions,
-  identify,
-  type RouteName,
-  type RoutePolicy,
-} from './policy.ts';
+import type { ClientIpOptions } from '../http/client-ip.ts';
+import { type CallerIdentity, identify, type RouteName, type RoutePolicy } from './policy.ts';
 import type { LimitResult, SlidingWindowLimiter } from './sliding-window.ts';
 
 // ---------------------------------------------------------------------------------------------

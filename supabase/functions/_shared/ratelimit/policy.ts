@@ -2,11 +2,13 @@
 // IP) and what happens when Redis is down. Each number is overridable by env:
 //   RATE_LIMIT_<ROUTE>_LIMIT, RATE_LIMIT_<ROUTE>_WINDOW_SECONDS, RATE_LIMIT_<ROUTE>_FAIL_MODE
 // with <ROUTE> the route name upper-cased, `-` → `_` (e.g. RATE_LIMIT_PAYMENTS_WEBHOOK_LIMIT=80).
-// RATE_LIMIT_XFF_TRUSTED_HOPS picks which X-Forwarded-For entry is the client (see clientIp).
+// Which address is the client's (peer, or forwarded headers from trusted proxies only):
+// http/client-ip.ts.
 
 import { z } from 'npm:zod@^3.24.4';
 import type { RatePolicy } from './sliding-window.ts';
 import { sha256Hex } from '../crypto/sha256.ts';
+import { clientIp, type ClientIpOptions } from '../http/client-ip.ts';
 
 export type RouteName =
   | 'payments-webhook'
@@ -137,29 +139,6 @@ export function loadRateLimitConfig(
     };
   }
   return out;
-}
-
-export interface ClientIpOptions {
-  /**
-   * 0 (default): the first X-Forwarded-For entry, as Supabase's gateway forwards the client.
-   * N > 0: the N-th entry from the right, for deployments where N trusted proxies each append
-   * one hop (the left part of the header is client-controlled there).
-   */
-  xffTrustedHops?: number;
-}
-
-/** The caller's IP: cf-connecting-ip, else X-Forwarded-For (see options), else x-real-ip. */
-export function clientIp(req: Request, options: ClientIpOptions = {}): string | undefined {
-  const cf = req.headers.get('cf-connecting-ip')?.trim();
-  if (cf) return cf;
-  const xff = req.headers.get('x-forwarded-for');
-  if (xff) {
-    const hops = xff.split(',').map((s) => s.trim()).filter(Boolean);
-    const n = options.xffTrustedHops ?? 0;
-    const pick = n > 0 ? hops[Math.max(0, hops.length - n)] : hops[0];
-    if (pick) return pick;
-  }
-  return req.headers.get('x-real-ip')?.trim() || undefined;
 }
 
 export interface CallerIdentity {

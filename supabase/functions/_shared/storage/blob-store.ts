@@ -13,6 +13,11 @@ export interface BlobStore {
   /** Reads an object; throws BlobNotFound when it does not exist. */
   get(path: string): Promise<Uint8Array>;
   exists(path: string): Promise<boolean>;
+  /**
+   * The object's size in bytes without reading it (HEAD / stat), or null when it does not exist:
+   * callers check a size limit before any byte is read into memory.
+   */
+  size(path: string): Promise<number | null>;
   delete(paths: string[]): Promise<void>;
 }
 
@@ -21,6 +26,15 @@ export class BlobNotFound extends Error {
     super(`Object not found: ${path}`);
     this.name = 'BlobNotFound';
   }
+}
+
+/** The Content-Length of a HEAD answer; a store that sends none cannot be size-checked safely. */
+export function contentLength(res: Response, path: string): number {
+  const n = Number(res.headers.get('content-length'));
+  if (res.headers.get('content-length') === null || !Number.isSafeInteger(n) || n < 0) {
+    throw new Error(`No Content-Length for ${path}: its size cannot be checked`);
+  }
+  return n;
 }
 
 /** Rejects traversal and odd characters before a path reaches any backend. */

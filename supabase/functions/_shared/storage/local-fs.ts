@@ -27,6 +27,14 @@ export function localFsBlobStore(root: string): BlobStore {
       }
     },
     exists: (path) => exists(full(path)),
+    async size(path) {
+      try {
+        return (await stat(full(path))).size;
+      } catch (err) {
+        if ((err as { code?: string }).code === 'ENOENT') return null;
+        throw err;
+      }
+    },
     async delete(paths) {
       await Promise.all(paths.map((p) => rm(full(p), { force: true })));
     },

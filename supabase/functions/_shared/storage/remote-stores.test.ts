@@ -131,15 +131,24 @@ Deno.test('s3 - get 404 is BlobNotFound; exists follows HEAD', async () => {
   assert.equal(await store.exists('o/u/gone.jpg'), false);
 });
 
-Deno.test('s3 - signed upload is a presigned PUT URL with the requested expiry', async () => {
+Deno.test('s3 - signed upload is a presigned PUT URL with the requested expiry and signed size', async () => {
   const { store } = s3(() => new Response(null));
-  const signed = await store.createSignedUpload('o/u/uploads/x', { expiresInSeconds: 600 });
+  const signed = await store.createSignedUpload('o/u/uploads/x', {
+    expiresInSeconds: 600,
+    sizeBytes: 1234,
+  });
   const url = new URL(signed.url);
   assert.equal(url.pathname, '/tallyq-receipts/o/u/uploads/x');
   assert.equal(url.searchParams.get('X-Amz-Expires'), '600');
+  // The exact size and single use (the URL can only create the object) are both signed, and the
+  // response tells the client the headers.
+  assert.equal(url.searchParams.get('X-Amz-SignedHeaders'), 'content-length;host;if-none-match');
+  assert.deepEqual(signed.headers, { 'content-length': '1234', 'if-none-match': '*' });
   assert.ok(url.searchParams.get('X-Amz-Signature'));
   assert.equal(signed.token, url.searchParams.get('X-Amz-Signature'));
-  // Single-use: the URL can only create the object, and the response tells the client the header.
-  assert.match(url.searchParams.get('X-Amz-SignedHeaders') ?? '', /if-none-match/);
-  assert.deepEqual(signed.headers, { 'if-none-match': '*' });
+  assert.equal(store.requiresSize, true);
+  await assert.rejects(
+    store.createSignedUpload('o/u/uploads/y', { expiresInSeconds: 600 }),
+    /needs the exact size/,
+  );
 });

@@ -3,7 +3,7 @@
 // writes); signed uploads are presigned PUT URLs.
 
 import { AwsClient } from 'npm:aws4fetch@^1.0.20';
-import { assertSafePath, BlobNotFound, type BlobStore } from './blob-store.ts';
+import { assertSafePath, BlobNotFound, type BlobStore, contentLength } from './blob-store.ts';
 import type { SignedUpload, SignedUploadIssuer } from './signed-upload.ts';
 
 export type S3Config = {
@@ -80,6 +80,13 @@ export function s3BlobStore(config: S3Config): BlobStore & SignedUploadIssuer {
       if (res.status === 404) return false;
       throw new S3Error(res.status, `S3 head failed (${res.status})`);
     },
+    async size(path) {
+      const res = await send(objectUrl(path), { method: 'HEAD' });
+      await res.body?.cancel();
+      if (res.status === 404) return null;
+      if (!res.ok) throw new S3Error(res.status, `S3 head failed (${res.status})`);
+      return contentLength(res, path);
+    },
     async delete(paths) {
       for (const path of paths) {
         const res = await send(objectUrl(path), { method: 'DELETE' });
@@ -87,22 +94,31 @@ export function s3BlobStore(config: S3Config): BlobStore & SignedUploadIssuer {
         await res.body?.cancel();
       }
     },
-    async createSignedUpload(path, { expiresInSeconds }): Promise<SignedUpload> {
+    requiresSize: true,
+    async createSignedUpload(path, { expiresInSeconds, sizeBytes }): Promise<SignedUpload> {
+      // A presigned PUT has no size range: the exact Content-Length is signed, so S3 refuses any
+      // other size (SignatureDoesNotMatch). Without a size there would be no limit at all.
+      if (!sizeBytes || !Number.isSafeInteger(sizeBytes) || sizeBytes < 1) {
+        throw new Error('An S3 signed upload needs the exact size to sign');
+      }
       const url = new URL(objectUrl(path));
       url.searchParams.set('X-Amz-Expires', String(expiresInSeconds));
-      // If-None-Match: * is signed into the URL, so the URL can only create the object, once: a
-      // second PUT (or one without the header) fails.
+      // The exact Content-Length is signed (no size range in a presigned PUT), and so is
+      // If-None-Match: *, so the URL can only create the object, once: a second PUT (or one
+      // without the header, or of another size) fails.
+      const headers = { 'content-length': String(sizeBytes), 'if-none-match': '*' };
       const signed = await client.sign(url.toString(), {
         method: 'PUT',
-        headers: { 'if-none-match': '*' },
-        aws: { signQuery: true, allHeaders: false },
+        headers,
+        // aws4fetch leaves content-length unsigned unless told to sign every header given.
+        aws: { signQuery: true, allHeaders: true },
       });
       const signedUrl = new URL(signed.url);
       return {
         url: signed.url,
         token: signedUrl.searchParams.get('X-Amz-Signature') ?? '',
         expiresAt: new Date(Date.now() + expiresInSeconds * 1000),
-        headers: { 'if-none-match': '*' },
+        headers,
       };
     },
   };

@@ -13,5 +13,13 @@ export type SignedUpload = {
 };
 
 export interface SignedUploadIssuer {
-  createSignedUpload(path: string, opts: { expiresInSeconds: number }): Promise<SignedUpload>;
+  /**
+   * True when the URL can bound the upload's size only by signing the exact Content-Length (an S3
+   * presigned PUT): the client must then say the size up front.
+   */
+  readonly requiresSize?: boolean;
+  createSignedUpload(
+    path: string,
+    opts: { expiresInSeconds: number; sizeBytes?: number },
+  ): Promise<SignedUpload>;
 }

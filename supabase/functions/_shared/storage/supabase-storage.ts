@@ -6,7 +6,7 @@
 //   DELETE /storage/v1/object/<bucket>   {prefixes:[…]}    delete
 //   POST   /storage/v1/object/upload/sign/<bucket>/<path>  signed upload URL (valid 2 hours)
 
-import { assertSafePath, BlobNotFound, type BlobStore } from './blob-store.ts';
+import { assertSafePath, BlobNotFound, type BlobStore, contentLength } from './blob-store.ts';
 import type { SignedUpload, SignedUploadIssuer } from './signed-upload.ts';
 
 export type SupabaseStorageConfig = {
@@ -86,6 +86,13 @@ export function supabaseStorageBlobStore(
       if (res.ok) return true;
       if (res.status === 404 || res.status === 400) return false;
       throw new StorageError(res.status, `Storage exists check failed (${res.status})`);
+    },
+    async size(path) {
+      const res = await doFetch(objectUrl(path), { method: 'HEAD', headers: auth });
+      await res.body?.cancel();
+      if (res.status === 404 || res.status === 400) return null;
+      if (!res.ok) throw new StorageError(res.status, `Storage head failed (${res.status})`);
+      return contentLength(res, path);
     },
     async delete(paths) {
       if (paths.length === 0) return;

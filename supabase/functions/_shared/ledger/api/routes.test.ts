@@ -41,6 +41,7 @@ function setup(outcome: Outcome = { ok: true, status: 201, transfer, replayed: f
   };
   const handler = createWalletHandler({
     ledger,
+    ipOptions: { trustedHops: 1 }, // one proxy in front appends the client to X-Forwarded-For
     verifier: {
       verifyUser: (req) =>
         req.headers.get('authorization') === 'Bearer good'

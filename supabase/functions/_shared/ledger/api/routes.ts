@@ -18,7 +18,7 @@ import type { UserClaims } from '../../auth/jwt.ts';
 import { withCors } from '../../http/cors.ts';
 import { BadRequest, Forbidden, json, NotFound, withErrors } from '../../http/errors.ts';
 import { createRouter, type Params, route } from '../../http/router.ts';
-import { clientIp } from '../../ratelimit/policy.ts';
+import { clientIp, type ClientIpOptions } from '../../http/client-ip.ts';
 import type { CallContext, Outcome, WalletLedger } from '../wallet-port.ts';
 
 export type WalletApiDeps = {
@@ -27,6 +27,8 @@ export type WalletApiDeps = {
   /** Per-user limit: returns RateLimit-* headers or throws 429/503. */
   rateLimit?: (req: Request, userId: string) => Promise<Record<string, string>>;
   newId?: () => string;
+  /** Who counts as the client for the audit trail (http/client-ip.ts); default: the TCP peer. */
+  ipOptions?: ClientIpOptions;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -249,7 +251,7 @@ export function createWalletHandler(deps: WalletApiDeps): (req: Request) => Prom
       const ctx: CallContext = {
         claims: { ...claims, sub: claims.sub, role: claims.role },
         correlationId: ids.get(req) ?? newId(),
-        clientIp: clientIp(req),
+        clientIp: clientIp(req, deps.ipOptions),
         userAgent: req.headers.get('user-agent')?.slice(0, 512) ?? undefined,
       };
       return await r.handle({ req, url, params, ctx, headers });

@@ -22,6 +22,8 @@ export const listReceiptsQuery = z.object({
 
 export const createUploadBody = z.object({
   organisation_id: uuid.optional(),
+  /** The file's exact size: S3 signed URLs need it, and it bounds every upload URL. */
+  size_bytes: z.number().int().min(1).optional(),
 }).strict();
 
 export const registerUploadBody = z.object({

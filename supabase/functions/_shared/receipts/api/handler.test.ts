@@ -227,6 +227,57 @@ Deno.test('receipts routes - signed upload: issue a URL, PUT the bytes, register
   ]);
 });
 
+Deno.test('receipts routes - upload URLs carry the size: required where the URL signs it, never over the limit', async () => {
+  const sizes: (number | undefined)[] = [];
+  const { handler } = setup({
+    signedUploads: {
+      requiresSize: true,
+      createSignedUpload: (_path, opts) => {
+        sizes.push(opts.sizeBytes);
+        return Promise.resolve({
+          url: 'https://s3.test/put',
+          token: 't',
+          expiresAt: new Date(),
+          headers: { 'content-length': String(opts.sizeBytes) },
+        });
+      },
+    },
+  });
+  const missing = await handler(postJson('/uploads', {}));
+  assert.equal(missing.status, 400);
+  assert.match((await missing.json()).message, /size_bytes is required/);
+  assert.equal((await handler(postJson('/uploads', { size_bytes: 1025 }))).status, 413);
+  const ok = await handler(postJson('/uploads', { size_bytes: 700 }));
+  assert.equal(ok.status, 201);
+  const body = await ok.json();
+  assert.equal(body.max_bytes, 700);
+  assert.deepEqual(body.headers, { 'content-length': '700' });
+  assert.deepEqual(sizes, [700]);
+});
+
+Deno.test('receipts routes - a local upload URL for a declared size takes no more than that', async () => {
+  const { handler } = setup();
+  const grant = await (await handler(postJson('/uploads', { size_bytes: 10 }))).json();
+  const res = await handler(
+    new Request(grant.upload_url, { method: 'PUT', body: jpeg('more than ten') }),
+  );
+  assert.equal(res.status, 413);
+});
+
+Deno.test('receipts routes - register: an oversized staged object is refused by its size, never read, and discarded', async () => {
+  const { handler, store, repository } = setup();
+  const grant = await (await handler(postJson('/uploads', {}))).json();
+  // Put there directly, as a client could with a storage URL that did not enforce the limit.
+  store.objects.set(grant.path, new Uint8Array(1025));
+  const res = await handler(postJson('/register', { path: grant.path }));
+  assert.equal(res.status, 413);
+  assert.equal((await res.json()).error, 'payload_too_large');
+  assert.deepEqual(store.reads, [], 'the object was never read into memory');
+  // Discarded: replaced by the empty tombstone that keeps the upload URL single-use.
+  assert.equal(store.objects.get(grant.path)?.length, 0);
+  assert.equal(repository.receipts.length, 0);
+});
+
 Deno.test("receipts routes - signed upload: a tampered token is a 403; someone else's staged path is a 404", async () => {
   const { handler, repository } = setup();
   const grant = await (await handler(postJson('/uploads', {}))).json();

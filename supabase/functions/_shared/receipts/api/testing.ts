@@ -28,21 +28,29 @@ export function userClaims(sub: string, role = 'authenticated'): UserClaims {
   return { sub, role, aud: 'authenticated', exp: 4_000_000_000 };
 }
 
-export type MemoryBlobStore = BlobStore & { objects: Map<string, Uint8Array> };
+export type MemoryBlobStore = BlobStore & {
+  objects: Map<string, Uint8Array>;
+  /** Paths read whole with get(), in order. */
+  reads: string[];
+};
 
 export function memoryBlobStore(): MemoryBlobStore {
   const objects = new Map<string, Uint8Array>();
+  const reads: string[] = [];
   return {
     objects,
+    reads,
     put(path, bytes, _type, opts) {
       if (!(opts?.ifAbsent && objects.has(path))) objects.set(path, bytes);
       return Promise.resolve();
     },
     get(path) {
+      reads.push(path);
       const bytes = objects.get(path);
       return bytes ? Promise.resolve(bytes) : Promise.reject(new BlobNotFound(path));
     },
     exists: (path) => Promise.resolve(objects.has(path)),
+    size: (path) => Promise.resolve(objects.get(path)?.length ?? null),
     delete(paths) {
       for (const p of paths) objects.delete(p);
       return Promise.resolve();

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { localFsBlobStore } from '../../storage/local-fs.ts';
 import { TextractError } from '../../textract/errors.ts';
 import type { AnalyzeExpenseResponse, GetExpenseAnalysisResponse } from '../../textract/types.ts';
+import { SYNC_MAX_BYTES } from '../../textract/limits.ts';
+import type { DocumentStaging, StagingRef } from '../../textract/staging.ts';
 import {
   type ClaimedReceipt,
   createReceiptWorker,
@@ -179,6 +181,24 @@ Deno.test('processOne - a missing document fails permanently', async () => {
   });
 });
 
+/** Records what the worker staged and removed (the real S3 staging is tested in textract/). */
+function recordingStaging() {
+  const staged: { key: string; bytes: Uint8Array }[] = [];
+  const removed: string[] = [];
+  const key = (ref: StagingRef) => `${ref.organisationId}/${ref.receiptId}:${ref.contentType}`;
+  const staging: DocumentStaging = {
+    stage: (ref, bytes) => {
+      staged.push({ key: key(ref), bytes });
+      return Promise.resolve({ Bucket: 'staging', Name: key(ref) });
+    },
+    remove: (ref) => {
+      removed.push(key(ref));
+      return Promise.resolve();
+    },
+  };
+  return { staging, staged, removed };
+}
+
 Deno.test("processOne - stored bytes that are not the registered file: fail, never OCR'd", async () => {
   await withStore(async (dir) => {
     let ocrCalls = 0;
@@ -260,8 +280,7 @@ Deno.test('processOne - the Textract job token is the receipt and message, never
         startExpenseAnalysis: (input) => (inputs.push(input), Promise.resolve('job-1')),
         getExpenseAnalysis: () => Promise.reject(new Error('not expected')),
       },
-      // a staging step that proposes its own token does not get to choose it
-      stageDocument: (_r, bytes) => Promise.resolve({ bytes, clientRequestToken: DOC_SHA }),
+      staging: recordingStaging().staging,
     });
     await d.blobs.put('org/user/a.pdf', DOC, 'application/pdf');
     const id = '0b5e3c1a-9f0e-4c2b-8d7a-2f4e6a8b0c1d';
@@ -283,7 +302,7 @@ Deno.test('processOne - the Textract job token is the receipt and message, never
   });
 });
 
-Deno.test('processOne - PDFs: start a job, wait while it runs, then collect every page', async () => {
+Deno.test('processOne - PDFs: staged in S3, job started on the S3Object, polled, collected, cleaned up', async () => {
   await withStore(async (dir) => {
     const pages: GetExpenseAnalysisResponse[] = [
       { JobStatus: 'SUCCEEDED', NextToken: 't2', ...response } as GetExpenseAnalysisResponse,
@@ -291,10 +310,16 @@ Deno.test('processOne - PDFs: start a job, wait while it runs, then collect ever
     ];
     let status: 'IN_PROGRESS' | 'SUCCEEDED' = 'IN_PROGRESS';
     const tokens: (string | undefined)[] = [];
+    const started: unknown[] = [];
+    const { staging, staged, removed } = recordingStaging();
     const d = deps(dir, {
+      staging,
       textract: {
         analyzeExpense: () => Promise.reject(new Error('PDFs never go through the sync API')),
-        startExpenseAnalysis: () => Promise.resolve('job-9'),
+        startExpenseAnalysis: (input) => {
+          started.push(input);
+          return Promise.resolve('job-9');
+        },
         getExpenseAnalysis: (_id, opts) => {
           tokens.push(opts?.nextToken);
           if (status === 'IN_PROGRESS') {
@@ -313,13 +338,100 @@ Deno.test('processOne - PDFs: start a job, wait while it runs, then collect ever
       delay_seconds: 7,
       textract_job_id: 'job-9',
     });
+    const key = `org/${pdf.receipt_id}:application/pdf`;
+    assert.deepEqual(staged, [{ key, bytes: new Uint8Array([1]) }]);
+    assert.deepEqual((started[0] as { s3Object: unknown }).s3Object, {
+      Bucket: 'staging',
+      Name: key,
+    });
+    assert.ok(!('bytes' in (started[0] as object)), 'AWS accepts no Bytes for async jobs');
     const running = { ...pdf, textract_job_id: 'job-9' };
     assert.deepEqual(await worker.processOne(running), { outcome: 'wait', delay_seconds: 7 });
+    assert.deepEqual(removed, [], 'the staged copy stays while the job runs');
     status = 'SUCCEEDED';
     const done = await worker.processOne(running);
     assert.equal(done.outcome, 'done');
     if (done.outcome === 'done') assert.equal(done.artifact?.kind, 'expense_analysis_job');
     assert.deepEqual(tokens, [undefined, undefined, 't2']);
+    assert.deepEqual(removed, [key]);
+  });
+});
+
+Deno.test('processOne - a failed job removes its staged copy too', async () => {
+  await withStore(async (dir) => {
+    const { staging, removed } = recordingStaging();
+    const d = deps(dir, {
+      staging,
+      textract: {
+        analyzeExpense: () => Promise.reject(new Error('not expected')),
+        startExpenseAnalysis: () => Promise.reject(new Error('not expected')),
+        getExpenseAnalysis: () =>
+          Promise.resolve(
+            { JobStatus: 'FAILED', StatusMessage: 'bad' } as GetExpenseAnalysisResponse,
+          ),
+      },
+    });
+    const pdf = receipt({ content_type: 'image/tiff', textract_job_id: 'job-1' });
+    assert.deepEqual(await createReceiptWorker(config, d).processOne(pdf), {
+      outcome: 'fail',
+      error: 'Textract job failed: bad',
+    });
+    assert.deepEqual(removed, [`org/${pdf.receipt_id}:image/tiff`]);
+  });
+});
+
+Deno.test('processOne - without a staging bucket a PDF fails at once, naming TEXTRACT_S3_BUCKET', async () => {
+  await withStore(async (dir) => {
+    const d = deps(dir, {
+      textract: {
+        analyzeExpense: () => Promise.reject(new Error('not expected')),
+        startExpenseAnalysis: () => Promise.reject(new Error('Textract must not be called')),
+        getExpenseAnalysis: () => Promise.reject(new Error('not expected')),
+      },
+    });
+    await d.blobs.put('org/user/a.pdf', new Uint8Array([1]), 'application/pdf');
+    const outcome = await createReceiptWorker(config, d).processOne(
+      receipt({ content_type: 'application/pdf', storage_path: 'org/user/a.pdf' }),
+    );
+    assert.equal(outcome.outcome, 'fail');
+    assert.match(outcome.outcome === 'fail' ? outcome.error : '', /TEXTRACT_S3_BUCKET/);
+  });
+});
+
+Deno.test('processOne - a JPEG over 10 MB goes async as a one-page PDF; a PNG over 10 MB is refused', async () => {
+  await withStore(async (dir) => {
+    const { staging, staged } = recordingStaging();
+    const d = deps(dir, {
+      staging,
+      textract: {
+        analyzeExpense: () => Promise.reject(new Error('over the sync limit')),
+        startExpenseAnalysis: () => Promise.resolve('job-big'),
+        getExpenseAnalysis: () => Promise.reject(new Error('not expected')),
+      },
+    });
+    // A valid JPEG header (SOI + SOF0 of 4000x6000, 3 components) padded past 10 MB.
+    const big = new Uint8Array(SYNC_MAX_BYTES + 100);
+    big.set([0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x17, 0x70, 0x0f, 0xa0, 0x03]);
+    await d.blobs.put('org/user/big.jpg', big, 'image/jpeg');
+    await d.blobs.put('org/user/big.png', big, 'image/png');
+    const worker = createReceiptWorker(config, d);
+    const jpeg = receipt({ storage_path: 'org/user/big.jpg', sha256: sha256Hex(big) });
+    assert.deepEqual(await worker.processOne(jpeg), {
+      outcome: 'wait',
+      delay_seconds: 7,
+      textract_job_id: 'job-big',
+    });
+    assert.equal(staged[0].key, `org/${jpeg.receipt_id}:application/pdf`);
+    assert.equal(new TextDecoder().decode(staged[0].bytes.subarray(0, 5)), '%PDF-');
+    const png = await worker.processOne(
+      receipt({
+        content_type: 'image/png',
+        storage_path: 'org/user/big.png',
+        sha256: sha256Hex(big),
+      }),
+    );
+    assert.equal(png.outcome, 'fail');
+    assert.match(png.outcome === 'fail' ? png.error : '', /PNG images over 10 MB/);
   });
 });
 

@@ -7,6 +7,10 @@ import { BlobNotFound, type BlobStore } from '../../storage/blob-store.ts';
 import { TextractError } from '../../textract/errors.ts';
 import type { AnalyzeExpenseResponse, Block } from '../../textract/types.ts';
 import type { TextractClient } from '../../textract/client.ts';
+import { routeDocument } from '../../textract/limits.ts';
+import { pdfFromJpegs } from '../../textract/pdf-from-jpeg.ts';
+import type { DocumentStaging } from '../../textract/staging.ts';
+import { type AsyncJobDeps, readJob, removeStaged, startJob } from './async-job.ts';
 import { fromAnalyzeExpense, type ParsedReceipt } from '../parser/parse.ts';
 import { backoffSeconds } from '../../queue/backoff.ts';
 import type { QueueConsumerConfig } from '../../queue/config.ts';
@@ -76,11 +80,8 @@ export interface WorkerDeps {
   queue: WorkerQueue;
   blobs: BlobStore;
   textract: Pick<TextractClient, 'analyzeExpense' | 'startExpenseAnalysis' | 'getExpenseAnalysis'>;
-  /** Where StartExpenseAnalysis reads a PDF from (S3 in production, bytes for the local endpoint). */
-  stageDocument?: (
-    receipt: ClaimedReceipt,
-    bytes: Uint8Array,
-  ) => Promise<Parameters<TextractClient['startExpenseAnalysis']>[0]>;
+  /** The S3 bucket StartExpenseAnalysis reads from; without it async documents fail clearly. */
+  staging?: DocumentStaging;
   now?: () => number;
   random?: () => number;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
@@ -96,8 +97,17 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
   async function processOne(r: ClaimedReceipt): Promise<ReceiptOutcome> {
     try {
       if (r.mode === 'rederive') return await rederive(r);
-      if (isAsyncDocument(r.content_type)) return await processAsync(r);
+      if (r.textract_job_id) return await collectJob(r, r.textract_job_id);
       const bytes = await readDocument(deps.blobs, r);
+      const route = routeDocument(r.content_type, bytes.length);
+      if (route.path === 'refuse') return { outcome: 'fail', error: route.reason };
+      if (route.path === 'async') {
+        const document = route.wrapJpegInPdf ? pdfFromJpegs([bytes]) : bytes;
+        return await startJob(jobs, r, document, {
+          pollSeconds: config.asyncPollSeconds,
+          clientRequestToken: textractRequestToken(r),
+        });
+      }
       const response = await deps.textract.analyzeExpense(bytes);
       return await finish(r, response, 'analyze_expense');
     } catch (err) {
@@ -116,35 +126,18 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
     return { ...derive(response), artifact: null };
   }
 
-  async function processAsync(r: ClaimedReceipt): Promise<ReceiptOutcome> {
-    if (!r.textract_job_id) {
-      const bytes = await readDocument(deps.blobs, r);
-      const input = deps.stageDocument ? await deps.stageDocument(r, bytes) : { bytes };
-      const jobId = await deps.textract.startExpenseAnalysis({
-        ...input,
-        clientRequestToken: textractRequestToken(r),
-      });
-      return { outcome: 'wait', delay_seconds: config.asyncPollSeconds, textract_job_id: jobId };
-    }
-    // Collect every page of the job's results; IN_PROGRESS means "look again on a later run".
-    const first = await deps.textract.getExpenseAnalysis(r.textract_job_id);
-    if (first.JobStatus === 'IN_PROGRESS') {
+  const jobs: AsyncJobDeps = { textract: deps.textract, staging: deps.staging, log };
+
+  async function collectJob(r: ClaimedReceipt, jobId: string): Promise<ReceiptOutcome> {
+    const job = await readJob(jobs, jobId);
+    if (job.status === 'running') {
       return { outcome: 'wait', delay_seconds: config.asyncPollSeconds };
     }
-    if (first.JobStatus === 'FAILED') {
-      return { outcome: 'fail', error: `Textract job failed: ${first.StatusMessage ?? 'unknown'}` };
-    }
-    const merged: AnalyzeExpenseResponse = {
-      DocumentMetadata: first.DocumentMetadata,
-      ExpenseDocuments: [...(first.ExpenseDocuments ?? [])],
-    };
-    let next = first.NextToken;
-    while (next) {
-      const page = await deps.textract.getExpenseAnalysis(r.textract_job_id, { nextToken: next });
-      merged.ExpenseDocuments!.push(...(page.ExpenseDocuments ?? []));
-      next = page.NextToken;
-    }
-    return await finish(r, merged, 'expense_analysis_job');
+    const outcome: ReceiptOutcome = job.status === 'failed'
+      ? { outcome: 'fail', error: `Textract job failed: ${job.message}` }
+      : await finish(r, job.response, 'expense_analysis_job');
+    await removeStaged(jobs, r);
+    return outcome;
   }
 
   async function finish(
@@ -288,10 +281,6 @@ export function classifyFailure(
   const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   onUnexpected(error);
   return { outcome: 'retry', error, delay_seconds: retryDelay() };
-}
-
-export function isAsyncDocument(contentType: string): boolean {
-  return contentType === 'application/pdf' || contentType === 'image/tiff';
 }
 
 /** Writes the raw response once, at artifacts/<sha256 of its bytes>.json. */

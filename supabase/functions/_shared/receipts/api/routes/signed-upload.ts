@@ -7,7 +7,7 @@
 import { assertContentLength, readLimited } from '../../../http/body-limit.ts';
 import { BadRequest, Conflict, json, NotFound } from '../../../http/errors.ts';
 import { route } from '../../../http/router.ts';
-import { BlobNotFound } from '../../../storage/blob-store.ts';
+import { BlobNotFound, type BlobStore } from '../../../storage/blob-store.ts';
 import type { SignedUpload } from '../../../storage/signed-upload.ts';
 import type { ReceiptsContext } from '../context.ts';
 import { createReceipt, resolveOrganisation } from '../create-receipt.ts';
@@ -29,18 +29,56 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /** `<organisation>/<user>/uploads/<uuid>`: where POST /uploads stages a file. */
 const STAGING_PATH = new RegExp(`^(${UUID})/(${UUID})/uploads/${UUID}$`);
 
+/**
+ * A staged upload's bytes, its size checked first (HEAD / stat) so an oversized upload is refused
+ * (and discarded) without reading a byte of it; a copy replaced after the check is held to the
+ * same limit.
+ */
+async function readStaged(
+  store: BlobStore,
+  path: string,
+  maxBytes: number,
+  notFound: () => Error,
+  discard: () => Promise<unknown>,
+): Promise<Uint8Array> {
+  const size = await store.size(path);
+  if (size === null) throw notFound();
+  let bytes: Uint8Array | null = null;
+  if (size <= maxBytes) {
+    try {
+      bytes = await store.get(path);
+    } catch (err) {
+      if (err instanceof BlobNotFound) throw notFound();
+      throw err;
+    }
+  }
+  if (bytes === null || bytes.length > maxBytes) {
+    await discard();
+    throw tooLarge(maxBytes);
+  }
+  return bytes;
+}
+
 export function signedUploadRoutes(ctx: ReceiptsContext) {
   const { config, store } = ctx;
 
-  async function issueUrl(path: string): Promise<SignedUpload> {
+  async function issueUrl(path: string, sizeBytes: number | undefined): Promise<SignedUpload> {
+    if (sizeBytes !== undefined && sizeBytes > config.maxBytes) throw tooLarge(config.maxBytes);
     if (ctx.signedUploads) {
+      if (ctx.signedUploads.requiresSize && sizeBytes === undefined) {
+        throw new BadRequest(
+          'size_bytes is required: the upload URL is signed for the exact file size',
+          'invalid_body',
+        );
+      }
       return await ctx.signedUploads.createSignedUpload(path, {
         expiresInSeconds: config.uploadUrlTtlSeconds,
+        sizeBytes,
       });
     }
     const expiresAt = Math.floor(ctx.now() / 1000) + config.uploadUrlTtlSeconds;
     const token = signUploadToken(
-      { path, maxBytes: config.maxBytes, expiresAt },
+      { path, maxBytes: sizeBytes ?? config.maxBytes, expiresAt },
       ctx.uploadSecret(),
     );
     return {
@@ -62,7 +100,7 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
         (q) => resolveOrganisation(q, claims, requested),
       );
       const path = `${organisationId}/${claims.sub}/uploads/${crypto.randomUUID()}`;
-      const upload = await issueUrl(path);
+      const upload = await issueUrl(path, body.size_bytes);
       return json(
         {
           upload_url: upload.url,
@@ -70,10 +108,10 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
           path,
           token: upload.token,
           expires_at: upload.expiresAt.toISOString(),
-          max_bytes: config.maxBytes,
-          // What the PUT must carry besides the bytes and no Authorization: these headers exactly,
-          // and Content-Type set to the file's own type, one of content_types (the bucket
-          // refuses others).
+          max_bytes: body.size_bytes ?? config.maxBytes,
+          // What the PUT must carry besides the bytes and no Authorization: these headers exactly
+          // (a Content-Length here is the one the body gives anyway), and Content-Type set to the
+          // file's own type, one of content_types (the bucket refuses others).
           headers: upload.headers ?? {},
           content_types: READABLE_TYPES,
         },
@@ -107,20 +145,11 @@ export function signedUploadRoutes(ctx: ReceiptsContext) {
         (q) => q.visibleOrganisation(organisationId),
       );
       if (!member) throw uploadNotFound();
-      let bytes: Uint8Array;
-      try {
-        bytes = await store.get(body.path);
-      } catch (err) {
-        if (err instanceof BlobNotFound) throw uploadNotFound();
-        throw err;
-      }
-      if (bytes.length === 0) throw uploadUsed(); // the tombstone of an earlier register
+      // Register replaces the staged bytes with an empty tombstone (single use, see above).
       const discard = () =>
         store.put(body.path, new Uint8Array(0), 'application/octet-stream').catch(() => {});
-      if (bytes.length > config.maxBytes) {
-        await discard();
-        throw tooLarge(config.maxBytes);
-      }
+      const bytes = await readStaged(store, body.path, config.maxBytes, uploadNotFound, discard);
+      if (bytes.length === 0) throw uploadUsed(); // the tombstone of an earlier register
       let type: ReceiptFileType;
       try {
         type = acceptReceiptFile(bytes);

@@ -1,6 +1,7 @@
-// Wraps JPEG images into a PDF, one page per image (the JPEG stream embedded as is, DCTDecode).
-// For tests and fixtures: Debian's ImageMagick policy forbids writing PDFs and img2pdf is not
-// installed, so this small writer makes "a scanned receipt as PDF" without either.
+// Wraps JPEG images into a PDF, one page per image (the JPEG stream embedded as is, DCTDecode:
+// no pixel is decoded, so memory stays at the file's size). The worker uses it to send a JPEG
+// over Textract's 10 MB image limit through the async API, whose PDF limit is 500 MB; tests use
+// it to make "a scanned receipt as PDF" (Debian's ImageMagick policy forbids writing PDFs).
 
 function jpegInfo(b: Uint8Array): { width: number; height: number; components: number } {
   if (b[0] !== 0xff || b[1] !== 0xd8) throw new Error('Not a JPEG');
@@ -24,7 +25,13 @@ function jpegInfo(b: Uint8Array): { width: number; height: number; components: n
   throw new Error('JPEG has no frame header');
 }
 
-/** A PDF with each JPEG on its own page, sized as if scanned at `dpi`. */
+/** Textract's largest PDF page: 40 inches a side. */
+const MAX_PAGE_INCHES = 40;
+
+/**
+ * A PDF with each JPEG on its own page, sized as if scanned at `dpi` — or finer, so that no page
+ * is wider or taller than Textract accepts.
+ */
 export function pdfFromJpegs(jpegs: Uint8Array[], dpi = 200): Uint8Array {
   const enc = new TextEncoder();
   const chunks: Uint8Array[] = [];
@@ -53,7 +60,8 @@ export function pdfFromJpegs(jpegs: Uint8Array[], dpi = 200): Uint8Array {
       : components === 4
       ? '/DeviceCMYK'
       : '/DeviceRGB';
-    const [pw, ph] = [(width * 72) / dpi, (height * 72) / dpi].map((v) => v.toFixed(2));
+    const pageDpi = Math.max(dpi, Math.ceil(Math.max(width, height) / MAX_PAGE_INCHES));
+    const [pw, ph] = [(width * 72) / pageDpi, (height * 72) / pageDpi].map((v) => v.toFixed(2));
     const [page, image, content] = [pageIds[k], pageIds[k] + 1, pageIds[k] + 2];
     obj(
       page,
