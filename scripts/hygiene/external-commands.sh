@@ -25,16 +25,24 @@ closure=" $(apt-cache depends --recurse --installed --no-recommends --no-suggest
 
 # ---- commands in shell scripts ------------------------------------------------------------
 # The first word of every simple command: lines are cut at | ; && || $( ( { ` and keywords, and
-# leading assignments (VAR=value), arithmetic ($(( … )), (( … ))) and awk/sed programs are
-# skipped. Heredoc bodies are read too, which only checks more.
+# leading assignments (VAR=value), arithmetic ($(( … )), (( … ))), quoted strings (SQL, messages)
+# and heredoc bodies (SQL fed to psql) are skipped: their words are data, not commands.
 shell_words=$(git ls-files '*.sh' .ci/run | xargs node -e '
   const fs = require("fs");
   const skip = new Set(["then", "do", "else", "elif", "if", "while", "until", "!", "exec", "time",
     "command", "xargs", "setsid", "nohup"]);
   const out = new Set();
   for (const f of process.argv.slice(1)) {
+    let heredocEnd = null;
     for (let line of fs.readFileSync(f, "utf8").split("\n")) {
+      if (heredocEnd !== null) {
+        if (line.trim() === heredocEnd) heredocEnd = null;
+        continue;
+      }
+      const heredoc = line.match(/<<-?\s*[\x27"]?([A-Za-z_]+)[\x27"]?/);
+      if (heredoc) heredocEnd = heredoc[1];
       line = line.replace(/^\s*#.*$/, "").replace(/\s#\s.*$/, "");
+      line = line.replace(/"(?:[^"\\]|\\.)*"/g, " ").replace(/\x27[^\x27]*\x27/g, " ");
       line = line.replace(/\$?\(\([^()]*\)\)/g, " "); // arithmetic: $(( size + 40 )), (( n++ ))
       line = line.replace(/\b(awk|sed)\s+\x27[^\x27]*\x27/g, "$1 "); // an awk/sed program is no command
       for (const seg of line.split(/\|\||&&|[|;(){}`]|\$\(/)) {

@@ -19,6 +19,11 @@ export function withArchiveFallback(store: BlobStore): BlobStore {
       return (await store.exists(path)) ||
         (!path.startsWith(ARCHIVE_PREFIX) && await store.exists(ARCHIVE_PREFIX + path));
     },
+    async size(path) {
+      const size = await store.size(path);
+      if (size !== null || path.startsWith(ARCHIVE_PREFIX)) return size;
+      return await store.size(ARCHIVE_PREFIX + path);
+    },
     delete: (paths) => store.delete(paths),
   };
 }
