@@ -83,7 +83,7 @@ create index audit_contexts_subject_id_idx on private.audit_contexts (subject_id
 -- ============================================================================
 -- triggers
 -- ============================================================================
-create function private.audit_table_is_append_only()
+create function private.rows_are_append_only()
 returns trigger
 language plpgsql
 set search_path = ''
@@ -94,8 +94,9 @@ begin
 end;
 $$;
 
-comment on function private.audit_table_is_append_only() is
-  'Rejects UPDATE, DELETE and TRUNCATE on the audit tables it is attached to, whoever the caller is.';
+comment on function private.rows_are_append_only() is
+  'Rejects UPDATE, DELETE and TRUNCATE on the table it is attached to, whoever the caller is '
+  '(audit chain tables, wallet transactions and entries).';
 
 create function private.audit_personal_data_is_append_only()
 returns trigger
@@ -129,10 +130,10 @@ create trigger tallyq_audit_contexts_is_never_truncated
 
 create trigger tallyq_audit_erasures_is_append_only
   before update or delete on private.audit_erasures
-  for each row execute function private.audit_table_is_append_only();
+  for each row execute function private.rows_are_append_only();
 create trigger tallyq_audit_erasures_is_never_truncated
   before truncate on private.audit_erasures
-  for each statement execute function private.audit_table_is_append_only();
+  for each statement execute function private.rows_are_append_only();
 
 -- The generic row trigger. tg_argv: [0] organisation column ('' = none), [1] subject column
 -- ('' = none), [2] personal columns as a text[] literal, [3..] primary key columns.
@@ -396,7 +397,7 @@ grant select on private.audit_erasures to service_role;
 -- Only the audit trigger (security definer) writes audit rows: nobody can forge one.
 revoke insert on private.audit_log from service_role;
 
-revoke all on function private.audit_table_is_append_only() from public, anon, authenticated;
+revoke all on function private.rows_are_append_only() from public, anon, authenticated;
 revoke all on function private.audit_personal_data_is_append_only() from public, anon, authenticated;
 revoke all on function private.audit_row_change() from public, anon, authenticated;
 revoke all on function private.enable_audit(regclass, name, text[], name) from public, anon, authenticated;

@@ -50,16 +50,16 @@ create index audit_seals_block_id_idx on private.audit_seals (block_id, audit_id
 -- ============================================================================
 create trigger tallyq_audit_blocks_is_append_only
   before update or delete on private.audit_blocks
-  for each row execute function private.audit_table_is_append_only();
+  for each row execute function private.rows_are_append_only();
 create trigger tallyq_audit_blocks_is_never_truncated
   before truncate on private.audit_blocks
-  for each statement execute function private.audit_table_is_append_only();
+  for each statement execute function private.rows_are_append_only();
 create trigger tallyq_audit_seals_is_append_only
   before update or delete on private.audit_seals
-  for each row execute function private.audit_table_is_append_only();
+  for each row execute function private.rows_are_append_only();
 create trigger tallyq_audit_seals_is_never_truncated
   before truncate on private.audit_seals
-  for each statement execute function private.audit_table_is_append_only();
+  for each statement execute function private.rows_are_append_only();
 
 -- ============================================================================
 -- rls

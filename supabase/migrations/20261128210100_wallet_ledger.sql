@@ -137,33 +137,20 @@ create index wallet_entries_transaction_id_idx on public.wallet_entries (transac
 -- ============================================================================
 -- triggers: transactions and entries are never edited
 -- ============================================================================
-create function private.wallet_rows_are_append_only()
-returns trigger
-language plpgsql
-set search_path = ''
-as $$
-begin
-  raise exception '%.% is append-only: % is not allowed', tg_table_schema, tg_table_name, tg_op
-    using errcode = 'insufficient_privilege';
-end;
-$$;
-
-comment on function private.wallet_rows_are_append_only() is
-  'Rejects UPDATE, DELETE and TRUNCATE on wallet_transactions and wallet_entries for every role: '
-  'a mistake is corrected by a reversal, never by an edit.';
-
+-- A mistake is corrected by a reversal, never by an edit: the generic private.rows_are_append_only
+-- (audit migration 20261128200100) refuses UPDATE, DELETE and TRUNCATE for every role.
 create trigger tallyq_wallet_transactions_are_append_only
   before update or delete on public.wallet_transactions
-  for each row execute function private.wallet_rows_are_append_only();
+  for each row execute function private.rows_are_append_only();
 create trigger tallyq_wallet_transactions_are_never_truncated
   before truncate on public.wallet_transactions
-  for each statement execute function private.wallet_rows_are_append_only();
+  for each statement execute function private.rows_are_append_only();
 create trigger tallyq_wallet_entries_are_append_only
   before update or delete on public.wallet_entries
-  for each row execute function private.wallet_rows_are_append_only();
+  for each row execute function private.rows_are_append_only();
 create trigger tallyq_wallet_entries_are_never_truncated
   before truncate on public.wallet_entries
-  for each statement execute function private.wallet_rows_are_append_only();
+  for each statement execute function private.rows_are_append_only();
 
 -- ============================================================================
 -- helpers
@@ -222,6 +209,6 @@ revoke all on public.wallet_accounts, public.wallet_transactions, public.wallet_
   from public, anon, authenticated, service_role;
 grant select on public.wallet_accounts, public.wallet_transactions, public.wallet_entries
   to authenticated, service_role;
-revoke all on function private.wallet_rows_are_append_only() from public, anon, authenticated;
+revoke all on function private.rows_are_append_only() from public, anon, authenticated;
 revoke all on function private.wallet_readable_account_ids() from public, anon;
 grant execute on function private.wallet_readable_account_ids() to authenticated, service_role;
