@@ -1,5 +1,5 @@
 // The GoTrue-compatible HTTP surface supabase-js's auth client uses, as a table of routes under
-// /auth/v1 (GoTrue's paths, bodies, statuses and error codes; see README.md here):
+// /auth/v1 (GoTrue's paths, bodies, statuses and error codes; supabase/local/platform/README.md):
 //   GET  /.well-known/jwks.json                  public keys (open, as hosted)
 //   POST /token?grant_type=password|refresh_token → session JSON
 //   GET  /user                                   the signed-in user
