@@ -22,6 +22,9 @@ export interface LineItems {
 const RE_NOT_ITEM =
   /^(?:ITEM|QTY|DESC(?:RIPTION)?|CODE)\b.*\b(?:PRICE|AMOUNT|AMT|TOTAL|QTY|RM)\b|(?:INVOICE|RECEIPT|BILL|DOC(?:UMENT)?|ORDER|TRANS(?:ACTION)?|REF(?:ERENCE)?)\s*(?:NO|NUMBER|NUNBER|#)\b|^TOTAL\s*(?:QTY|QUANTITY|ITEMS?|O[I1L]Y)\b/;
 
+/** Text ahead of a price that only says "at": "@RM", "@ $", "@". */
+const RE_UNIT_PRICE_ONLY = /^\s*@\s*(?:RM|\$|MYR)?\s*$/i;
+
 export function pickLineItems(ls: Line[], stopAt: number): LineItems {
   const start = headerEnd(ls);
   const items: ParsedLineItem[] = [];
@@ -36,7 +39,21 @@ export function pickLineItems(ls: Line[], stopAt: number): LineItems {
     if (RE_NOT_TOTAL.test(l.key) || RE_NOT_ITEM.test(l.upper)) continue;
     const last = l.amounts[l.amounts.length - 1];
     if (last.cents <= 0n) continue;
-    let desc = l.text.slice(0, l.amounts[0].index).replace(/[\s:*xX@]+$/, '').trim();
+    const before = l.text.slice(0, l.amounts[0].index);
+    // "@RM 18.90" under an item is that item's unit price, not an item of its own.
+    if (RE_UNIT_PRICE_ONLY.test(before) && l.amounts.length === 1) {
+      const prev = items.at(-1);
+      if (prev && prev.unit_price === null && amountLines.at(-1) === k - 1) {
+        prev.unit_price = formatCents(last.cents);
+        const q = Number(parseMoney(prev.amount ?? '0') ?? 0n) / Number(last.cents);
+        if (prev.quantity === null && Number.isInteger(q) && q > 0) prev.quantity = String(q);
+        used.push(l.i);
+      }
+      continue;
+    }
+    let desc = before.replace(/[\s:*xX@]+$/, '')
+      // A currency printed before the price column ("CENDOL RM 5.30", "RIBENA R M 5.90").
+      .replace(/\s+(?:RM|R\sM|MYR|\$)$/i, '').trim();
     let quantity: string | null = null;
     let unit: string | null = null;
     const qm = /(?<![\d.])(\d{1,3}(?:\.\d{1,3})?)\s?[xX*@]\s?(?=\d)/.exec(fixOcrDigits(l.text));
