@@ -96,9 +96,10 @@ export function pickAddress(all: Line[], vendorLines: number[]): Choice<string> 
     // ("2210 Elm Street" is a house number and a street, not a 4-digit postcode and a town.)
     if (RE_POSTCODE.test(l.upper) && !RE_HOUSE_NUMBER.test(l.upper)) {
       const nx = ls[k + 1];
+      // (A town and state may run longer: "PETALING JAYA, SELANGOR DARUL EHSAN.")
       if (
-        !nx || RE_ADDRESS_STOP.test(nx.compact) ||
-        !/^[A-Z .,]+$/.test(nx.upper) || nx.upper.length > 30
+        !nx || RE_ADDRESS_STOP.test(nx.compact) || !/^[A-Z .,]+$/.test(nx.upper) ||
+        (nx.upper.length > 30 && !RE_ADDRESS_END.test(fixAddressText(nx.upper)))
       ) break;
     }
   }

@@ -77,6 +77,8 @@ export function letterRatio(s: string): number {
  */
 export function fixOcrLetters(text: string): string {
   // (Not inside a Canadian postcode, "M5V 1P7", whose digits sit between letters by design.)
+  // A capitalised word's first letter read as a digit ("5ultan", "0cean"): S or O.
+  text = text.replace(/(?<![\w.,/-])[05](?=[a-z]{3,}\b)/g, (d) => (d === '0' ? 'O' : 'S'));
   return text.replace(
     /(?<=[A-Za-z])[015](?=[A-Za-z])(?![A-Z]\s?\d[A-Z]\d\b)/g,
     (d, offset: number) => {

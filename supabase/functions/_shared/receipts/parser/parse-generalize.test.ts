@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import type { OcrLine, OcrPage } from './ocr-types.ts';
-import { parseReceipt, parseReceiptPage } from './parse.ts';
+import { fixOcrLetters, parseReceipt, parseReceiptPage } from './parse.ts';
 import { editDistance, sameReading } from './same-reading.ts';
 
 function lines(text: string, conf = 95): OcrLine[] {
@@ -166,4 +166,26 @@ Total amount 1.50 RM
 Accepted total 2.00 RM
 Change 0.50 RM`));
   assert.equal(r.total, '1.50');
+});
+
+Deno.test('address - a capitalised word whose first letter was read as 5 or 0 is repaired', () => {
+  const r = parseReceipt(lines(`
+KEDAI CONTOH SDN BHD
+88 Jalan Raja 5ultan Besar 80300 Johor Bahru
+TOTAL 5.00`));
+  assert.equal(r.address, '88 Jalan Raja Sultan Besar 80300 Johor Bahru');
+  assert.equal(fixOcrLetters('0cean 5ultan 5A 05 U5/N 50OML'), 'Ocean Sultan 5A 05 U5/N 50OML');
+});
+
+Deno.test('address - a long town-and-state line after the postcode still belongs to it', () => {
+  const r = parseReceipt(lines(`
+KEDAI CONTOH SDN BHD
+No: G3, Blk G, Jln Contoh 1A/3, Taman Baru, 47301
+Petaling Jaya, Selangor Darul Ehsan.
+Tel: 03-1234 5678
+TOTAL 5.00`));
+  assert.equal(
+    r.address,
+    'No: G3, Blk G, Jln Contoh 1A/3, Taman Baru, 47301 Petaling Jaya, Selangor Darul Ehsan.',
+  );
 });
