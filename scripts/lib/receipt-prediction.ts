@@ -23,6 +23,7 @@ import {
   recognizeTesseract,
 } from '../../supabase/local/textract/ocr/engine.ts';
 import { combinePages } from '../../supabase/local/textract/ocr/combine.ts';
+import { defaultTesseractModel } from '../../supabase/local/textract/ocr/tessdata.ts';
 import { sha256Hex } from '../../supabase/functions/_shared/crypto/sha256.ts';
 
 /** Thrown with `cachedOnly` when a reading is not in the cache yet. */
@@ -73,9 +74,15 @@ async function cached(
   ocr: RecognizeOptions & { cachedOnly?: boolean | 'paddle' } = {},
 ): Promise<{ page: OcrPage; seconds: number }> {
   // Tesseract's model choice is its own: Paddle's cached reading is shared across them.
-  const model = engine === 'tesseract' && (ocr.lang || ocr.tessdataDir)
+  // (The system's fast model keeps the plain key; the best model reads `.best`.)
+  const tessModel = ocr.tesseractModel ?? defaultTesseractModel();
+  const model = engine !== 'tesseract'
+    ? ''
+    : ocr.lang || ocr.tessdataDir
     ? `${ocr.lang ?? 'eng'}${ocr.tessdataDir ? `@${basename(ocr.tessdataDir)}` : ''}`
       .replace(/[^A-Za-z0-9+@_-]/g, '_')
+    : tessModel === 'best'
+    ? 'best'
     : '';
   const tuning = [ocr.psm ? `psm${ocr.psm}` : '', ocr.maxWidth ? `w${ocr.maxWidth}` : '', model]
     .filter(Boolean).map((t) => `.${t}`).join('');

@@ -4,7 +4,7 @@
 //
 // Env: TESSERACT_BIN (default `tesseract`), NODE_BIN (default `node`), PADDLE_WORKERS (sidecar
 // processes, default 2), TALLYQ_OCR_ENGINE (default engine when opts.engine is absent, default
-// `combined`).
+// `combined`), TALLYQ_TESSERACT_MODEL (`fast` or `best`, see tessdata.ts).
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -21,6 +21,7 @@ import {
 } from '../../../functions/_shared/receipts/parser/ocr-types.ts';
 import { combinePages } from './combine.ts';
 import { splitWords } from './split-words.ts';
+import { defaultTesseractModel, tessdataDirFor, type TesseractModel } from './tessdata.ts';
 
 export type { OcrEngineName, OcrLine, OcrPage, OcrWord };
 
@@ -32,8 +33,10 @@ export interface RecognizeOptions {
   maxWidth?: number;
   /** tesseract language models (default "eng"), e.g. "eng+msa" or "script/Latin". */
   lang?: string;
-  /** tesseract model directory (default: the system's tessdata). */
+  /** tesseract model directory (default: the one `tesseractModel` names). */
   tessdataDir?: string;
+  /** tesseract's eng model: `fast` (system) or `best` (default TALLYQ_TESSERACT_MODEL, see tessdata.ts). */
+  tesseractModel?: TesseractModel;
 }
 
 const ENGINES: readonly OcrEngineName[] = ['tesseract', 'paddle', 'combined'];
@@ -153,12 +156,14 @@ export async function recognizeTesseract(
   // it saves in tesseract and changes no field (see the issue note).
   const { bytes, scale } = await downscale(image, opts.maxWidth ?? Infinity);
   const bin = Deno.env.get('TESSERACT_BIN') || 'tesseract';
+  const tessdataDir = opts.tessdataDir ??
+    tessdataDirFor(opts.tesseractModel ?? defaultTesseractModel());
   const res = await runProcess(
     bin,
     [
       'stdin',
       'stdout',
-      ...(opts.tessdataDir ? ['--tessdata-dir', opts.tessdataDir] : []),
+      ...(tessdataDir ? ['--tessdata-dir', tessdataDir] : []),
       '--psm',
       String(opts.psm ?? 6),
       '-l',

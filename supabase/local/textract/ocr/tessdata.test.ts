@@ -1,0 +1,91 @@
+// Tesseract's model choice: the best_int model is unpacked from its npm package once, into a
+// tessdata directory tesseract accepts, and reads a drawn receipt line for real.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { bestModelSource, defaultTesseractModel, tessdataDirFor } from './tessdata.ts';
+import { recognizeTesseract } from './engine.ts';
+
+Deno.test('tessdataDirFor - fast is the system model: no directory of its own', () => {
+  assert.equal(tessdataDirFor('fast', '/nonexistent'), undefined);
+});
+
+Deno.test('tessdataDirFor - best unpacks the packaged model once, beside a tsv config', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessdata-'));
+  try {
+    const src = join(dir, 'model.gz');
+    writeFileSync(src, gzipSync(new TextEncoder().encode('model bytes')));
+    const out = tessdataDirFor('best', join(dir, 'cache'), src);
+    assert.ok(out);
+    assert.equal(readFileSync(join(out, 'eng.traineddata'), 'utf8'), 'model bytes');
+    assert.equal(readFileSync(join(out, 'configs/tsv'), 'utf8'), 'tessedit_create_tsv 1\n');
+    // A second use reads what is there, even with the source gone.
+    rmSync(src);
+    const mtime = statSync(join(out, 'eng.traineddata')).mtimeMs;
+    assert.equal(tessdataDirFor('best', join(dir, 'cache'), src), out);
+    assert.equal(statSync(join(out, 'eng.traineddata')).mtimeMs, mtime);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+Deno.test('tessdataDirFor - a missing package is named in the error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessdata-'));
+  try {
+    assert.throws(
+      () => tessdataDirFor('best', dir, join(dir, 'missing.gz')),
+      /@tesseract\.js-data\/eng/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+Deno.test('defaultTesseractModel - TALLYQ_TESSERACT_MODEL is checked', () => {
+  const prev = Deno.env.get('TALLYQ_TESSERACT_MODEL');
+  try {
+    Deno.env.set('TALLYQ_TESSERACT_MODEL', 'best');
+    assert.equal(defaultTesseractModel(), 'best');
+    Deno.env.set('TALLYQ_TESSERACT_MODEL', 'huge');
+    assert.throws(() => defaultTesseractModel(), /fast, best; got huge/);
+  } finally {
+    if (prev === undefined) Deno.env.delete('TALLYQ_TESSERACT_MODEL');
+    else Deno.env.set('TALLYQ_TESSERACT_MODEL', prev);
+  }
+});
+
+Deno.test({
+  name: 'recognizeTesseract - the best model (installed by ensure-deps) reads a drawn receipt line',
+  fn: async () => {
+    assert.ok(existsSync(bestModelSource()), `${bestModelSource()} is installed`);
+    const dir = mkdtempSync(join(tmpdir(), 'tessdata-'));
+    try {
+      const img = spawnSync('convert', [
+        '-size',
+        '700x120',
+        'xc:white',
+        '-fill',
+        'black',
+        '-font',
+        'DejaVu-Sans',
+        '-pointsize',
+        '30',
+        '-annotate',
+        '+30+70',
+        'KEDAI CONTOH TOTAL 12.50',
+        'png:-',
+      ], { maxBuffer: 10 * 1024 * 1024 });
+      assert.equal(img.status, 0, String(img.stderr));
+      const page = await recognizeTesseract(new Uint8Array(img.stdout), {
+        tessdataDir: tessdataDirFor('best', dir),
+      });
+      assert.equal(page.lines.map((l) => l.text).join('\n'), 'KEDAI CONTOH TOTAL 12.50');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+});
