@@ -189,3 +189,47 @@ TOTAL 5.00`));
     'No: G3, Blk G, Jln Contoh 1A/3, Taman Baru, 47301 Petaling Jaya, Selangor Darul Ehsan.',
   );
 });
+
+Deno.test('vendor - "SIN BHD" and a P read as F are repaired, the case and dot kept', () => {
+  const a = parseReceipt(
+    lines('SIMPLIFIED TAX INVOICE\nKLINIK CONTOH SIN BHD\nNO 1, JALAN API 2\nTOTAL 5.00'),
+  );
+  assert.equal(a.vendor, 'KLINIK CONTOH SDN BHD');
+  const b = parseReceipt(lines('Contoh Kedai Son. Bhd\nNO 1, JALAN API 2\nTOTAL 5.00'));
+  assert.equal(b.vendor, 'Contoh Kedai Sdn. Bhd');
+  const c = parseReceipt(lines('TAN BROTHERS & COMFANY\nNO 1, JALAN API 2\nTOTAL 5.00'));
+  assert.equal(c.vendor, 'TAN BROTHERS & COMPANY');
+});
+
+Deno.test('vendor - the line above a lone registration number is the name, above the address', () => {
+  const r = parseReceipt(lines(`
+sale
+wog
+MAJU JAYA CASH & CARRY
+(1234567-P)
+G.23, Plaza Contoh, Jalan SS 9/1, 47300 Petaling Jaya
+TOTAL 5.00`));
+  assert.equal(r.vendor, 'MAJU JAYA CASH & CARRY');
+  // Below the address, a line with a registration number is an operator, not the shop.
+  const op = parseReceipt(lines(`
+TAX INVOICE
+KEDAI CONTOH BARU
+Jalan Contoh Baru
+47200 Subang
+Selangor
+Maju Servport
+CO. REG. NO: 000123456-V
+TOTAL 5.00`));
+  assert.equal(op.vendor, 'KEDAI CONTOH BARU');
+});
+
+Deno.test('vendor - an address line is no legal name, even with a place word like CENTRE', () => {
+  const r = parseReceipt(lines(`
+CONTOH TELEKOM SDN BHD
+(201283-H)
+LOT LG 315, CONTOH SHOPPING CENTRE
+LEBUH CONTOH, 47800 PETALING JAYA
+TOTAL 5.00`));
+  assert.equal(r.vendor, 'CONTOH TELEKOM SDN BHD');
+  assert.equal(r.address, 'LOT LG 315, CONTOH SHOPPING CENTRE LEBUH CONTOH, 47800 PETALING JAYA');
+});

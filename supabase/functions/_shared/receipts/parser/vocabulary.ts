@@ -24,7 +24,10 @@ const ADDRESS_WORDS = new Set(
 );
 /** Letter pairs OCR confuses on receipts (either direction). */
 const CONFUSABLE = new Set(
-  ['IL', 'IJ', 'LJ', 'IT', 'OD', 'OQ', 'DQ', 'OU', 'CG', 'CO', 'EF', 'MW', 'NH', 'UV', 'KR', 'BE']
+  [
+    ...['IL', 'IJ', 'LJ', 'IT', 'OD', 'OQ', 'DQ', 'OU', 'CG', 'CO', 'EF', 'MW', 'NH', 'UV', 'KR'],
+    ...['BE', 'PF', 'RP', 'MH', 'MN'],
+  ]
     .flatMap((p) => [p, p[1] + p[0]]),
 );
 
