@@ -24,6 +24,11 @@ const RE_NOT_ITEM =
 
 /** Text ahead of a price that only says "at": "@RM", "@ $", "@". */
 const RE_UNIT_PRICE_ONLY = /^\s*@\s*(?:RM|\$|MYR)?\s*$/i;
+/**
+ * Text ahead of a price that is only a currency (RH: RM misread), nothing, or a quantity ("2 X RM
+ * 2.45"): the line prices the item above.
+ */
+const RE_PRICE_ONLY = /^\s*(?:\d{1,3}\s?[X*]\s?)?(?:RM|R\s?H|R\s?M|MYR|\$)?\s*$/i;
 
 export function pickLineItems(ls: Line[], stopAt: number): LineItems {
   const start = headerEnd(ls);
@@ -40,16 +45,27 @@ export function pickLineItems(ls: Line[], stopAt: number): LineItems {
     const last = l.amounts[l.amounts.length - 1];
     if (last.cents <= 0n) continue;
     const before = l.text.slice(0, l.amounts[0].index);
-    // "@RM 18.90" under an item is that item's unit price, not an item of its own.
-    if (RE_UNIT_PRICE_ONLY.test(before) && l.amounts.length === 1) {
-      const prev = items.at(-1);
-      if (prev && prev.unit_price === null && amountLines.at(-1) === k - 1) {
-        prev.unit_price = formatCents(last.cents);
-        const q = Number(parseMoney(prev.amount ?? '0') ?? 0n) / Number(last.cents);
-        if (prev.quantity === null && Number.isInteger(q) && q > 0) prev.quantity = String(q);
-        used.push(l.i);
+    // A price alone under an item belongs to it: "@RM 18.90" is its unit price; a bare "RM 5.60"
+    // is its unit price or its line total, whichever the arithmetic says (a whole multiple).
+    const prev = amountLines.at(-1) === k - 1 ? items.at(-1) : undefined;
+    if (
+      (l.amounts.length === 1 && RE_UNIT_PRICE_ONLY.test(before)) || RE_PRICE_ONLY.test(before)
+    ) {
+      const p = prev ? parseMoney(prev.amount ?? '') : null;
+      const at = RE_UNIT_PRICE_ONLY.test(before);
+      if (prev && p !== null && p > 0n && prev.unit_price === null) {
+        const [small, big] = last.cents < p ? [last.cents, p] : [p, last.cents];
+        const q = big % small === 0n ? Number(big / small) : 0;
+        if (at || (q >= 2 && q < 1000)) {
+          prev.unit_price = formatCents(small);
+          prev.amount = formatCents(at ? p : big);
+          if (prev.quantity === null && q >= 1) prev.quantity = String(q);
+          used.push(l.i);
+          continue;
+        }
       }
-      continue;
+      // Neither: a price without a description of its own is no item either.
+      if (at || prev) continue;
     }
     let desc = before.replace(/[\s:*xX@]+$/, '')
       // A currency printed before the price column ("CENDOL RM 5.30", "RIBENA R M 5.90").

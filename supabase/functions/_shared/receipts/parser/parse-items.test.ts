@@ -64,3 +64,35 @@ Deno.test('items - the items come from the reading whose amounts add up to the t
   });
   assert.deepEqual(none.line_items.map((i) => i.amount), ['4.00']);
 });
+
+Deno.test('items - a price line under an item is its line total or unit price, by arithmetic', () => {
+  const r = parseReceipt(lines(`
+KEDAI CONTOH SDN BHD
+Date: 05/03/2018
+ALACARTE SUSHI 2.80
+RM 2.80 2 0.00 RM5.60 SR
+POTATO CHIPS BBQ RM4.90 S
+2 X RM 2.45
+KOPI O 3.10
+RM 1.00
+TOTAL 13.60`));
+  assert.deepEqual(
+    r.line_items.map((i) => [i.description, i.quantity, i.unit_price, i.amount]),
+    [
+      ['ALACARTE SUSHI', '2', '2.80', '5.60'],
+      ['POTATO CHIPS BBQ', '2', '2.45', '4.90'],
+      // 1.00 is no whole part of 3.10: not this item's price (and no item of its own).
+      ['KOPI O', null, null, '3.10'],
+    ],
+  );
+});
+
+Deno.test('items - a tax code glued to a price ("5.20s") is no digit of it', () => {
+  const r = parseReceipt(lines(`
+KEDAI CONTOH SDN BHD
+Date: 05/03/2018
+183 MARJERIN 240G RM5.20s
+COKE 1.5L RM5.98Z
+TOTAL 11.18`));
+  assert.deepEqual(r.line_items.map((i) => i.amount), ['5.20', '5.98']);
+});
