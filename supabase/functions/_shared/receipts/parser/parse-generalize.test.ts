@@ -197,6 +197,8 @@ Deno.test('vendor - "SIN BHD" and a P read as F are repaired, the case and dot k
   assert.equal(a.vendor, 'KLINIK CONTOH SDN BHD');
   const b = parseReceipt(lines('Contoh Kedai Son. Bhd\nNO 1, JALAN API 2\nTOTAL 5.00'));
   assert.equal(b.vendor, 'Contoh Kedai Sdn. Bhd');
+  const d = parseReceipt(lines('CONTOH RAIL SLI BHD\nNO 1, JALAN API 2\nTOTAL 5.00'));
+  assert.equal(d.vendor, 'CONTOH RAIL SDN BHD');
   const c = parseReceipt(lines('TAN BROTHERS & COMFANY\nNO 1, JALAN API 2\nTOTAL 5.00'));
   assert.equal(c.vendor, 'TAN BROTHERS & COMPANY');
 });

@@ -23,11 +23,13 @@ function cleanVendor(s: string): string {
   return fixOcrLetters(s)
     .replace(/^[\s|!.,:;*_~=-]+/, '') // the paper's edge read as "|" ahead of the name
     .replace(/^\s*(?:(?:OWNED|OWN|OPERATED|MANAGED)\s*BY|DIMILIKI(?:\s*OLEH)?)\s*:?\s*/i, '')
-    // "SON BHD", "SIN BHD", "S0N BHD": SDN with its middle letter misread.
+    // "SON BHD", "SIN BHD", "SLI BHD": SDN with a letter or two misread.
     .replace(
-      /\b(S)(?!D)[A-Z0-9](N)(\.?\s?)(BHD|BERHAD)\b/gi,
-      (_m, s: string, n: string, sep: string, b: string) =>
-        `${s}${n === 'n' ? 'd' : 'D'}${n}${sep || ' '}${b}`,
+      /\b(S)(?!DN)([A-Z0-9])([A-Z0-9])(\.?\s?)(BHD|BERHAD)\b/gi,
+      (_m, s: string, _d: string, n: string, sep: string, b: string) =>
+        s === 's'
+          ? `sdn${sep || ' '}${b}`
+          : `${s}${n === n.toLowerCase() ? 'dn' : 'DN'}${sep || ' '}${b}`,
     )
     .replace(
       /(?<=[A-Z])(SDN\.?BHD|PTE\.?LTD|PTY\.?LTD)$/i,
