@@ -54,9 +54,24 @@ export function toLines(lines: OcrLine[]): Line[] {
       key: labelKey(text),
       conf: Math.max(0, Math.min(1, (l.confidence ?? 80) / 100)),
       bbox: l.bbox ?? { left: 0, top: i / Math.max(1, lines.length), width: 1, height: 0 },
-      amounts: findAmounts(text),
+      amounts: totalWithoutPoint(text) ?? findAmounts(text),
     };
   });
+}
+
+/**
+ * A total whose decimal point did not print or read ("NET TOTAL : 19 80"): the line's only
+ * figure, two digits after a space at its end. Only on a total's line, where nothing else is
+ * printed after the label.
+ */
+function totalWithoutPoint(text: string): Amount[] | null {
+  if (!/TOTAL|JUMLAH|AMOUNT\s?DUE/i.test(text) || /QTY|QUANTITY|ITEM|PCS|UNITS/i.test(text)) {
+    return null;
+  }
+  if (findAmounts(text).length > 0) return null;
+  const m = /(?<=[:\s])(?:RM\s?)?(\d{1,5})\s(\d{2})\s*$/i.exec(text);
+  if (!m || /\d[\s:]*$/.test(text.slice(0, m.index))) return null;
+  return [{ cents: BigInt(m[1]) * 100n + BigInt(m[2]), text: m[0].trim(), index: m.index }];
 }
 
 export interface Choice<T> {

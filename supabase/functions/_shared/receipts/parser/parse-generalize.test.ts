@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { OcrLine, OcrPage } from './ocr-types.ts';
 import { fixOcrLetters, parseReceipt, parseReceiptPage } from './parse.ts';
 import { editDistance, sameReading } from './same-reading.ts';
+import { toLines } from './lines.ts';
 
 function lines(text: string, conf = 95): OcrLine[] {
   const rows = text.trim().split('\n').map((r) => r.trim());
@@ -234,4 +235,48 @@ LEBUH CONTOH, 47800 PETALING JAYA
 TOTAL 5.00`));
   assert.equal(r.vendor, 'CONTOH TELEKOM SDN BHD');
   assert.equal(r.address, 'LOT LG 315, CONTOH SHOPPING CENTRE LEBUH CONTOH, 47800 PETALING JAYA');
+});
+
+Deno.test('address - a lot number is no postcode, and "TIMES SQUARE" is no time label', () => {
+  const a = parseReceipt(lines(`
+KEDAI CONTOH
+125A TINGKAT BAWAH PT 1961 JALAN CONTOH
+SITE B 45400 SEKINCHAN SELANGOR
+TAX INVOICE
+TOTAL 5.00`));
+  assert.equal(
+    a.address,
+    '125A TINGKAT BAWAH PT 1961 JALAN CONTOH SITE B 45400 SEKINCHAN SELANGOR',
+  );
+  const b = parseReceipt(lines(`
+CONTOH SERVICE STATION
+LOT 26151 BANDAR CONTOH
+11 1/4 MILES CHERAS
+43000 KAJANG, SELANGOR
+TOTAL 5.00`));
+  assert.equal(b.address, 'LOT 26151 BANDAR CONTOH 11 1/4 MILES CHERAS 43000 KAJANG, SELANGOR');
+  const c = parseReceipt(lines(`
+CONTOH SDN BHD
+LOT-18A-2, CONTOH TIMES SQUARE,
+KUALA LUMPUR.
+Tax Invoice
+TOTAL 5.00`));
+  assert.equal(c.address, 'LOT-18A-2, CONTOH TIMES SQUARE, KUALA LUMPUR.');
+});
+
+Deno.test('total - a total line whose decimal point did not print ("19 80") is 19.80', () => {
+  const r = parseReceipt(lines(`
+KEDAI CONTOH
+Date: 05/03/2018
+SUSU 9.90
+SUSU 9.90
+NET TOTAL : 19 80
+CASH: 50
+CHANGE: 30 20`));
+  assert.equal(r.total, '19.80');
+  // Not a count ("TOTAL QTY: 2 10" is two figures, not 2.10), nor a figure after another.
+  const amounts = (t: string) => toLines(lines(t))[0].amounts.map((a) => a.cents);
+  assert.deepEqual(amounts('TOTAL QTY: 2 10'), []);
+  assert.deepEqual(amounts('TOTAL 3 : 19 80'), []);
+  assert.deepEqual(amounts('TOTAL: RM 19 80'), [1980n]);
 });
