@@ -106,6 +106,11 @@ export function pickAddress(all: Line[], vendorLines: number[]): Choice<string> 
   }
   if (parts.length === 0) return null;
   const text = fixAddressText(fixOcrLetters(parts.map((p) => p.text.trim()).join(' ')))
+    // Paddle drops the space after a street word: "JALANPJU 1A", "JalanAstaka".
+    .replace(
+      /\b(JALAN|Jalan|TAMAN|Taman|LORONG|Lorong|PERSIARAN|Persiaran)(?=[A-Z][A-Za-z])/g,
+      '$1 ',
+    )
     .replace(/\s+/g, ' ').replace(/[\s,]+$/, '').trim();
   const conf = parts.reduce((a, p) => a + p.conf, 0) / parts.length;
   const hasPost = parts.some((p) => RE_POSTCODE.test(p.upper));

@@ -55,7 +55,7 @@ TAMANMEWAH 81750 MASAI JOHOR
 TAX INVOICE NO 42
 58244
 TOTAL 5.00`));
-  assert.equal(r.address, 'JALANPERMAI1 TAMANMEWAH 81750 MASAI JOHOR');
+  assert.equal(r.address, 'JALAN PERMAI1 TAMAN MEWAH 81750 MASAI JOHOR');
   const alone = parseReceipt(lines('BISTRO TIGA SDN BHD\nTAX INVOICE NO 42\n58244\nTOTAL 5.00'));
   assert.equal(alone.address, null);
 });
@@ -279,4 +279,14 @@ CHANGE: 30 20`));
   assert.deepEqual(amounts('TOTAL QTY: 2 10'), []);
   assert.deepEqual(amounts('TOTAL 3 : 19 80'), []);
   assert.deepEqual(amounts('TOTAL: RM 19 80'), [1980n]);
+});
+
+Deno.test('address - a street word glued to the next word is spaced; "SDN EHD" is SDN BHD', () => {
+  const r = parseReceipt(lines(`
+CONTOH SDN EHD
+No.1 JALANPJU 1A/46, JalanAstaka Jalanan
+47301 PETALING JAYA
+TOTAL 5.00`));
+  assert.equal(r.vendor, 'CONTOH SDN BHD');
+  assert.equal(r.address, 'No.1 JALAN PJU 1A/46, Jalan Astaka Jalanan 47301 PETALING JAYA');
 });

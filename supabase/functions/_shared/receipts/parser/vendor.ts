@@ -38,7 +38,7 @@ function cleanVendor(s: string): string {
     // A legal suffix split or misread by OCR: "B HD", "BH D", "S DN", "BIID" (H read as II).
     .replace(/\b(?:B\s+HD|BH\s+D)\b/g, 'BHD')
     .replace(/\bS\s+DN\b/g, 'SDN')
-    .replace(/\b(SDN\.?\s?)[B8](?:H|II|IH|HI)[D0O]\b/g, '$1BHD')
+    .replace(/\b(SDN\.?\s?)(?:[B8](?:H|II|IH|HI)[D0O]|[E8B]H[D0O])\b/g, '$1BHD')
     .replace(/\s*[(（][^()（）]*\d{4,}[^()（）]*(?:[)）]|$)/g, '') // (1135772-K), （759705-H）
     .replace(/\s+\S*\d{5,}-?[A-Z]?\)?\s*$/i, '') // unbalanced "S19537-X)"
     // "(CO. REG. NO: 1135772-K)"; a parenthesis without digits is part of the name
