@@ -21,9 +21,10 @@ import {
   type RecognizeOptions,
   recognizePaddle,
   recognizeTesseract,
+  withReadings,
 } from '../../supabase/local/textract/ocr/engine.ts';
 import { combinePages } from '../../supabase/local/textract/ocr/combine.ts';
-import { defaultTesseractModel } from '../../supabase/local/textract/ocr/tessdata.ts';
+import { defaultTesseractModels } from '../../supabase/local/textract/ocr/tessdata.ts';
 import { sha256Hex } from '../../supabase/functions/_shared/crypto/sha256.ts';
 
 /** Thrown with `cachedOnly` when a reading is not in the cache yet. */
@@ -75,7 +76,7 @@ async function cached(
 ): Promise<{ page: OcrPage; seconds: number }> {
   // Tesseract's model choice is its own: Paddle's cached reading is shared across them.
   // (The system's fast model keeps the plain key; the best model reads `.best`.)
-  const tessModel = ocr.tesseractModel ?? defaultTesseractModel();
+  const tessModel = (ocr.tesseractModels ?? defaultTesseractModels())[0];
   const model = engine !== 'tesseract'
     ? ''
     : ocr.lang || ocr.tessdataDir
@@ -116,11 +117,17 @@ export async function ocrPage(
 ): Promise<{ page: OcrPage; seconds: number }> {
   const sha = sha256Hex(image);
   if (engine !== 'combined') return await cached(sha, engine, image, cacheDir, ocr);
-  const [t, p] = await Promise.all([
-    cached(sha, 'tesseract', image, cacheDir, ocr),
+  // As recognize() does: the first tesseract model merged with Paddle, the others as readings.
+  const [first, ...more] = ocr.tesseractModels ?? defaultTesseractModels();
+  const [t, p, ...extra] = await Promise.all([
+    cached(sha, 'tesseract', image, cacheDir, { ...ocr, tesseractModels: [first] }),
     cached(sha, 'paddle', image, cacheDir, ocr),
+    ...more.map((m) => cached(sha, 'tesseract', image, cacheDir, { ...ocr, tesseractModels: [m] })),
   ]);
-  return { page: combinePages(p.page, t.page), seconds: t.seconds + p.seconds };
+  return {
+    page: withReadings(combinePages(p.page, t.page), extra.map((e) => e.page)),
+    seconds: [t, p, ...extra].reduce((a, r) => a + r.seconds, 0),
+  };
 }
 
 /** Recognises and parses one receipt image file. */

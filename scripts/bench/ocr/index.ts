@@ -1,5 +1,5 @@
 // Usage: npm run bench:ocr [-- --limit N] [--engine tesseract|paddle|combined] [--dir DIR]
-//          [--tesseract-model fast|best] [--before-model fast]
+//          [--tesseract-models fast,best] [--before-models fast]
 //
 // Seconds per receipt over the sample receipts (../shared/data/receipts/sample, or --dir /
 // TALLYQ_RECEIPTS_DIR), side by side for
@@ -14,9 +14,9 @@
 // port, in `ocr` mode (never replay). Goal: endpoint overhead ≤ 10 % over bare.
 //
 // Before/after (issue 13's budget: OCR + parse CPU per receipt at most 1.25× main's): every
-// receipt also goes through a second endpoint with main's tesseract model (`--before-model`,
-// default fast), in alternating order, and the CPU seconds per receipt of both are printed with
-// their ratio. Both run this tree's parser (its CPU is milliseconds; see bench:parser).
+// receipt also goes through a second endpoint with main's tesseract readings (`--before-models`,
+// default `fast`: before issue 13), after the first, and the CPU seconds per receipt of both are
+// printed with their ratio. Both run this tree's parser (its CPU is milliseconds; bench:parser).
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,8 +28,8 @@ import type { OcrEngineName } from '../../../supabase/functions/_shared/receipts
 import { closeEngines, recognize } from '../../../supabase/local/textract/ocr/engine.ts';
 import { cpuSeconds } from '../../lib/cpu-time.ts';
 import {
-  defaultTesseractModel,
-  TESSERACT_MODELS,
+  defaultTesseractModels,
+  parseTesseractModels,
   type TesseractModel,
 } from '../../../supabase/local/textract/ocr/tessdata.ts';
 import {
@@ -47,8 +47,8 @@ export async function run(ctx: { args: string[] }) {
       engine: { type: 'string' },
       dir: { type: 'string' },
       parallel: { type: 'string', default: '2' },
-      'tesseract-model': { type: 'string' },
-      'before-model': { type: 'string', default: 'fast' },
+      'tesseract-models': { type: 'string' },
+      'before-models': { type: 'string', default: 'fast' },
     },
   });
   const env = Deno.env.toObject();
@@ -59,13 +59,10 @@ export async function run(ctx: { args: string[] }) {
   const dir = values.dir ?? env.TALLYQ_RECEIPTS_DIR ??
     fileURLToPath(new URL('../../../../shared/data/receipts/sample', import.meta.url));
   const parallel = Math.max(1, Number(values.parallel) || 2);
-  const model = (values['tesseract-model'] ?? defaultTesseractModel()) as TesseractModel;
-  const beforeModel = values['before-model'] as TesseractModel;
-  for (const m of [model, beforeModel]) {
-    if (!(TESSERACT_MODELS as readonly string[]).includes(m)) {
-      throw new Error(`tesseract models are ${TESSERACT_MODELS.join(', ')}; got ${m}`);
-    }
-  }
+  const models = values['tesseract-models']
+    ? parseTesseractModels(values['tesseract-models'])
+    : defaultTesseractModels();
+  const beforeModels = parseTesseractModels(values['before-models']);
 
   const names = (await readdir(dir)).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
   const limit = values.limit ? Math.max(1, Number(values.limit)) : names.length;
@@ -81,7 +78,7 @@ export async function run(ctx: { args: string[] }) {
   // parser) is measured within the same request — robust to other load on the machine.
   let innerOcrSeconds = 0;
   const wiring = defaultWiring();
-  const endpoint = async (tesseractModel: TesseractModel) => {
+  const endpoint = async (tesseractModels: TesseractModel[]) => {
     const server = await startLocalTextract({
       port: 0,
       engine,
@@ -91,7 +88,7 @@ export async function run(ctx: { args: string[] }) {
       recognize: async (img, o) => {
         const t = performance.now();
         try {
-          return await recognize(img, { engine: o.engine, tesseractModel });
+          return await recognize(img, { engine: o.engine, tesseractModels });
         } finally {
           innerOcrSeconds += (performance.now() - t) / 1000;
         }
@@ -113,11 +110,11 @@ export async function run(ctx: { args: string[] }) {
     });
     return { server, client };
   };
-  const { server, client } = await endpoint(model);
-  const before = await endpoint(beforeModel);
+  const { server, client } = await endpoint(models);
+  const before = await endpoint(beforeModels);
 
   const bare = async (img: Uint8Array) => {
-    await recognize(img, { engine, tesseractModel: model });
+    await recognize(img, { engine, tesseractModels: models });
   };
   const viaEndpoint = async (img: Uint8Array) => {
     fromAnalyzeExpense(await client.analyzeExpense(img));
@@ -135,7 +132,9 @@ export async function run(ctx: { args: string[] }) {
 
   try {
     console.error(
-      `bench:ocr engine=${engine} tesseract_model=${model} receipts=${files.length} dir=${dir}`,
+      `bench:ocr engine=${engine} tesseract_models=${
+        models.join(',')
+      } receipts=${files.length} dir=${dir}`,
     );
     // Warm-up: start the OCR sidecars and load their models outside the measurements.
     await bare(images[0]);
@@ -203,8 +202,8 @@ export async function run(ctx: { args: string[] }) {
         'SigV4, Blocks, parser; CPU time, not wall)',
     );
     console.log(
-      `\nCPU seconds per receipt, endpoint path: before = tesseract ${beforeModel} (main), ` +
-        `after = tesseract ${model}`,
+      `\nCPU seconds per receipt, endpoint path: before = tesseract ${beforeModels.join('+')} ` +
+        `(main), after = tesseract ${models.join('+')}`,
     );
     console.log(`${'receipt'.padEnd(22)}${'before'.padStart(8)}  ${'after'.padStart(8)}  ratio`);
     for (const r of cpuRows) console.log(r);

@@ -4,7 +4,7 @@
 //
 // Env: TESSERACT_BIN (default `tesseract`), NODE_BIN (default `node`), PADDLE_WORKERS (sidecar
 // processes, default 2), TALLYQ_OCR_ENGINE (default engine when opts.engine is absent, default
-// `combined`), TALLYQ_TESSERACT_MODEL (`fast` or `best`, see tessdata.ts).
+// `combined`), TALLYQ_TESSERACT_MODELS (tesseract's readings, default `fast,best`, see tessdata.ts).
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -21,7 +21,7 @@ import {
 } from '../../../functions/_shared/receipts/parser/ocr-types.ts';
 import { combinePages } from './combine.ts';
 import { splitWords } from './split-words.ts';
-import { defaultTesseractModel, tessdataDirFor, type TesseractModel } from './tessdata.ts';
+import { defaultTesseractModels, tessdataDirFor, type TesseractModel } from './tessdata.ts';
 
 export type { OcrEngineName, OcrLine, OcrPage, OcrWord };
 
@@ -35,8 +35,11 @@ export interface RecognizeOptions {
   lang?: string;
   /** tesseract model directory (default: the one `tesseractModel` names). */
   tessdataDir?: string;
-  /** tesseract's eng model: `fast` (system) or `best` (default TALLYQ_TESSERACT_MODEL, see tessdata.ts). */
-  tesseractModel?: TesseractModel;
+  /**
+   * tesseract's readings (default TALLYQ_TESSERACT_MODELS, see tessdata.ts): the first is merged
+   * with Paddle's, each further one votes as another reading.
+   */
+  tesseractModels?: TesseractModel[];
 }
 
 const ENGINES: readonly OcrEngineName[] = ['tesseract', 'paddle', 'combined'];
@@ -53,13 +56,26 @@ function defaultEngine(): OcrEngineName {
 /** Runs OCR on one image (JPEG/PNG/TIFF bytes) and returns lines with words, boxes, confidences. */
 export async function recognize(image: Uint8Array, opts: RecognizeOptions = {}): Promise<OcrPage> {
   const engine = opts.engine ?? defaultEngine();
-  if (engine === 'tesseract') return await recognizeTesseract(image, opts);
+  const [first, ...more] = opts.tesseractModels ?? defaultTesseractModels();
+  const tesseract = (model: TesseractModel) =>
+    recognizeTesseract(image, {
+      ...opts,
+      tessdataDir: opts.tessdataDir ?? tessdataDirFor(model),
+    });
+  if (engine === 'tesseract') return await tesseract(first);
   if (engine === 'paddle') return await recognizePaddle(image, opts);
-  const [t, p] = await Promise.all([
-    recognizeTesseract(image, opts),
+  const [t, p, ...extra] = await Promise.all([
+    tesseract(first),
     recognizePaddle(image, opts),
+    ...more.map(tesseract),
   ]);
-  return combinePages(p, t);
+  return withReadings(combinePages(p, t), extra);
+}
+
+/** The combined page with further readings of it, which vote on each field like the others. */
+export function withReadings(page: OcrPage, extra: OcrPage[]): OcrPage {
+  if (extra.length === 0) return page;
+  return { ...page, alternatives: [...(page.alternatives ?? []), ...extra] };
 }
 
 // ---------------------------------------------------------------- helpers
@@ -157,7 +173,7 @@ export async function recognizeTesseract(
   const { bytes, scale } = await downscale(image, opts.maxWidth ?? Infinity);
   const bin = Deno.env.get('TESSERACT_BIN') || 'tesseract';
   const tessdataDir = opts.tessdataDir ??
-    tessdataDirFor(opts.tesseractModel ?? defaultTesseractModel());
+    tessdataDirFor((opts.tesseractModels ?? defaultTesseractModels())[0]);
   const res = await runProcess(
     bin,
     [

@@ -7,8 +7,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { bestModelSource, defaultTesseractModel, tessdataDirFor } from './tessdata.ts';
-import { recognizeTesseract } from './engine.ts';
+import {
+  bestModelSource,
+  defaultTesseractModels,
+  parseTesseractModels,
+  tessdataDirFor,
+} from './tessdata.ts';
+import { closeEngines, recognize, recognizeTesseract } from './engine.ts';
 
 Deno.test('tessdataDirFor - fast is the system model: no directory of its own', () => {
   assert.equal(tessdataDirFor('fast', '/nonexistent'), undefined);
@@ -45,16 +50,20 @@ Deno.test('tessdataDirFor - a missing package is named in the error', () => {
   }
 });
 
-Deno.test('defaultTesseractModel - TALLYQ_TESSERACT_MODEL is checked', () => {
-  const prev = Deno.env.get('TALLYQ_TESSERACT_MODEL');
+Deno.test('defaultTesseractModels - fast merged with Paddle, best as one more reading', () => {
+  const prev = Deno.env.get('TALLYQ_TESSERACT_MODELS');
   try {
-    Deno.env.set('TALLYQ_TESSERACT_MODEL', 'best');
-    assert.equal(defaultTesseractModel(), 'best');
-    Deno.env.set('TALLYQ_TESSERACT_MODEL', 'huge');
-    assert.throws(() => defaultTesseractModel(), /fast, best; got huge/);
+    Deno.env.delete('TALLYQ_TESSERACT_MODELS');
+    assert.deepEqual(defaultTesseractModels(), ['fast', 'best']);
+    Deno.env.set('TALLYQ_TESSERACT_MODELS', 'fast');
+    assert.deepEqual(defaultTesseractModels(), ['fast']);
   } finally {
-    if (prev === undefined) Deno.env.delete('TALLYQ_TESSERACT_MODEL');
-    else Deno.env.set('TALLYQ_TESSERACT_MODEL', prev);
+    if (prev === undefined) Deno.env.delete('TALLYQ_TESSERACT_MODELS');
+    else Deno.env.set('TALLYQ_TESSERACT_MODELS', prev);
+  }
+  assert.deepEqual(parseTesseractModels(' best , fast '), ['best', 'fast']);
+  for (const bad of ['huge', 'fast,fast', '', ',']) {
+    assert.throws(() => parseTesseractModels(bad), /TALLYQ_TESSERACT_MODELS must list fast, best/);
   }
 });
 
@@ -88,4 +97,35 @@ Deno.test({
       rmSync(dir, { recursive: true, force: true });
     }
   },
+});
+
+Deno.test('recognize - combined with fast,best: Paddle + tesseract merged, best as a third reading', async () => {
+  const img = spawnSync('convert', [
+    '-size',
+    '700x120',
+    'xc:white',
+    '-fill',
+    'black',
+    '-font',
+    'DejaVu-Sans',
+    '-pointsize',
+    '30',
+    '-annotate',
+    '+30+70',
+    'KEDAI CONTOH TOTAL 12.50',
+    'png:-',
+  ], { maxBuffer: 10 * 1024 * 1024 });
+  assert.equal(img.status, 0, String(img.stderr));
+  try {
+    const page = await recognize(new Uint8Array(img.stdout), {
+      engine: 'combined',
+      tesseractModels: ['fast', 'best'],
+    });
+    assert.deepEqual(page.alternatives?.map((a) => a.engine), ['paddle', 'tesseract', 'tesseract']);
+    for (const a of page.alternatives ?? []) {
+      assert.match(a.lines.map((l) => l.text).join(' '), /TOTAL 12\.50/);
+    }
+  } finally {
+    closeEngines();
+  }
 });

@@ -55,14 +55,25 @@ export function tessdataDirFor(
   return out;
 }
 
-/** TALLYQ_TESSERACT_MODEL (fast or best; default fast), checked. */
-export function defaultTesseractModel(): TesseractModel {
-  const v = Deno.env.get('TALLYQ_TESSERACT_MODEL');
-  if (v === undefined || v === '') return 'fast';
-  if (!(TESSERACT_MODELS as readonly string[]).includes(v)) {
+/**
+ * TALLYQ_TESSERACT_MODELS: the tesseract readings of a page, comma-separated, default `fast,best`.
+ * The first is the one merged with Paddle's lines in the `combined` engine (and the only one of
+ * the `tesseract` engine); each further one is one more reading of the page that votes on every
+ * field (see parseReceiptPage). `fast` alone is the configuration before issue 13.
+ */
+export function defaultTesseractModels(): TesseractModel[] {
+  return parseTesseractModels(Deno.env.get('TALLYQ_TESSERACT_MODELS') || 'fast,best');
+}
+
+/** "fast,best" → ['fast', 'best'], checked: known names, at least one, none twice. */
+export function parseTesseractModels(v: string): TesseractModel[] {
+  const list = v.split(',').map((m) => m.trim()).filter(Boolean);
+  const bad = list.filter((m) => !(TESSERACT_MODELS as readonly string[]).includes(m));
+  if (list.length === 0 || bad.length > 0 || new Set(list).size !== list.length) {
     throw new Error(
-      `TALLYQ_TESSERACT_MODEL must be one of ${TESSERACT_MODELS.join(', ')}; got ${v}`,
+      `TALLYQ_TESSERACT_MODELS must list ${TESSERACT_MODELS.join(', ')} (comma-separated, each ` +
+        `once); got ${v}`,
     );
   }
-  return v as TesseractModel;
+  return list as TesseractModel[];
 }
