@@ -3,6 +3,7 @@
 
 import { fixOcrDigits, formatCents, parseMoney } from './money.ts';
 import { headerEnd } from './header.ts';
+import { findDates } from './date-reading.ts';
 import type { Line } from './lines.ts';
 import { RE_NOT_TOTAL, RE_SUBTOTAL, RE_TAX, RE_TOTAL_WEAK } from './totals.ts';
 import type { ParsedLineItem } from './types.ts';
@@ -21,6 +22,10 @@ export interface LineItems {
  */
 const RE_NOT_ITEM =
   /^(?:ITEM|QTY|DESC(?:RIPTION)?|CODE)\b.*\b(?:PRICE|AMOUNT|AMT|TOTAL|QTY|RM)\b|(?:INVOICE|RECEIPT|BILL|DOC(?:UMENT)?|ORDER|TRANS(?:ACTION)?|REF(?:ERENCE)?)\s*(?:NO|NUMBER|NUNBER|#)\b|^TOTAL\s*(?:QTY|QUANTITY|ITEMS?|O[I1L]Y)\b/;
+
+/** Words of an item table's column heads, as OCR reads them. */
+const RE_COLUMN_HEAD =
+  /\b(?:ITE[MH]S?|QTY|QUANTITY|U\/?[PF]|UNIT|DISC%?|DISCOUNT|A[MH][O0]UNT|AMT|PRICE|DESC(?:RIPTION)?|TOTAL)(?![A-Z])/g;
 
 /** Text ahead of a price that only says "at": "@RM", "@ $", "@". */
 const RE_UNIT_PRICE_ONLY = /^\s*@\s*(?:RM|\$|MYR)?\s*$/i;
@@ -42,6 +47,8 @@ export function pickLineItems(ls: Line[], stopAt: number): LineItems {
       continue;
     }
     if (RE_NOT_TOTAL.test(l.key) || RE_NOT_ITEM.test(l.upper)) continue;
+    // Column heads read with slips ("ITEH QTY U/F DISC% AHOUNT"), and a date or time line.
+    if ((l.upper.match(RE_COLUMN_HEAD) ?? []).length >= 3 || findDates(l).length > 0) continue;
     const last = l.amounts[l.amounts.length - 1];
     if (last.cents <= 0n) continue;
     const before = l.text.slice(0, l.amounts[0].index);

@@ -96,3 +96,14 @@ COKE 1.5L RM5.98Z
 TOTAL 11.18`));
   assert.deepEqual(r.line_items.map((i) => i.amount), ['5.20', '5.98']);
 });
+
+Deno.test('items - column heads read with slips and date lines are no items', () => {
+  const r = parseReceipt(lines(`
+KEDAI CONTOH SDN BHD
+Tel: 03-1234 5678
+ITEH QTY U/F DISC% AHOUNT 4.90
+Date : 18/06/2018 18.00
+SABUN 6.60
+TOTAL 6.60`));
+  assert.deepEqual(r.line_items.map((i) => [i.description, i.amount]), [['SABUN', '6.60']]);
+});
