@@ -36,7 +36,7 @@ import {
   defaultTesseractModels,
   parseTesseractModels,
 } from '../supabase/local/textract/ocr/tessdata.ts';
-import { NotCached, type Prediction, predictReceipt } from './lib/receipt-prediction.ts';
+import { NotCached, type Prediction, predictReceipt, rereads } from './lib/receipt-prediction.ts';
 import { applyVendorDirectory } from './lib/vendor-directory-model.ts';
 import {
   type FieldScores,
@@ -255,6 +255,7 @@ console.log(
   `\nengine=${engine} tesseract_models=${
     tesseractModels.join(',')
   } path=${path} receipts=${rows.length} wall_s=${wall.toFixed(1)} ` +
+    `reread_third=${rereads}/${rows.length} ` +
     (ocrCount > 0
       ? `ocr_s_per_receipt=${(ocrSeconds / ocrCount).toFixed(2)} (${ocrCount} OCRed)`
       : '(all OCR from cache)'),

@@ -20,6 +20,7 @@ import {
   unionBBox,
 } from '../../../functions/_shared/receipts/parser/ocr-types.ts';
 import { combinePages } from './combine.ts';
+import { readingsDisagree } from '../../../functions/_shared/receipts/parser/agreement.ts';
 import { splitWords } from './split-words.ts';
 import { defaultTesseractModels, tessdataDirFor, type TesseractModel } from './tessdata.ts';
 
@@ -64,12 +65,12 @@ export async function recognize(image: Uint8Array, opts: RecognizeOptions = {}):
     });
   if (engine === 'tesseract') return await tesseract(first);
   if (engine === 'paddle') return await recognizePaddle(image, opts);
-  const [t, p, ...extra] = await Promise.all([
-    tesseract(first),
-    recognizePaddle(image, opts),
-    ...more.map(tesseract),
-  ]);
-  return withReadings(combinePages(p, t), extra);
+  const [t, p] = await Promise.all([tesseract(first), recognizePaddle(image, opts)]);
+  const page = combinePages(p, t);
+  // Further readings only where the first two disagree on the total or the date: elsewhere they
+  // would confirm what both read (see parser/agreement.ts; the CPU budget of issue 13).
+  if (more.length === 0 || !readingsDisagree(page)) return page;
+  return withReadings(page, await Promise.all(more.map(tesseract)));
 }
 
 /** The combined page with further readings of it, which vote on each field like the others. */

@@ -59,7 +59,8 @@ export function tessdataDirFor(
  * TALLYQ_TESSERACT_MODELS: the tesseract readings of a page, comma-separated, default `fast,best`.
  * The first is the one merged with Paddle's lines in the `combined` engine (and the only one of
  * the `tesseract` engine); each further one is one more reading of the page that votes on every
- * field (see parseReceiptPage). `fast` alone is the configuration before issue 13.
+ * field (see parseReceiptPage), made where the first two readings disagree on the total or the
+ * date. `fast` alone is the configuration before issue 13.
  */
 export function defaultTesseractModels(): TesseractModel[] {
   return parseTesseractModels(Deno.env.get('TALLYQ_TESSERACT_MODELS') || 'fast,best');
