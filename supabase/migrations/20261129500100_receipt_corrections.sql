@@ -312,5 +312,6 @@ revoke all on public.receipt_corrections from public, anon, authenticated, servi
 grant select on public.receipt_corrections to authenticated, service_role;
 revoke all on function private._correction_value(text, jsonb) from public, anon, authenticated;
 revoke all on function private._learn_corrected_vendor(uuid, text, text, uuid) from public, anon, authenticated;
-revoke all on function public.correct_receipt(uuid, jsonb, boolean, text) from public, anon;
+-- a correction is a person's: the service role has no user to record
+revoke all on function public.correct_receipt(uuid, jsonb, boolean, text) from public, anon, service_role;
 grant execute on function public.correct_receipt(uuid, jsonb, boolean, text) to authenticated;
