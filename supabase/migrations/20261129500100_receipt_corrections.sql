@@ -207,8 +207,8 @@ as $$
 declare
   v_user_id uuid := (select auth.uid());
   v_receipt public.receipts;
-  v_values jsonb := '{}';
-  v_changed text[] := '{}';
+  v_values jsonb := '{}'::jsonb;
+  v_changed text[] := '{}'::text[];
   v_key text;
   v_old text;
   v_new text;
@@ -254,7 +254,7 @@ begin
     end if;
   end loop;
 
-  if v_values = '{}' and not p_confirm then
+  if v_values = '{}'::jsonb and not p_confirm then
     raise exception 'fields: nothing to correct' using errcode = '22023', column = 'fields';
   end if;
 
