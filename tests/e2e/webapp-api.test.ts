@@ -177,7 +177,14 @@ describe('corrections', () => {
         and new_record ->> 'tax_id' = 'TQ000123X'`;
     expect(directoryAudit[0].n).toBe(1);
 
-    const events = (await call(`/receipts/${created.id}?include=events`, user)).body!.events;
+    const read = await call(`/receipts/${created.id}?include=events,corrections`, user);
+    conforms('/receipts/{id}', 'get', 200, read.body);
+    expect(read.body!.corrections.map((c: Json) => [c.field, c.corrected_by])).toEqual([
+      ['total', user.id],
+      ['vendor', user.id],
+      ['vendor_tax_id', user.id],
+    ]);
+    const events = read.body!.events;
     expect(events.at(-1)).toMatchObject({
       event_type: 'corrected',
       from_status: settled.status,
@@ -263,6 +270,17 @@ describe('organisation operations', () => {
     expect((await call(`${path}/overview`, stranger)).status).toBe(404);
     expect((await sql`select status from public.receipts where id = ${id}`)[0].status)
       .toBe('failed');
+
+    // the app finds whose operations it may show
+    const mine = await call('/ops/organisations', admin);
+    expect(mine.status).toBe(200);
+    conforms('/ops/organisations', 'get', 200, mine.body);
+    expect(mine.body!.data.map((o: Json) => [o.id, o.role, o.can_operate])).toEqual([
+      [admin.orgId, 'owner', true],
+      [orgId, 'admin', true],
+    ]);
+    expect((await call('/ops/organisations', member)).body!.data.find((o: Json) => o.id === orgId))
+      .toMatchObject({ role: 'member', can_operate: false });
 
     const overview = await call(`${path}/overview`, admin);
     expect(overview.status, JSON.stringify(overview.body)).toBe(200);

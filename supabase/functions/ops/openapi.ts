@@ -13,6 +13,7 @@ import {
   metricsBody,
 } from '../_shared/ops/contract.ts';
 import {
+  organisationListBody,
   organisationOverviewBody,
   replayBody,
   replayRequest,
@@ -63,6 +64,7 @@ const SCHEMAS = {
   AlertNotification: alertNotification,
   ReceiptCorrection: correctionRequest,
   OrganisationOverview: organisationOverviewBody,
+  OrganisationList: organisationListBody,
   DeadLetterReplayRequest: replayRequest,
   DeadLetterReplay: replayBody,
 } as const;
@@ -144,13 +146,15 @@ function receiptPaths(): Json {
     },
     '/receipts/{id}': {
       get: {
-        summary: 'One receipt: status, fields, confidence (and events with ?include=events)',
+        summary:
+          'One receipt: status, fields, confidence (events, corrections with ?include=events,corrections)',
         security: user,
         parameters: [idParam, {
           name: 'include',
           in: 'query',
           required: false,
-          schema: { enum: ['events'] },
+          description: 'Comma-separated: events, corrections',
+          schema: { type: 'string', pattern: '^(events|corrections)(,(events|corrections))*$' },
         }],
         responses: { 200: body('ReceiptWithEvents', 'The receipt'), ...errors(400, 401, 404) },
       },
@@ -284,6 +288,14 @@ function operationsPaths(): Json {
           },
           ...errors(401, 403),
         },
+      },
+    },
+    '/ops/organisations': {
+      get: {
+        summary:
+          "The signed-in user's organisations, their role, and whether they may operate them",
+        security: user,
+        responses: { 200: body('OrganisationList', 'The organisations'), ...errors(401, 403) },
       },
     },
     '/ops/organisations/{organisation_id}/overview': {

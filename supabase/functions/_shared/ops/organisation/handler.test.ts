@@ -6,7 +6,7 @@ import type { UserClaims } from '../../auth/jwt.ts';
 import type { Claims } from '../../db/client.ts';
 import { Unauthorized } from '../../http/errors.ts';
 import { createOpsHandler } from '../handler.ts';
-import { organisationOverviewBody } from './contract.ts';
+import { organisationListBody, organisationOverviewBody } from './contract.ts';
 import { createOrganisationOpsRouter } from './handler.ts';
 import {
   NotAnAdmin,
@@ -46,6 +46,12 @@ function fakeRepository(calls: { caller: Claims; ids?: string[] }[]): Organisati
     if (caller.sub !== ADMIN) throw new OrganisationNotFound('x');
   };
   return {
+    memberships: (caller) =>
+      Promise.resolve(
+        caller.sub === ADMIN
+          ? [{ id: ORG, name: 'Shop', personal: false, role: 'admin', can_operate: true }]
+          : [],
+      ),
     overview: (caller, org) => Promise.resolve().then(() => (check(caller, org), OVERVIEW)),
     replay: (caller, org, ids) =>
       Promise.resolve().then(() => {
@@ -166,4 +172,19 @@ Deno.test('organisation ops - preflight 204 with CORS; wrong method 405', async 
   assert.match(pre.headers.get('access-control-allow-headers') ?? '', /authorization/);
   const wrong = await call(`/${ORG}/overview`, 'admin', { method: 'POST' });
   assert.equal(wrong.status, 405);
+});
+
+Deno.test('organisation ops - a user lists their organisations; an API key is refused', async () => {
+  const { call } = setup();
+  const res = await call('', 'admin');
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.ok(organisationListBody.safeParse(body).success, 'the body matches the contract');
+  assert.deepEqual(body.data.map((o: { id: string; role: string }) => [o.id, o.role]), [
+    [ORG, 'admin'],
+  ]);
+  const service = await call('', 'service');
+  assert.equal(service.status, 403);
+  assert.equal((await service.json()).error, 'insufficient_scope');
+  assert.equal((await call('', null)).status, 401);
 });

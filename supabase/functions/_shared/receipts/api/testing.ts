@@ -9,6 +9,7 @@ import {
   type Correction,
   type NewReceiptRow,
   NotAMember,
+  type ReceiptCorrectionRow,
   type ReceiptEventRow,
   type ReceiptQueries,
   type ReceiptRepository,
@@ -70,6 +71,33 @@ export type FakeRepository = ReceiptRepository & {
   correctionError?: Error;
 };
 
+/** As public.correct_receipt: applies the column values; confirm moves it to ocr_done. */
+function applyCorrection(row: ReceiptRow, correction: Correction): ReceiptRow {
+  Object.assign(row, correction.values);
+  const confidence = row.field_confidence as Record<string, number>;
+  for (const name of Object.keys(correction.values)) confidence[name] = 1;
+  if (correction.confirm) row.status = 'ocr_done';
+  return row;
+}
+
+/** One row per corrected field of a receipt, as public.receipt_corrections holds them. */
+function correctionRows(
+  corrections: { receiptId: string; correction: Correction }[],
+  receiptId: string,
+  by: string,
+): ReceiptCorrectionRow[] {
+  return corrections.filter((c) => c.receiptId === receiptId).flatMap((c, i) =>
+    Object.entries(c.correction.values).map(([field, value]) => ({
+      id: i + 1,
+      field,
+      old_value: null,
+      new_value: value,
+      corrected_by: by,
+      corrected_at: '2026-01-01T00:00:00.000Z',
+    }))
+  );
+}
+
 export function fakeRepository(organisations: FakeOrganisation[]): FakeRepository {
   const receipts: ReceiptRow[] = [];
   const events = new Map<string, ReceiptEventRow[]>();
@@ -92,6 +120,7 @@ export function fakeRepository(organisations: FakeOrganisation[]): FakeRepositor
         first(visible().filter((r) => r.owner_id === owner && r.sha256 === sha)),
       byId: (id) => first(visible().filter((r) => r.id === id)),
       events: (id) => Promise.resolve(events.get(id) ?? []),
+      corrections: (id) => Promise.resolve(correctionRows(corrections, id, claims.sub)),
       list(f) {
         const rows = visible()
           .filter((r) => !f.status || r.status === f.status)
@@ -103,7 +132,6 @@ export function fakeRepository(organisations: FakeOrganisation[]): FakeRepositor
           .sort((a, b) => b.cursor_ts.localeCompare(a.cursor_ts) || b.id.localeCompare(a.id));
         return Promise.resolve(rows.slice(0, f.limit));
       },
-      /** As public.correct_receipt: applies the column values; confirm moves it to ocr_done. */
       correct(receiptId, correction) {
         const row = visible().find((r) => r.id === receiptId);
         if (!row) return Promise.resolve(null);
@@ -111,11 +139,7 @@ export function fakeRepository(organisations: FakeOrganisation[]): FakeRepositor
         repo.correctionError = undefined;
         if (error) return Promise.reject(error);
         corrections.push({ receiptId, correction });
-        Object.assign(row, correction.values);
-        const confidence = row.field_confidence as Record<string, number>;
-        for (const name of Object.keys(correction.values)) confidence[name] = 1;
-        if (correction.confirm) row.status = 'ocr_done';
-        return Promise.resolve(row);
+        return Promise.resolve(applyCorrection(row, correction));
       },
     };
   }

@@ -45,7 +45,7 @@ async function setup(status = 'needs_review') {
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
     );
-  return { repository, row, correct };
+  return { repository, row, correct, handler };
 }
 
 Deno.test('corrections - the owner corrects: 200 with the receipt as the API shows it', async () => {
@@ -138,4 +138,26 @@ Deno.test('corrections - the database refusals are answered as the API promises'
   const res = await correct({ fields: { vendor: 'X' } });
   assert.equal(res.status, 500);
   assert.equal((await res.json()).error, 'internal_error');
+});
+
+Deno.test('corrections - GET ?include=corrections lists what people changed', async () => {
+  const { row, correct, handler } = await setup();
+  await correct({ fields: { vendor: 'Shop Ltd' } });
+  const get = (query: string) =>
+    handler(
+      new Request(`${BASE}/${row.id}?include=${query}`, {
+        headers: { authorization: 'Bearer alice' },
+      }),
+    );
+  const res = await get('events,corrections');
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.deepEqual(
+    body.corrections.map((c: { field: string; new_value: string }) => [c.field, c.new_value]),
+    [['vendor', 'Shop Ltd']],
+  );
+  assert.ok(Array.isArray(body.events));
+  const unknown = await get('comments');
+  assert.equal(unknown.status, 400);
+  assert.match((await unknown.json()).message, /Unknown include: comments \(events, corrections\)/);
 });
