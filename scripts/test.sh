@@ -63,10 +63,7 @@ note "starting the test stack"
 if ! bash scripts/stack.sh start --profile test >"$OUT/stack.log" 2>&1; then
   tail -60 "$OUT/stack.log" >&2
   count 0 1 "stack-start"
-  # ---- golden path (the main user journey over HTTP, as against a deployment) -------------
-check golden-path "$DENO" run -A --quiet scripts/golden-path.ts "$SUPABASE_URL"
-
-finish
+  finish
   exit 1
 fi
 count 1 0 "stack-start"
