@@ -29,6 +29,8 @@ export type WalletApiDeps = {
   newId?: () => string;
   /** Who counts as the client for the audit trail (http/client-ip.ts); default: the TCP peer. */
   ipOptions?: ClientIpOptions;
+  /** One line per call: correlation id, route, status, transfer id, duration (log/logger.ts). */
+  log?: (msg: string, extra?: Record<string, unknown>) => void;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -236,6 +238,14 @@ function correlationIdOf(req: Request, newId: () => string): string {
   return given && /^[\w.:-]{1,100}$/.test(given) ? given : newId();
 }
 
+/** The transfer a call created or acted on, for its log line (never the body's other fields). */
+async function transferIdOf(r: WalletRoute, params: Params, res: Response) {
+  if (!r.pattern.startsWith('/transfers')) return {};
+  if (params.id) return { transfer_id: params.id };
+  const body = await res.clone().json().catch(() => null) as { id?: unknown } | null;
+  return typeof body?.id === 'string' ? { transfer_id: body.id } : {};
+}
+
 export function createWalletHandler(deps: WalletApiDeps): (req: Request) => Promise<Response> {
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const ids = new WeakMap<Request, string>();
@@ -254,7 +264,22 @@ export function createWalletHandler(deps: WalletApiDeps): (req: Request) => Prom
         clientIp: clientIp(req, deps.ipOptions),
         userAgent: req.headers.get('user-agent')?.slice(0, 512) ?? undefined,
       };
-      return await r.handle({ req, url, params, ctx, headers });
+      const started = performance.now();
+      const line = (fields: Record<string, unknown>) =>
+        deps.log?.('wallet call', {
+          correlation_id: ctx.correlationId,
+          route: `${r.method} ${r.pattern}`,
+          ...fields,
+          duration_ms: Math.round((performance.now() - started) * 10) / 10,
+        });
+      try {
+        const res = await r.handle({ req, url, params, ctx, headers });
+        if (deps.log) line({ status: res.status, ...(await transferIdOf(r, params, res)) });
+        return res;
+      } catch (err) {
+        line({ error: (err as { code?: string }).code ?? (err as Error).name });
+        throw err;
+      }
     });
 
   const router = createRouter(walletRoutes(deps.ledger).map(authed), {
