@@ -113,6 +113,10 @@ mint_keys() {
   DEMO_USER_ID=00000000-0000-4000-8000-00000000d3e0
   DEMO_USER_JWT=$("$DENO" run -q --allow-env --allow-read scripts/mint-jwt.ts authenticated \
     "$DEMO_USER_ID" demo@tallyq.local)
+  # a second person, so a transfer has someone to pay (golden path, manual tries)
+  DEMO_PAYEE_ID=00000000-0000-4000-8000-00000000d3e1
+  DEMO_PAYEE_JWT=$("$DENO" run -q --allow-env --allow-read scripts/mint-jwt.ts authenticated \
+    "$DEMO_PAYEE_ID" payee@tallyq.local)
 }
 
 write_env() {
@@ -129,6 +133,8 @@ TALLYQ_JWT_SECRET=$JWT_SECRET
 DB_URL=$DB_URL
 DEMO_USER_ID=$DEMO_USER_ID
 DEMO_USER_JWT=$DEMO_USER_JWT
+DEMO_PAYEE_ID=$DEMO_PAYEE_ID
+DEMO_PAYEE_JWT=$DEMO_PAYEE_JWT
 WORKER_SECRET=$WORKER_SECRET
 TALLYQ_REDIS_URL=redis://127.0.0.1:$REDIS_PORT
 UPSTASH_REDIS_REST_URL=http://127.0.0.1:$UPSTASH_PORT
@@ -289,9 +295,10 @@ fund_demo_user() {
 }
 
 seed_demo_user() {
-  psql_db -v id="$DEMO_USER_ID" <<'SQL' >/dev/null
+  psql_db -v id="$DEMO_USER_ID" -v payee="$DEMO_PAYEE_ID" <<'SQL' >/dev/null
 insert into auth.users (id, email, role, aud, raw_user_meta_data, raw_app_meta_data)
-values (:'id', 'demo@tallyq.local', 'authenticated', 'authenticated', '{"name":"Demo"}', '{"provider":"email"}')
+values (:'id', 'demo@tallyq.local', 'authenticated', 'authenticated', '{"name":"Demo"}', '{"provider":"email"}'),
+       (:'payee', 'payee@tallyq.local', 'authenticated', 'authenticated', '{"name":"Payee"}', '{"provider":"email"}')
 on conflict (id) do nothing;
 SQL
 }
@@ -384,6 +391,7 @@ tallyq local stack ($PROFILE) is running.
 service_role key: $SUPABASE_SERVICE_ROLE_KEY
   demo user id: $DEMO_USER_ID (demo@tallyq.local; wallet funded with 1000.00 EUR by a signed test payment)
  demo user JWT: $DEMO_USER_JWT
+    payee JWT: $DEMO_PAYEE_JWT (a second user, $DEMO_PAYEE_ID, to transfer to)
 
   Env for tools: .tallyq/$PROFILE/stack.env   Logs: .tallyq/$PROFILE/logs/
   Put these in your shell:  eval "\$(npm run -s env)"

@@ -63,10 +63,7 @@ note "starting the test stack"
 if ! bash scripts/stack.sh start --profile test >"$OUT/stack.log" 2>&1; then
   tail -60 "$OUT/stack.log" >&2
   count 0 1 "stack-start"
-  # ---- golden path (the main user journey over HTTP, as against a deployment) -------------
-check golden-path "$DENO" run -A --quiet scripts/golden-path.ts "$SUPABASE_URL"
-
-finish
+  finish
   exit 1
 fi
 count 1 0 "stack-start"
@@ -140,7 +137,7 @@ if ls tests/*/*.test.ts >/dev/null 2>&1; then
 fi
 
 # ---- golden path (the main user journey over HTTP, as against a deployment) -------------
-check golden-path "$DENO" run -A --quiet scripts/golden-path.ts "$SUPABASE_URL"
+check golden-path "$DENO" run -A --quiet scripts/golden-path.ts --require-wallet "$SUPABASE_URL"
 
 # ---- after everything (it wipes the test database): db:reset keeps pg_cron scheduling --------
 check reset-then-cron bash scripts/check-reset-cron.sh --profile test
