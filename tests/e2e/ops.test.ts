@@ -325,6 +325,208 @@ describe('openapi', () => {
     check(responseRef('/ops/metrics', 'get', 403), (await get('/ops/metrics', ANON)).body);
   });
 
+  it('openapi - wallet responses, their error bodies and the provider webhooks validate against the document', async () => {
+    const { default: Ajv2019 } = await import('ajv/dist/2019.js');
+    const { default: addFormats } = await import('ajv-formats');
+    const doc = (await get('/ops/openapi.json')).body!;
+    // deno-lint-ignore no-explicit-any
+    const ajv = new (Ajv2019 as any)({ strict: false, allErrors: true });
+    // deno-lint-ignore no-explicit-any
+    (addFormats as any)(ajv);
+    const validators = new Map<string, (b: unknown) => boolean>();
+    const validate = (name: string, value: unknown) => {
+      if (!validators.has(name)) validators.set(name, ajv.compile(doc.components.schemas[name]));
+      const v = validators.get(name)! as ((b: unknown) => boolean) & { errors?: unknown };
+      expect(v(value), `${name}: ${JSON.stringify(v.errors)} in ${JSON.stringify(value)}`)
+        .toBe(true);
+    };
+    /** Calls the API and validates the answer with the schema the document names for it. */
+    const checked = async (
+      method: string,
+      path: string,
+      docPath: string,
+      init: { headers?: Record<string, string>; body?: unknown } = {},
+    ) => {
+      const res = await fetch(`${FUNCTIONS_URL}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...init.headers },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+      const body = await res.json();
+      const response = doc.paths[docPath]?.[method.toLowerCase()]?.responses[res.status];
+      expect(response, `${method} ${docPath} documents no ${res.status}`).toBeTruthy();
+      const ref = String(response.content['application/json'].schema.$ref).split('/').pop()!;
+      validate(ref, body);
+      return { status: res.status, headers: res.headers, body };
+    };
+    const hmac = (secret: string, data: string) =>
+      createHmac('sha256', secret).update(data).digest('hex');
+    const ip = () => `2001:db8::${Math.floor(Math.random() * 0xffff).toString(16)}:1`;
+
+    const [payer, payee] = [await createUser('openapi-payer'), await createUser('openapi-payee')];
+    const as = (u: TestUser) => ({ Authorization: `Bearer ${u.jwt}` });
+    const opened = await checked('POST', '/wallet/accounts', '/wallet/accounts', {
+      headers: as(payer),
+      body: { currency: 'EUR' },
+    });
+    expect(opened.status).toBe(201);
+    expect(
+      (await checked('POST', '/wallet/accounts', '/wallet/accounts', {
+        headers: as(payer),
+        body: { currency: 'EUR' },
+      })).status,
+    ).toBe(200);
+    const to = (await checked('POST', '/wallet/accounts', '/wallet/accounts', {
+      headers: as(payee),
+      body: { currency: 'EUR' },
+    })).body;
+
+    // fund the payer through a MoMo callback: its payload is the documented MomoCallback
+    const ref = crypto.randomUUID();
+    const momoBody = {
+      amount: '12.5',
+      currency: 'EUR',
+      externalId: payer.id,
+      status: 'SUCCESSFUL',
+    };
+    validate('MomoCallback', momoBody);
+    const sig = hmac(
+      env('MOMO_CALLBACK_SECRETS').split(',')[0],
+      `momo-callback:v1:collection:${ref}`,
+    );
+    const momo = await checked(
+      'PUT',
+      `/payments-webhook/momo?product=collection&ref=${ref}&sig=${sig}`,
+      '/payments-webhook/momo',
+      { headers: { 'cf-connecting-ip': ip() }, body: momoBody },
+    );
+    expect(momo.status).toBe(200);
+    const forged = await checked(
+      'POST',
+      `/payments-webhook/momo?product=collection&ref=${crypto.randomUUID()}&sig=${sig}`,
+      '/payments-webhook/momo',
+      { headers: { 'cf-connecting-ip': ip() }, body: momoBody },
+    );
+    expect(forged.status).toBe(401);
+    const revolutBody = {
+      event: 'TransactionCreated',
+      timestamp: new Date().toISOString(),
+      data: { id: crypto.randomUUID(), state: 'pending', reference: 'not a top-up' },
+    };
+    validate('RevolutEvent', revolutBody);
+    const ts = Date.now();
+    const revolut = await checked(
+      'POST',
+      '/payments-webhook/revolut',
+      '/payments-webhook/revolut',
+      {
+        headers: {
+          'cf-connecting-ip': ip(),
+          'revolut-request-timestamp': String(ts),
+          'revolut-signature': `v1=${
+            hmac(
+              env('REVOLUT_WEBHOOK_SECRETS').split(',')[0],
+              `v1.${ts}.${JSON.stringify(revolutBody)}`,
+            )
+          }`,
+        },
+        body: revolutBody,
+      },
+    );
+    expect(revolut.status).toBe(200);
+    const deadline = Date.now() + 30_000;
+    while (
+      (await get(`/wallet/accounts/${opened.body.id}`, as(payer))).body!.posted_balance_minor !==
+        1250
+    ) {
+      if (Date.now() > deadline) throw new Error('the MoMo credit did not arrive');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+
+    const transfer = (amount: number, key: string | null, extra: Json = {}) =>
+      checked('POST', '/wallet/transfers', '/wallet/transfers', {
+        headers: { ...as(payer), ...(key ? { 'Idempotency-Key': key } : {}) },
+        body: {
+          from_account_id: opened.body.id,
+          to_account_id: to.id,
+          amount_minor: amount,
+          currency: 'EUR',
+          ...extra,
+        },
+      });
+    const key = crypto.randomUUID();
+    const moved = await transfer(300, key);
+    expect(moved.status).toBe(201);
+    expect((await transfer(300, key)).headers.get('idempotency-replayed')).toBe('true');
+    expect((await transfer(100_000, crypto.randomUUID())).body.error).toBe('insufficient_funds');
+    expect((await transfer(300, null)).body.error).toBe('idempotency_key_required');
+    expect((await transfer(-5, crypto.randomUUID())).status).toBe(400);
+    const pending = await transfer(200, crypto.randomUUID(), { pending: { timeout_seconds: 600 } });
+    expect(pending.body.status).toBe('pending');
+    const tid = '/wallet/transfers/{id}';
+    expect(
+      (await checked('POST', `/wallet/transfers/${pending.body.id}/post`, `${tid}/post`, {
+        headers: as(payer),
+        body: { amount_minor: 150 },
+      })).status,
+    ).toBe(201);
+    expect(
+      (await checked('POST', `/wallet/transfers/${pending.body.id}/void`, `${tid}/void`, {
+        headers: as(payer),
+        body: {},
+      })).body.error,
+    ).toBe('transfer_not_pending');
+    // only the side that received the money may send it back: the payee reverses
+    expect(
+      (await checked('POST', `/wallet/transfers/${moved.body.id}/reverse`, `${tid}/reverse`, {
+        headers: { ...as(payee), 'Idempotency-Key': crypto.randomUUID() },
+        body: { description: 'refund' },
+      })).status,
+    ).toBe(201);
+
+    const at = encodeURIComponent(new Date().toISOString());
+    await checked('GET', '/wallet/accounts', '/wallet/accounts', { headers: as(payer) });
+    const one = await checked(
+      'GET',
+      `/wallet/accounts/${opened.body.id}?at=${at}`,
+      '/wallet/accounts/{id}',
+      {
+        headers: as(payer),
+      },
+    );
+    expect(typeof one.body.balance_at_minor).toBe('number');
+    const page = await checked(
+      'GET',
+      `/wallet/accounts/${opened.body.id}/entries?limit=2`,
+      '/wallet/accounts/{id}/entries',
+      { headers: as(payer) },
+    );
+    expect(page.body.data).toHaveLength(2);
+    expect(
+      (await checked('GET', `/wallet/accounts/${opened.body.id}`, '/wallet/accounts/{id}', {
+        headers: as(payee),
+      })).status,
+    ).toBe(404);
+    expect(
+      (await checked(
+        'GET',
+        `/wallet/accounts/${to.id}/entries?limit=0`,
+        '/wallet/accounts/{id}/entries',
+        {
+          headers: as(payee),
+        },
+      )).status,
+    ).toBe(400);
+    expect((await checked('GET', '/wallet/accounts', '/wallet/accounts', {})).status).toBe(401);
+
+    // an erasure of someone the ledger names answers the documented Erasure (kept_for_ledger)
+    const erased = await checked('POST', '/ops/erasure', '/ops/erasure', {
+      headers: SERVICE,
+      body: { user_id: payee.id },
+    });
+    expect(erased.body.counts.kept_for_ledger).toBe(true);
+  });
+
   it('openapi - a response the document does not allow fails validation (the check can fail)', async () => {
     const { default: Ajv2019 } = await import('ajv/dist/2019.js');
     const { default: addFormats } = await import('ajv-formats');
@@ -455,6 +657,8 @@ describe('worker logs', () => {
         'content-type': 'application/json',
         'stripe-signature': `t=${t},v1=${sig}`,
         'X-Correlation-Id': correlationId,
+        // its own client address: the per-IP webhook limit is not this test's concern
+        'cf-connecting-ip': `2001:db8::${Math.floor(Math.random() * 0xffff).toString(16)}:2`,
       },
       body,
     });

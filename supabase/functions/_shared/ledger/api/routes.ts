@@ -20,6 +20,15 @@ import { BadRequest, Forbidden, json, NotFound, withErrors } from '../../http/er
 import { createRouter, type Params, route } from '../../http/router.ts';
 import { clientIp, type ClientIpOptions } from '../../http/client-ip.ts';
 import type { CallContext, Outcome, WalletLedger } from '../wallet-port.ts';
+import {
+  atQuery,
+  entriesQuery,
+  openAccountRequest,
+  postPendingRequest,
+  reverseRequest,
+  transferRequest,
+  voidPendingRequest,
+} from '../contract.ts';
 
 export type WalletApiDeps = {
   ledger: WalletLedger;
@@ -37,28 +46,8 @@ export type WalletApiDeps = {
 // Validation
 // ---------------------------------------------------------------------------------------------
 
+// The schemas live in ../contract.ts (shared with the OpenAPI document).
 const uuid = z.string().uuid();
-const minor = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
-
-export const transferBody = z.object({
-  from_account_id: uuid,
-  to_account_id: uuid,
-  amount_minor: minor,
-  currency,
-  description: z.string().max(500).optional(),
-  pending: z.object({ timeout_seconds: z.number().int().min(1).max(30 * 86_400) }).strict()
-    .optional(),
-}).strict();
-const postBody = z.object({ amount_minor: minor.optional() }).strict();
-const voidBody = z.object({}).strict();
-const reverseBody = z.object({ description: z.string().max(500).optional() }).strict();
-const openBody = z.object({ currency }).strict();
-const atQuery = z.string().datetime({ offset: true }).nullable();
-const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().regex(/^[1-9][0-9]{0,17}$/, 'cursor is not valid').optional(),
-});
 
 function zodMessage(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ` : '') + i.message)
@@ -141,10 +130,10 @@ async function resolve(ledger: WalletLedger, call: Call, action: 'post' | 'void'
   const key = idempotencyKey(call.req, false);
   const raw = await readJson(call.req);
   const outcome = action === 'post'
-    ? await ledger.post(call.ctx, id, parse(postBody, raw).amount_minor ?? null, key)
+    ? await ledger.post(call.ctx, id, parse(postPendingRequest, raw).amount_minor ?? null, key)
     : action === 'void'
-    ? (parse(voidBody, raw), await ledger.void(call.ctx, id, key))
-    : await ledger.reverse(call.ctx, id, parse(reverseBody, raw).description ?? null, key);
+    ? (parse(voidPendingRequest, raw), await ledger.void(call.ctx, id, key))
+    : await ledger.reverse(call.ctx, id, parse(reverseRequest, raw).description ?? null, key);
   return outcomeResponse(outcome, call.headers);
 }
 
@@ -155,7 +144,7 @@ export function walletRoutes(ledger: WalletLedger): WalletRoute[] {
       pattern: '/transfers',
       async handle({ req, ctx, headers }) {
         const key = idempotencyKey(req, true);
-        const { pending, ...rest } = parse(transferBody, await readJson(req));
+        const { pending, ...rest } = parse(transferRequest, await readJson(req));
         const input = { ...rest, pending_timeout_seconds: pending?.timeout_seconds };
         return outcomeResponse(await ledger.transfer(ctx, input, key), headers);
       },
@@ -179,7 +168,7 @@ export function walletRoutes(ledger: WalletLedger): WalletRoute[] {
       method: 'POST',
       pattern: '/accounts',
       async handle({ req, ctx, headers }) {
-        const { currency: code } = parse(openBody, await readJson(req));
+        const { currency: code } = parse(openAccountRequest, await readJson(req));
         const before = await ledger.accounts(ctx, null);
         const account = await ledger.openAccount(ctx, code);
         const existing = before.some((a) => a.id === account.id);
@@ -202,7 +191,7 @@ export function walletRoutes(ledger: WalletLedger): WalletRoute[] {
       pattern: '/accounts/:id/entries',
       async handle({ url, params, ctx, headers }) {
         const id = pathId(params.id, 'Account');
-        const q = parse(pageQuery, Object.fromEntries(url.searchParams), 'invalid_query');
+        const q = parse(entriesQuery, Object.fromEntries(url.searchParams), 'invalid_query');
         const [account] = await ledger.accounts(ctx, null, id);
         if (!account) throw new NotFound('Account not found', 'account_not_found');
         const data = await ledger.entries(ctx, id, {
