@@ -19,6 +19,7 @@ import { withCors } from '../../http/cors.ts';
 import { BadRequest, Forbidden, json, NotFound, withErrors } from '../../http/errors.ts';
 import { createRouter, type Params, route } from '../../http/router.ts';
 import { clientIp, type ClientIpOptions } from '../../http/client-ip.ts';
+import { correlationIdFrom } from '../../log/correlation.ts';
 import type { CallContext, Outcome, WalletLedger } from '../wallet-port.ts';
 import {
   atQuery,
@@ -221,12 +222,6 @@ const CORS = {
     'idempotency-replayed, x-correlation-id, ratelimit-limit, ratelimit-remaining, ratelimit-reset',
 };
 
-/** The request's correlation id: the caller's X-Correlation-Id when well-formed, else a new one. */
-function correlationIdOf(req: Request, newId: () => string): string {
-  const given = req.headers.get('x-correlation-id');
-  return given && /^[\w.:-]{1,100}$/.test(given) ? given : newId();
-}
-
 /** The transfer a call created or acted on, for its log line (never the body's other fields). */
 async function transferIdOf(r: WalletRoute, params: Params, res: Response) {
   if (!r.pattern.startsWith('/transfers')) return {};
@@ -276,7 +271,9 @@ export function createWalletHandler(deps: WalletApiDeps): (req: Request) => Prom
     preflight: true,
   });
   return async (req) => {
-    const correlationId = correlationIdOf(req, newId);
+    // the caller's X-Correlation-Id (or X-Request-Id) when well-formed, else a new one: the same
+    // rule as every other function (log/correlation.ts)
+    const correlationId = correlationIdFrom(req.headers, newId);
     ids.set(req, correlationId);
     const res = await withCors(CORS, withErrors(router))(req);
     res.headers.set('X-Correlation-Id', correlationId);
