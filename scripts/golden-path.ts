@@ -10,8 +10,9 @@
 //
 // Who the two users are (each: an access token, or an email + password signed in through
 // Supabase Auth's password grant, which needs SUPABASE_ANON_KEY):
-//   payer  GOLDEN_PATH_USER_JWT | DEMO_USER_JWT | GOLDEN_PATH_USER_EMAIL + GOLDEN_PATH_USER_PASSWORD
-//   payee  GOLDEN_PATH_PAYEE_JWT | DEMO_PAYEE_JWT | GOLDEN_PATH_PAYEE_EMAIL + GOLDEN_PATH_PAYEE_PASSWORD
+//   payer  GOLDEN_PATH_USER_JWT | GOLDEN_PATH_USER_EMAIL + _PASSWORD | DEMO_USER_EMAIL + _PASSWORD
+//          (the local stack's) | DEMO_USER_JWT
+//   payee  GOLDEN_PATH_PAYEE_JWT | GOLDEN_PATH_PAYEE_EMAIL + _PASSWORD | DEMO2_USER_EMAIL + _PASSWORD
 // The payer is funded through payments-webhook with a test-mode event signed with
 // GOLDEN_PATH_STRIPE_SECRET, else the first of STRIPE_WEBHOOK_SECRETS: the signing secret the
 // deployment's payments-webhook verifies with (hosted: the project's function secret). Without a
@@ -296,14 +297,14 @@ if (import.meta.main) {
     Deno.env.get('GOLDEN_PATH_REQUIRE_WALLET') === '1';
   const baseUrl = args[0] ?? Deno.env.get('SUPABASE_URL') ?? 'http://127.0.0.1:54321';
   try {
-    const userJwt = await tokenFor(baseUrl, 'USER', 'DEMO_USER_JWT');
+    const userJwt = await tokenFor(baseUrl, 'USER', 'DEMO_USER');
     if (!userJwt) {
       throw new Error(
-        'no user: set GOLDEN_PATH_USER_JWT (or DEMO_USER_JWT, from .tallyq/<profile>/stack.env) ' +
-          'or GOLDEN_PATH_USER_EMAIL + GOLDEN_PATH_USER_PASSWORD',
+        'no user: set GOLDEN_PATH_USER_JWT, or GOLDEN_PATH_USER_EMAIL + GOLDEN_PATH_USER_PASSWORD ' +
+          '+ SUPABASE_ANON_KEY (or load .tallyq/<profile>/stack.env)',
       );
     }
-    const payeeJwt = await tokenFor(baseUrl, 'PAYEE', 'DEMO_PAYEE_JWT');
+    const payeeJwt = await tokenFor(baseUrl, 'PAYEE', 'DEMO2_USER');
     const stripeSecret = Deno.env.get('GOLDEN_PATH_STRIPE_SECRET') ??
       Deno.env.get('STRIPE_WEBHOOK_SECRETS')?.split(',')[0]?.trim();
     const receiptPath = Deno.env.get('GOLDEN_PATH_RECEIPT') ??
@@ -329,26 +330,33 @@ if (import.meta.main) {
 }
 
 /**
- * A user's access token: GOLDEN_PATH_<WHO>_JWT, the stack's demo token, or a password sign-in
- * (POST /auth/v1/token?grant_type=password, as supabase-js signs in) with
- * GOLDEN_PATH_<WHO>_EMAIL / _PASSWORD and SUPABASE_ANON_KEY. Undefined when none is configured.
+ * A user's access token: GOLDEN_PATH_<WHO>_JWT; else a password sign-in (POST
+ * /auth/v1/token?grant_type=password with SUPABASE_ANON_KEY, as supabase-js signs in, reported as
+ * a step) with GOLDEN_PATH_<WHO>_EMAIL / _PASSWORD or the local stack's demo credentials
+ * (<DEMO>_EMAIL / _PASSWORD); else the stack's minted <DEMO>_JWT. Undefined when none is set.
  */
 async function tokenFor(baseUrl: string, who: string, demo: string): Promise<string | undefined> {
-  const given = Deno.env.get(`GOLDEN_PATH_${who}_JWT`) ?? Deno.env.get(demo);
+  const env = (name: string) => Deno.env.get(name);
+  const given = env(`GOLDEN_PATH_${who}_JWT`);
   if (given) return given;
-  const email = Deno.env.get(`GOLDEN_PATH_${who}_EMAIL`);
-  const password = Deno.env.get(`GOLDEN_PATH_${who}_PASSWORD`);
-  if (!email || !password) return undefined;
-  const apikey = Deno.env.get('SUPABASE_ANON_KEY');
-  if (!apikey) throw new Error('SUPABASE_ANON_KEY is needed to sign in with a password');
+  const email = env(`GOLDEN_PATH_${who}_EMAIL`) ?? env(`${demo}_EMAIL`);
+  const password = env(`GOLDEN_PATH_${who}_PASSWORD`) ?? env(`${demo}_PASSWORD`);
+  const apikey = env('SUPABASE_ANON_KEY');
+  if (!email || !password || !apikey) return env(`${demo}_JWT`);
+  const started = performance.now();
   const res = await fetch(`${baseUrl.replace(/\/$/, '')}/auth/v1/token?grant_type=password`, {
     method: 'POST',
     headers: { apikey, 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),
   });
   const body = await res.json().catch(() => ({}));
-  if (!res.ok || typeof body.access_token !== 'string') {
-    throw new Error(`sign-in of ${who.toLowerCase()} failed: HTTP ${res.status}`);
-  }
+  const ok = res.ok && typeof body.access_token === 'string';
+  console.log(JSON.stringify({
+    step: `sign-in ${who.toLowerCase()}`,
+    ok,
+    ms: Math.round(performance.now() - started),
+    detail: ok ? { user_id: body.user?.id } : { status: res.status },
+  }));
+  if (!ok) throw new Error(`sign-in of the ${who.toLowerCase()} failed: HTTP ${res.status}`);
   return body.access_token;
 }
