@@ -137,7 +137,7 @@ if ls tests/*/*.test.ts >/dev/null 2>&1; then
 fi
 
 # ---- golden path (the main user journey over HTTP, as against a deployment) -------------
-check golden-path "$DENO" run -A --quiet scripts/golden-path.ts "$SUPABASE_URL"
+check golden-path "$DENO" run -A --quiet scripts/golden-path.ts --require-wallet "$SUPABASE_URL"
 
 # ---- after everything (it wipes the test database): db:reset keeps pg_cron scheduling --------
 check reset-then-cron bash scripts/check-reset-cron.sh --profile test

@@ -13,7 +13,7 @@ import { createOpsHandler, erasureRoute, type OpsRoute } from '../_shared/ops/ha
 import { json } from '../_shared/http/errors.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
 import { withCorrelation } from '../_shared/log/correlation.ts';
-import { buildOpenApi } from './openapi.ts';
+import { openApiDocument } from './openapi.ts';
 import { ROUTES } from '../_shared/ratelimit/policy.ts';
 import { rejectionCounter } from '../_shared/ratelimit/rejections.ts';
 import { redisFromEnv } from '../_shared/redis/connect.ts';
@@ -38,7 +38,7 @@ const handler = buildOrExplain('ops', () => {
   const redis = redisFromEnv(source, 'ops: rate-limit rejections are not reported');
   const rejections = redis ? rejectionCounter(redis) : undefined;
 
-  const document = buildOpenApi(`${env.SUPABASE_URL.replace(/\/$/, '')}/functions/v1`);
+  const document = openApiDocument(`${env.SUPABASE_URL.replace(/\/$/, '')}/functions/v1`);
   const openApiRoute: OpsRoute = {
     method: 'GET',
     pattern: new URLPattern({ pathname: '/ops/openapi.json' }),

@@ -16,11 +16,14 @@ import {
 import { postgresWebhookStore } from '../_shared/webhooks/store.ts';
 import { withPeerAddress } from '../_shared/http/client-ip.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
+import { withCorrelation } from '../_shared/log/correlation.ts';
 
 const source = Deno.env.toObject();
 
 // withPeerAddress: per-IP limits count the TCP peer unless it is a trusted proxy (http/client-ip.ts).
-Deno.serve(withPeerAddress(buildOrExplain('payments-webhook', () => {
+// withCorrelation: the delivery's correlation id (X-Correlation-Id or made) is set on the storing
+// transaction, so the queue message and the processor's log lines carry it.
+Deno.serve(withPeerAddress(withCorrelation(buildOrExplain('payments-webhook', () => {
   const env = {
     ...loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source),
     ...loadPaymentsWebhookConfig(source),
@@ -36,4 +39,4 @@ Deno.serve(withPeerAddress(buildOrExplain('payments-webhook', () => {
     revolutToleranceSeconds: env.REVOLUT_WEBHOOK_TOLERANCE_SECONDS,
     maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
   });
-})));
+}))));

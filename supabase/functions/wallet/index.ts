@@ -13,6 +13,7 @@ import { loadClientIpOptions, withPeerAddress } from '../_shared/http/client-ip.
 import { createWalletHandler } from '../_shared/ledger/api/routes.ts';
 import { postgresWalletLedger } from '../_shared/ledger/wallet-port.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
+import { createLogger } from '../_shared/log/logger.ts';
 
 const source = Deno.env.toObject();
 
@@ -20,10 +21,12 @@ const source = Deno.env.toObject();
 Deno.serve(withPeerAddress(buildOrExplain('wallet', () => {
   const env = loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source);
   const limit = rateLimitFromEnv(source, 'wallet');
+  const logger = createLogger({ fields: { fn: 'wallet' } });
   return createWalletHandler({
     ledger: postgresWalletLedger(createDb(env.SUPABASE_DB_URL, { max: 5 })),
     verifier: jwtVerifierFromEnv(source),
     rateLimit: limit && ((req: Request, userId: string) => limit('wallet', req, { userId })),
     ipOptions: loadClientIpOptions(source),
+    log: (msg, extra) => logger.info(msg, extra),
   });
 })));

@@ -21,6 +21,7 @@ import {
   UninterpretableMoneyEvent,
 } from '../_shared/ledger/payments/money.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
+import { createLogger } from '../_shared/log/logger.ts';
 
 /**
  * The ledger's reading of an event's money. An event whose money cannot be read (no amount, a
@@ -43,10 +44,12 @@ const source = Deno.env.toObject();
 Deno.serve(buildOrExplain('webhook-processor', () => {
   const env = loadEnv({ SUPABASE_DB_URL: z.string().min(1) }, source);
   const config = loadWebhookProcessorConfig(source);
+  // JSON lines through the PII scrubber; each event's lines carry its delivery's correlation id
+  const logger = createLogger({ fields: { fn: 'webhook-processor' } });
   const processor = createWebhookProcessor(config, {
     queue: postgresProcessorQueue(createDb(env.SUPABASE_DB_URL, { max: 2 })),
     projectMoney: moneyOf,
-    log: (msg, extra) => console.log(JSON.stringify({ fn: 'webhook-processor', msg, ...extra })),
+    log: (msg, extra) => logger.info(msg, extra),
   });
 
   return createConsumerHandler(config.secret, processor.run);

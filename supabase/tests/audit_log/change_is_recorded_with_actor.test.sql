@@ -6,8 +6,10 @@ select tests.seed_tenancy() as acme_id \gset
 
 select tests.run_as('admin', format('update public.organisations set name = ''Acme Ltd'' where id = %L', :'acme_id'));
 select results_eq(
-  format($$select op, actor_id, organisation_id, old_record ->> 'name', new_record ->> 'name', record_pk
-           from private.audit_log where table_name = 'organisations' and op = 'UPDATE' and organisation_id = %L$$, :'acme_id'),
+  -- (the name is personal data: it sits in the erasable part, audit_personal_data)
+  format($$select l.op, l.actor_id, l.organisation_id, p.data -> 'old' ->> 'name', p.data -> 'new' ->> 'name', l.record_pk
+           from private.audit_log as l join private.audit_personal_data as p on p.audit_id = l.id
+           where l.table_name = 'organisations' and l.op = 'UPDATE' and l.organisation_id = %L$$, :'acme_id'),
   format($$values ('UPDATE', %L::uuid, %L::uuid, 'Acme', 'Acme Ltd', jsonb_build_object('id', %L::text))$$,
          tests.user_id('admin'), :'acme_id', :'acme_id'),
   'the rename is recorded once with the admin as actor'

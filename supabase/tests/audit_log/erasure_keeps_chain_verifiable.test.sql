@@ -3,7 +3,7 @@
 begin;
 \ir ../00_helpers/tests_schema.psql
 \ir fixtures.psql
-select plan(8);
+select plan(9);
 select tests.seed_tenancy() as acme_id \gset
 
 -- owner and member each open their account from the app (IP set by the edge function)
@@ -34,8 +34,10 @@ select is(tests.problems_after($$delete from private.audit_personal_data
   (select string_agg(id || ' personal_data_missing', ', ' order by id) from private.audit_log where table_schema = 'tests'),
   'personal data deleted without an erasure is reported');
 
-select is(private.erase_audit_personal_data(tests.user_id('owner')), 2::bigint,
-  'erasure removes the owner''s personal record and request context');
+-- the owner's: their account's email, their request context, and the names of the two
+-- organisations they created (their personal one and Acme: organisations.name is personal)
+select is(private.erase_audit_personal_data(tests.user_id('owner')), 4::bigint,
+  'erasure removes the owner''s personal records (account, two organisation names) and request context');
 select is_empty(format('select * from private.verify_audit_log(%s)', :block_id),
   'the chain still verifies after erasure');
 select results_eq(
@@ -49,7 +51,14 @@ select results_eq(
 select results_eq(
   $$select (select count(*) from private.audit_log where table_schema = 'tests' and table_name = 'accounts')::int,
            (select rows_erased from private.audit_erasures where subject_id = tests.user_id('owner'))::int$$,
-  $$values (2, 2)$$, 'the audit rows stay and the erasure is recorded');
+  $$values (2, 4)$$, 'the audit rows stay and the erasure is recorded');
+select is_empty(format(
+  $$select l.id from private.audit_log as l
+    left join private.audit_personal_data as p on p.audit_id = l.id
+    where l.table_name = 'organisations' and l.record_pk ->> 'id' in (%L, %L)
+      and (l.old_record ? 'name' or l.new_record ? 'name' or p.audit_id is not null)$$,
+  :'acme_id', tests.personal_org_id('owner')),
+  'no audit row of the organisations the owner created keeps a readable name');
 
 select * from finish();
 rollback;

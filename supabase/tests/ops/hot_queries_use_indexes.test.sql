@@ -1,11 +1,11 @@
 -- Database hygiene at realistic row counts (40,000 receipts of 201 organisations, 20,000 queued
--- messages, 100,000 events): the hot paths - the worker's queue claim, a member's receipt list (through RLS, as the
+-- messages, 100,000 events): the hot paths - the worker's queue claim, a member's receipt list and its next page (through RLS, as the
 -- receipts API runs it) and a receipt's history - scan no big table sequentially. This
 -- transaction's own statistics (pg_stat_xact_user_tables) show what each statement touched.
 begin;
 \ir ../00_helpers/tests_schema.psql
 \ir ../receipts/fixtures.psql
-select plan(4);
+select plan(5);
 select tests.seed_tenancy() as acme_id \gset
 select tests.isolate_receipt_pipeline();
 
@@ -53,14 +53,22 @@ update seen set seq_scan = pg_temp.seq_scans(rel);
 -- 2. a member's first page of receipts, through RLS, and 3. one receipt's events (receipts API)
 select tests.use('member');
 select id as some_id from public.receipts order by created_at desc, id desc limit 1 \gset
-create temp table page on commit drop as
-select r.id from public.receipts as r
-where (null::public.receipt_status is null or r.status = null::public.receipt_status)
-  and (null::uuid is null or r.organisation_id = null::uuid)
-order by r.created_at desc, r.id desc limit 20;
+-- (the SQL of receipts/api/repository.ts list(), first page and the next through its cursor)
+prepare receipt_page (public.receipt_status, uuid, timestamptz, uuid, integer) as
+select r.id, r.created_at from public.receipts as r
+where ($1::public.receipt_status is null or r.status = $1::public.receipt_status)
+  and ($2::uuid is null or r.organisation_id = $2::uuid)
+  and ($3::timestamptz is null or (r.created_at, r.id) < ($3::timestamptz, $4::uuid))
+order by r.created_at desc, r.id desc
+limit $5;
+create temp table page on commit drop as execute receipt_page(null, null, null, null, 20);
+select created_at as cursor_ts, id as cursor_id from page order by created_at, id limit 1 \gset
+create temp table next_page on commit drop as execute receipt_page(null, null, :'cursor_ts', :'cursor_id', 20);
 select count(*) from public.receipt_events as e where e.receipt_id = :'some_id';
 select tests.use('postgres');
 select is((select count(*) from page), 20::bigint, 'the member sees a full page');
+select is((select count(*) from next_page where created_at < :'cursor_ts'), 20::bigint,
+  'and a full next page, older than the cursor');
 select is(pg_temp.new_seq_scans(), '{}'::text[], 'receipt list and history: no sequential scan');
 
 select * from finish();

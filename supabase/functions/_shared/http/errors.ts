@@ -1,6 +1,7 @@
 // One error model for every function: typed errors callers react to, one mapper to
 // `{ error, message }` JSON responses, and an opaque 500 (with a correlation id) for the rest.
 import { currentCorrelationId } from '../log/context.ts';
+import { createLogger } from '../log/logger.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -90,8 +91,15 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   });
 }
 
+// Unknown errors are logged as JSON lines through the PII scrubber (log/logger.ts): a stack can
+// quote user data (a failing row, an address in a message).
+const serverLog = createLogger();
+
 /** Maps any thrown value to a JSON response; unknown errors become an opaque 500. */
-export function errorResponse(err: unknown, log: (msg: string) => void = console.error): Response {
+export function errorResponse(
+  err: unknown,
+  log: (msg: string) => void = (msg) => serverLog.error(msg),
+): Response {
   if (err instanceof HttpError) {
     return json({ error: err.code, message: err.message }, err.status, err.headers);
   }

@@ -4,51 +4,14 @@
 // (supabase/migrations/20261128210110_wallet_transfers.sql); a serialization failure or deadlock
 // is retried here with a fresh transaction and never reaches the caller.
 import type { Claims, Sql, TxSql } from '../db/client.ts';
+import type { Account, Entry, Transfer } from './contract.ts';
 
-export type Transfer = {
-  id: string;
-  kind: string;
-  status: 'pending' | 'posted' | 'voided' | 'expired';
-  from_account_id: string;
-  to_account_id: string;
-  amount_minor: number;
-  currency: string;
-  description: string | null;
-  pending_id: string | null;
-  reverses_id: string | null;
-  expires_at: string | null;
-  created_at: string;
-};
+export type { Account, Entry, Transfer };
 
 /** What a ledger function answered: the transfer, or a business failure with a stable code. */
 export type Outcome =
   | { ok: true; status: number; transfer: Transfer; replayed?: boolean }
   | { ok: false; status: number; error: string; message: string; replayed?: boolean };
-
-export type Account = {
-  id: string;
-  kind: string;
-  currency: string;
-  organisation_id: string | null;
-  posted_balance_minor: number;
-  pending_debits_minor: number;
-  pending_credits_minor: number;
-  available_minor: number;
-  version: number;
-  closed_at: string | null;
-  created_at: string;
-  balance_at_minor?: number;
-};
-
-export type Entry = {
-  version: number;
-  transaction_id: string;
-  amount_minor: number;
-  currency: string;
-  balance_before_minor: number;
-  balance_after_minor: number;
-  created_at: string;
-};
 
 export type TransferInput = {
   from_account_id: string;

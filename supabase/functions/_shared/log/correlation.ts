@@ -41,11 +41,11 @@ export function withCorrelationHeader(response: Response, correlationId: string)
  * echoed on the response.
  */
 export function withCorrelation(
-  handler: (req: Request) => Promise<Response>,
+  handler: (req: Request) => Response | Promise<Response>,
 ): (req: Request) => Promise<Response> {
   return async (req) => {
     const correlationId = correlationIdFrom(req.headers);
-    const res = await runWithCorrelationId(correlationId, () => handler(req));
+    const res = await runWithCorrelationId(correlationId, async () => await handler(req));
     return withCorrelationHeader(res, correlationId);
   };
 }

@@ -7,15 +7,19 @@
 import { assertSharedSecret } from '../auth/shared-secret.ts';
 import { json, MethodNotAllowed, withErrors } from '../http/errors.ts';
 import type { DrainSummary } from './drain.ts';
+import { createLogger } from '../log/logger.ts';
 
 type Background = (p: Promise<unknown>) => void;
+
+// JSON lines through the PII scrubber (log/logger.ts), like every other log line
+const drainLog = createLogger();
 
 /** EdgeRuntime.waitUntil where the runtime has it; otherwise let the promise run. */
 export function platformBackground(): Background {
   // deno-lint-ignore no-explicit-any
   const runtime = (globalThis as any).EdgeRuntime;
   return (p) => {
-    const guarded = p.catch((err) => console.error('background drain failed', err));
+    const guarded = p.catch((err) => drainLog.error('background drain failed', { error: err }));
     if (runtime?.waitUntil) runtime.waitUntil(guarded);
   };
 }

@@ -60,7 +60,7 @@ export function postgresProcessorQueue(sql: Sql): ProcessorQueue {
         sql,
         (tx) =>
           tx`select msg_id::float8 as msg_id, read_ct, webhook_event_id::float8 as webhook_event_id,
-                  provider, event_id, event_type, occurred_at, payload, attempts
+                  provider, event_id, event_type, occurred_at, payload, attempts, correlation_id
            from private.claim_webhook_batch(${qty}::integer, ${vtSeconds}::integer,
                                               ${maxDeliveries}::integer)`,
       );

@@ -26,6 +26,7 @@ const transfer: Transfer = {
 
 function setup(outcome: Outcome = { ok: true, status: 201, transfer, replayed: false }) {
   const calls: { op: string; ctx: CallContext; args: unknown[] }[] = [];
+  const logged: { msg: string; extra?: Record<string, unknown> }[] = [];
   const record = (op: string) => (ctx: CallContext, ...args: unknown[]) => {
     calls.push({ op, ctx, args });
     return Promise.resolve(outcome);
@@ -49,8 +50,9 @@ function setup(outcome: Outcome = { ok: true, status: 201, transfer, replayed: f
           : Promise.reject(new Unauthorized()),
     },
     newId: () => 'corr-1',
+    log: (msg, extra) => logged.push({ msg, extra }),
   });
-  return { handler, calls };
+  return { handler, calls, logged };
 }
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -162,4 +164,40 @@ Deno.test('wallet api - unauthenticated 401, unknown route 404, wrong method 405
   );
   assert.equal(badId.status, 404);
   assert.equal((await badId.json()).error, 'account_not_found');
+});
+
+Deno.test('wallet api - each call logs one line with correlation id, transfer id, status and duration', async () => {
+  const { handler, logged } = setup();
+  await handler(
+    post('/transfers', body, { 'idempotency-key': 'k-1', 'x-correlation-id': 'req-0000077' }),
+  );
+  await handler(post(`/transfers/${transfer.id}/void`, {}));
+  await handler(post('/transfers', { ...body, amount_minor: -1 }, { 'idempotency-key': 'k-2' }));
+  assert.equal(logged.length, 3);
+  const [created, voided, refused] = logged.map((l) => l.extra!);
+  assert.deepEqual({ ...created, duration_ms: 0 }, {
+    correlation_id: 'req-0000077',
+    route: 'POST /transfers',
+    status: 201,
+    transfer_id: transfer.id,
+    duration_ms: 0,
+  });
+  assert.equal(typeof created.duration_ms, 'number');
+  assert.equal(voided.transfer_id, transfer.id);
+  assert.equal(voided.route, 'POST /transfers/:id/void');
+  assert.equal(voided.correlation_id, 'corr-1');
+  assert.equal(refused.error, 'invalid_body');
+  assert.equal('transfer_id' in refused, false);
+});
+
+Deno.test('wallet api - a malformed X-Correlation-Id is replaced by a new one, X-Request-Id is taken', async () => {
+  const { handler } = setup();
+  const bad = await handler(
+    post('/transfers', body, { 'idempotency-key': 'k-1', 'x-correlation-id': 'a b' }),
+  );
+  assert.equal(bad.headers.get('x-correlation-id'), 'corr-1');
+  const alt = await handler(
+    post('/transfers', body, { 'idempotency-key': 'k-1', 'x-request-id': 'lb-request-42' }),
+  );
+  assert.equal(alt.headers.get('x-correlation-id'), 'lb-request-42');
 });

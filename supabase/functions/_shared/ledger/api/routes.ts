@@ -19,7 +19,17 @@ import { withCors } from '../../http/cors.ts';
 import { BadRequest, Forbidden, json, NotFound, withErrors } from '../../http/errors.ts';
 import { createRouter, type Params, route } from '../../http/router.ts';
 import { clientIp, type ClientIpOptions } from '../../http/client-ip.ts';
+import { correlationIdFrom } from '../../log/correlation.ts';
 import type { CallContext, Outcome, WalletLedger } from '../wallet-port.ts';
+import {
+  atQuery,
+  entriesQuery,
+  openAccountRequest,
+  postPendingRequest,
+  reverseRequest,
+  transferRequest,
+  voidPendingRequest,
+} from '../contract.ts';
 
 export type WalletApiDeps = {
   ledger: WalletLedger;
@@ -29,34 +39,16 @@ export type WalletApiDeps = {
   newId?: () => string;
   /** Who counts as the client for the audit trail (http/client-ip.ts); default: the TCP peer. */
   ipOptions?: ClientIpOptions;
+  /** One line per call: correlation id, route, status, transfer id, duration (log/logger.ts). */
+  log?: (msg: string, extra?: Record<string, unknown>) => void;
 };
 
 // ---------------------------------------------------------------------------------------------
 // Validation
 // ---------------------------------------------------------------------------------------------
 
+// The schemas live in ../contract.ts (shared with the OpenAPI document).
 const uuid = z.string().uuid();
-const minor = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
-
-export const transferBody = z.object({
-  from_account_id: uuid,
-  to_account_id: uuid,
-  amount_minor: minor,
-  currency,
-  description: z.string().max(500).optional(),
-  pending: z.object({ timeout_seconds: z.number().int().min(1).max(30 * 86_400) }).strict()
-    .optional(),
-}).strict();
-const postBody = z.object({ amount_minor: minor.optional() }).strict();
-const voidBody = z.object({}).strict();
-const reverseBody = z.object({ description: z.string().max(500).optional() }).strict();
-const openBody = z.object({ currency }).strict();
-const atQuery = z.string().datetime({ offset: true }).nullable();
-const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().regex(/^[1-9][0-9]{0,17}$/, 'cursor is not valid').optional(),
-});
 
 function zodMessage(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ` : '') + i.message)
@@ -139,10 +131,10 @@ async function resolve(ledger: WalletLedger, call: Call, action: 'post' | 'void'
   const key = idempotencyKey(call.req, false);
   const raw = await readJson(call.req);
   const outcome = action === 'post'
-    ? await ledger.post(call.ctx, id, parse(postBody, raw).amount_minor ?? null, key)
+    ? await ledger.post(call.ctx, id, parse(postPendingRequest, raw).amount_minor ?? null, key)
     : action === 'void'
-    ? (parse(voidBody, raw), await ledger.void(call.ctx, id, key))
-    : await ledger.reverse(call.ctx, id, parse(reverseBody, raw).description ?? null, key);
+    ? (parse(voidPendingRequest, raw), await ledger.void(call.ctx, id, key))
+    : await ledger.reverse(call.ctx, id, parse(reverseRequest, raw).description ?? null, key);
   return outcomeResponse(outcome, call.headers);
 }
 
@@ -153,7 +145,7 @@ export function walletRoutes(ledger: WalletLedger): WalletRoute[] {
       pattern: '/transfers',
       async handle({ req, ctx, headers }) {
         const key = idempotencyKey(req, true);
-        const { pending, ...rest } = parse(transferBody, await readJson(req));
+        const { pending, ...rest } = parse(transferRequest, await readJson(req));
         const input = { ...rest, pending_timeout_seconds: pending?.timeout_seconds };
         return outcomeResponse(await ledger.transfer(ctx, input, key), headers);
       },
@@ -177,7 +169,7 @@ export function walletRoutes(ledger: WalletLedger): WalletRoute[] {
       method: 'POST',
       pattern: '/accounts',
       async handle({ req, ctx, headers }) {
-        const { currency: code } = parse(openBody, await readJson(req));
+        const { currency: code } = parse(openAccountRequest, await readJson(req));
         const before = await ledger.accounts(ctx, null);
         const account = await ledger.openAccount(ctx, code);
         const existing = before.some((a) => a.id === account.id);
@@ -200,7 +192,7 @@ export function walletRoutes(ledger: WalletLedger): WalletRoute[] {
       pattern: '/accounts/:id/entries',
       async handle({ url, params, ctx, headers }) {
         const id = pathId(params.id, 'Account');
-        const q = parse(pageQuery, Object.fromEntries(url.searchParams), 'invalid_query');
+        const q = parse(entriesQuery, Object.fromEntries(url.searchParams), 'invalid_query');
         const [account] = await ledger.accounts(ctx, null, id);
         if (!account) throw new NotFound('Account not found', 'account_not_found');
         const data = await ledger.entries(ctx, id, {
@@ -230,10 +222,12 @@ const CORS = {
     'idempotency-replayed, x-correlation-id, ratelimit-limit, ratelimit-remaining, ratelimit-reset',
 };
 
-/** The request's correlation id: the caller's X-Correlation-Id when well-formed, else a new one. */
-function correlationIdOf(req: Request, newId: () => string): string {
-  const given = req.headers.get('x-correlation-id');
-  return given && /^[\w.:-]{1,100}$/.test(given) ? given : newId();
+/** The transfer a call created or acted on, for its log line (never the body's other fields). */
+async function transferIdOf(r: WalletRoute, params: Params, res: Response) {
+  if (!r.pattern.startsWith('/transfers')) return {};
+  if (params.id) return { transfer_id: params.id };
+  const body = await res.clone().json().catch(() => null) as { id?: unknown } | null;
+  return typeof body?.id === 'string' ? { transfer_id: body.id } : {};
 }
 
 export function createWalletHandler(deps: WalletApiDeps): (req: Request) => Promise<Response> {
@@ -254,7 +248,22 @@ export function createWalletHandler(deps: WalletApiDeps): (req: Request) => Prom
         clientIp: clientIp(req, deps.ipOptions),
         userAgent: req.headers.get('user-agent')?.slice(0, 512) ?? undefined,
       };
-      return await r.handle({ req, url, params, ctx, headers });
+      const started = performance.now();
+      const line = (fields: Record<string, unknown>) =>
+        deps.log?.('wallet call', {
+          correlation_id: ctx.correlationId,
+          route: `${r.method} ${r.pattern}`,
+          ...fields,
+          duration_ms: Math.round((performance.now() - started) * 10) / 10,
+        });
+      try {
+        const res = await r.handle({ req, url, params, ctx, headers });
+        if (deps.log) line({ status: res.status, ...(await transferIdOf(r, params, res)) });
+        return res;
+      } catch (err) {
+        line({ error: (err as { code?: string }).code ?? (err as Error).name });
+        throw err;
+      }
     });
 
   const router = createRouter(walletRoutes(deps.ledger).map(authed), {
@@ -262,7 +271,9 @@ export function createWalletHandler(deps: WalletApiDeps): (req: Request) => Prom
     preflight: true,
   });
   return async (req) => {
-    const correlationId = correlationIdOf(req, newId);
+    // the caller's X-Correlation-Id (or X-Request-Id) when well-formed, else a new one: the same
+    // rule as every other function (log/correlation.ts)
+    const correlationId = correlationIdFrom(req.headers, newId);
     ids.set(req, correlationId);
     const res = await withCors(CORS, withErrors(router))(req);
     res.headers.set('X-Correlation-Id', correlationId);

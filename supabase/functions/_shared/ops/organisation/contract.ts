@@ -1,6 +1,8 @@
 // Organisation operations (for its owners and admins) as zod schemas: the routes validate with
 // them, and the OpenAPI document (ops/openapi.ts) is generated from them.
 import { z } from 'npm:zod@^3.24.4';
+import { errorBody } from '../../http/contract.ts';
+import { type ApiRoute, errorResponses, named } from '../../http/openapi.ts';
 
 const timestamp = z.string().datetime({ offset: true });
 
@@ -52,3 +54,51 @@ export const replayBody = z.object({
     "Named but not replayed: not this organisation's dead letter, or no longer failed",
   ),
 });
+
+// ---- the routes, for the OpenAPI document (http/openapi.ts) -----------------------------
+const ErrorJson = named('Error', errorBody);
+const organisationId = { organisation_id: z.string().uuid() };
+
+export const organisationApiRoutes: ApiRoute[] = [
+  {
+    method: 'get',
+    path: '/ops/organisations',
+    summary: "The signed-in user's organisations, their role, and whether they may operate them",
+    auth: 'user',
+    responses: {
+      200: {
+        description: 'The organisations',
+        body: named('OrganisationList', organisationListBody),
+      },
+      ...errorResponses(ErrorJson, 401, 403),
+    },
+  },
+  {
+    method: 'get',
+    path: '/ops/organisations/{organisation_id}/overview',
+    summary: "An organisation's operations: its queue, its dead letters, the pipeline's alerts, " +
+      'health. For its owners and admins (and the service role); 403 for other members, 404 for anyone else',
+    auth: 'user',
+    pathParams: organisationId,
+    responses: {
+      200: {
+        description: 'The overview',
+        body: named('OrganisationOverview', organisationOverviewBody),
+      },
+      ...errorResponses(ErrorJson, 400, 401, 403, 404),
+    },
+  },
+  {
+    method: 'post',
+    path: '/ops/organisations/{organisation_id}/dead-letters/replay',
+    summary: "Replay the organisation's dead letters among the ids (others are skipped); each " +
+      'replayed event records who asked',
+    auth: 'user',
+    pathParams: organisationId,
+    body: named('DeadLetterReplayRequest', replayRequest),
+    responses: {
+      200: { description: 'What was replayed', body: named('DeadLetterReplay', replayBody) },
+      ...errorResponses(ErrorJson, 400, 401, 403, 404),
+    },
+  },
+];

@@ -1,6 +1,8 @@
 // The receipts API's contract as zod schemas: the routes validate requests with them, the
 // representation is typed by them, and the OpenAPI document is generated from them.
 import { z } from 'npm:zod@^3.24.4';
+import { errorBody } from '../../http/contract.ts';
+import { type ApiRoute, errorResponses, named } from '../../http/openapi.ts';
 import { uuid } from './request.ts';
 
 export const RECEIPT_STATUSES = [
@@ -148,3 +150,135 @@ export const receiptPageBody = z.object({
   data: z.array(receiptBody),
   next_cursor: z.string().nullable(),
 });
+
+// ---- the routes, for the OpenAPI document (http/openapi.ts) -----------------------------
+const ErrorJson = named('Error', errorBody);
+const Receipt = named('Receipt', receiptBody);
+const receiptId = { id: z.string().uuid() };
+
+export const receiptApiRoutes: ApiRoute[] = [
+  {
+    method: 'get',
+    path: '/receipts',
+    summary: 'List receipts the caller may see, newest first',
+    auth: 'user',
+    query: listReceiptsQuery,
+    responses: {
+      200: { description: 'A page', body: named('ReceiptPage', receiptPageBody) },
+      ...errorResponses(ErrorJson, 400, 401, 429),
+    },
+  },
+  {
+    method: 'post',
+    path: '/receipts',
+    summary: 'Upload a receipt (JPEG, PNG, TIFF, PDF); the same file again names the same receipt',
+    auth: 'user',
+    headers: [{ name: 'Idempotency-Key', required: false }],
+    body: {
+      content: {
+        'multipart/form-data': {
+          schema: {
+            type: 'object',
+            required: ['file'],
+            properties: {
+              file: { type: 'string', contentMediaType: 'application/octet-stream' },
+              organisation_id: { type: 'string', format: 'uuid' },
+            },
+          },
+        },
+      },
+    },
+    responses: {
+      201: { description: 'Stored and queued for OCR', body: Receipt },
+      200: { description: 'The receipt this file already is', body: Receipt },
+      ...errorResponses(ErrorJson, 400, 401, 403, 413, 415, 422, 429),
+    },
+  },
+  {
+    method: 'get',
+    path: '/receipts/{id}',
+    summary:
+      'One receipt: status, fields, confidence (events, corrections with ?include=events,corrections)',
+    auth: 'user',
+    pathParams: receiptId,
+    query: z.object({
+      include: z.string().regex(/^(events|corrections)(,(events|corrections))*$/).optional()
+        .describe('Comma-separated: events, corrections'),
+    }),
+    responses: {
+      200: {
+        description: 'The receipt',
+        body: named('ReceiptWithEvents', receiptWithEventsBody),
+      },
+      ...errorResponses(ErrorJson, 400, 401, 404),
+    },
+  },
+  {
+    method: 'post',
+    path: '/receipts/uploads',
+    summary: 'A signed upload URL for a large file',
+    auth: 'user',
+    body: named('CreateUpload', createUploadBody),
+    responses: {
+      201: {
+        description:
+          'Upload URL, method, the exact headers to send, accepted content_types, expiry',
+      },
+      ...errorResponses(ErrorJson, 400, 401, 403),
+    },
+  },
+  {
+    method: 'put',
+    path: '/receipts/uploads/{token}',
+    summary: 'Upload the bytes to a signed URL (local storage driver)',
+    auth: 'public',
+    body: { content: { 'application/octet-stream': { schema: { type: 'string' } } } },
+    responses: { 200: { description: 'Stored' }, ...errorResponses(ErrorJson, 401, 409, 413) },
+  },
+  {
+    method: 'post',
+    path: '/receipts/register',
+    summary: 'Register a file uploaded through a signed URL',
+    auth: 'user',
+    body: named('RegisterUpload', registerUploadBody),
+    responses: {
+      201: { description: 'Stored and queued for OCR', body: Receipt },
+      200: { description: 'The receipt this file already is', body: Receipt },
+      ...errorResponses(ErrorJson, 400, 401, 403, 404, 409, 415, 422),
+    },
+  },
+  {
+    method: 'get',
+    path: '/receipts/{id}/file',
+    summary: "The receipt's original file (for members of its organisation)",
+    auth: 'user',
+    pathParams: receiptId,
+    headers: [{ name: 'If-None-Match', required: false }],
+    responses: {
+      200: {
+        description: 'The bytes, with the Content-Type they were uploaded as; ETag is the sha256',
+        content: Object.fromEntries(
+          ['image/jpeg', 'image/png', 'image/tiff', 'application/pdf'].map((type) => [
+            type,
+            { schema: { type: 'string', contentMediaType: type } },
+          ]),
+        ),
+      },
+      304: { description: 'Unchanged (If-None-Match matched the ETag)' },
+      ...errorResponses(ErrorJson, 401, 404),
+    },
+  },
+  {
+    method: 'post',
+    path: '/receipts/{id}/corrections',
+    summary:
+      'Correct fields a person read differently, and (confirm, default) mark the receipt reviewed',
+    auth: 'user',
+    pathParams: receiptId,
+    body: named('ReceiptCorrection', correctionRequest),
+    responses: {
+      200: { description: 'The corrected receipt', body: Receipt },
+      ...errorResponses(ErrorJson, 400, 401, 404, 409, 422),
+    },
+  },
+];

@@ -15,6 +15,7 @@ import { fromAnalyzeExpense, type ParsedReceipt } from '../parser/parse.ts';
 import { backoffSeconds } from '../../queue/backoff.ts';
 import type { QueueConsumerConfig } from '../../queue/config.ts';
 import { drainQueue, type DrainSummary, mapConcurrent } from '../../queue/drain.ts';
+import { traceMessage } from '../../queue/trace.ts';
 import { sha256Hex } from '../../crypto/sha256.ts';
 import { cleanJson, type FieldRecord, fitToColumns } from './fit-columns.ts';
 
@@ -30,6 +31,8 @@ export type ClaimedReceipt = {
   attempts: number;
   textract_job_id: string | null;
   artifact_path: string | null;
+  /** The request that enqueued it (its queue message's correlation_id), when known. */
+  correlation_id?: string | null;
 };
 
 export type ReceiptOutcome =
@@ -167,7 +170,16 @@ export function createReceiptWorker(config: WorkerConfig, deps: WorkerDeps) {
       {
         claim: () =>
           deps.queue.claim(config.batchSize, config.visibilitySeconds, config.maxDeliveries),
-        work: (batch) => mapConcurrent(batch, config.concurrency, processOne),
+        // each receipt's log lines carry its request's correlation id, and one closes with the
+        // outcome and duration
+        work: (batch) =>
+          mapConcurrent(batch, config.concurrency, (r) =>
+            traceMessage(
+              r.correlation_id,
+              { receipt_id: r.receipt_id, msg_id: String(r.msg_id), mode: r.mode },
+              log,
+              () => processOne(r),
+            )),
         revisitAfterMs,
         settle: (batch, results) =>
           deps.queue.settle(

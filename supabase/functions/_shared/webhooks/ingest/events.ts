@@ -150,7 +150,7 @@ export function extractWhatsAppEvents(body: unknown, now = Date.now()): WebhookE
 // MTN MoMo (collection request-to-pay / disbursement transfer callbacks)
 // ---------------------------------------------------------------------------------------------
 
-const momoSchema = z.object({
+export const momoCallbackSchema = z.object({
   amount: z.union([z.string(), z.number()]),
   currency: z.string().regex(/^[A-Za-z]{3}$/),
   status: z.enum(['PENDING', 'SUCCESSFUL', 'FAILED']),
@@ -164,7 +164,7 @@ export function extractMomoEvents(
   callback: { referenceId: string; product: 'collection' | 'disbursement' },
   now = Date.now(),
 ): WebhookEventRecord[] {
-  const parsed = momoSchema.safeParse(body);
+  const parsed = momoCallbackSchema.safeParse(body);
   if (!parsed.success) invalid('MoMo', parsed.error);
   return [{
     provider: 'momo',
@@ -183,7 +183,7 @@ export function extractMomoEvents(
 // Revolut Business (TransactionCreated / TransactionStateChanged)
 // ---------------------------------------------------------------------------------------------
 
-const revolutSchema = z.object({
+export const revolutEventSchema = z.object({
   event: z.string().min(1),
   timestamp: z.string().datetime({ offset: true }),
   data: z.object({
@@ -195,7 +195,7 @@ const revolutSchema = z.object({
 
 /** Revolut events carry no id: (event, transaction, state) names each one stably. */
 export function extractRevolutEvents(body: unknown): WebhookEventRecord[] {
-  const parsed = revolutSchema.safeParse(body);
+  const parsed = revolutEventSchema.safeParse(body);
   if (!parsed.success) invalid('Revolut', parsed.error);
   const e = parsed.data;
   const state = e.data.new_state ?? e.data.state ?? 'unknown';

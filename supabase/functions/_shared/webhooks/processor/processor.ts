@@ -5,6 +5,7 @@
 import { loadQueueConsumerConfig, type QueueConsumerConfig } from '../../queue/config.ts';
 import { backoffSeconds } from '../../queue/backoff.ts';
 import { drainQueue, type DrainSummary, mapConcurrent } from '../../queue/drain.ts';
+import { traceMessage } from '../../queue/trace.ts';
 
 export type ClaimedWebhookEvent = {
   msg_id: number;
@@ -16,6 +17,8 @@ export type ClaimedWebhookEvent = {
   occurred_at: string;
   payload: Record<string, unknown>;
   attempts: number;
+  /** The delivery that stored it (its queue message's correlation_id), when known. */
+  correlation_id?: string | null;
 };
 
 export type PaymentObjectProjection = {
@@ -169,7 +172,19 @@ export function createWebhookProcessor(config: ProcessorConfig, deps: ProcessorD
       {
         claim: () =>
           deps.queue.claim(config.batchSize, config.visibilitySeconds, config.maxDeliveries),
-        work: (batch) => mapConcurrent(batch, 1, outcomeFor),
+        work: (batch) =>
+          mapConcurrent(batch, 1, (e) =>
+            traceMessage(
+              e.correlation_id,
+              {
+                webhook_event_id: e.webhook_event_id,
+                msg_id: e.msg_id,
+                provider: e.provider,
+                event_type: e.event_type,
+              },
+              log,
+              () => outcomeFor(e),
+            )),
         settle: async (batch, outcomes) => {
           const counts = await deps.queue.settle(outcomes, config.maxAttempts);
           log('webhook batch settled', { claimed: batch.length, counts });
