@@ -1,0 +1,22 @@
+// Receipt statuses in words, and which of them are still moving (worth polling).
+import type { ReceiptStatus } from './types.ts';
+
+const LABELS: Record<string, string> = {
+  pending: 'Waiting',
+  processing: 'Reading',
+  ocr_done: 'Done',
+  done: 'Done',
+  needs_review: 'Needs review',
+  failed: 'Failed',
+};
+
+export function statusLabel(status: ReceiptStatus | string): string {
+  return LABELS[status] ?? status;
+}
+
+export function isInFlight(status: ReceiptStatus | string): boolean {
+  return status === 'pending' || status === 'processing';
+}
+
+/** Below this a field is highlighted for review (the parser's own review threshold is similar). */
+export const LOW_CONFIDENCE = 0.8;
