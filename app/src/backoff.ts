@@ -11,8 +11,8 @@ export type BackoffOptions = {
 
 export const DEFAULT_BACKOFF: BackoffOptions = {
   initialMs: 1000,
-  maxMs: 15000,
-  factor: 1.6,
+  maxMs: 10000,
+  factor: 1.5,
   jitter: 0.2,
 };
 

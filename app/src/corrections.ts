@@ -14,16 +14,23 @@ export type EditableField =
   | 'total'
   | 'payment_method';
 
-export const FIELDS: { name: EditableField; label: string; type?: string; money?: boolean }[] = [
-  { name: 'vendor', label: 'Vendor' },
-  { name: 'vendor_address', label: 'Vendor address' },
-  { name: 'receipt_date', label: 'Date', type: 'date' },
-  { name: 'receipt_time', label: 'Time', type: 'time' },
-  { name: 'currency', label: 'Currency (ISO code)' },
-  { name: 'subtotal', label: 'Subtotal', money: true },
-  { name: 'tax', label: 'Tax', money: true },
-  { name: 'total', label: 'Total', money: true },
-  { name: 'payment_method', label: 'Payment method' },
+/** `confidence`: the field's key in the receipt's field_confidence (the parser's names). */
+export const FIELDS: {
+  name: EditableField;
+  label: string;
+  confidence: string;
+  type?: string;
+  money?: boolean;
+}[] = [
+  { name: 'vendor', label: 'Vendor', confidence: 'vendor' },
+  { name: 'vendor_address', label: 'Vendor address', confidence: 'address' },
+  { name: 'receipt_date', label: 'Date', confidence: 'date', type: 'date' },
+  { name: 'receipt_time', label: 'Time', confidence: 'time', type: 'time' },
+  { name: 'currency', label: 'Currency (ISO code)', confidence: 'currency' },
+  { name: 'subtotal', label: 'Subtotal', confidence: 'subtotal', money: true },
+  { name: 'tax', label: 'Tax', confidence: 'tax', money: true },
+  { name: 'total', label: 'Total', confidence: 'total', money: true },
+  { name: 'payment_method', label: 'Payment method', confidence: 'payment_method' },
 ];
 
 export type Diff =

@@ -18,5 +18,5 @@ export function isInFlight(status: ReceiptStatus | string): boolean {
   return status === 'pending' || status === 'processing';
 }
 
-/** Below this a field is highlighted for review (the parser's own review threshold is similar). */
-export const LOW_CONFIDENCE = 0.8;
+/** Below this a field is highlighted for review (stricter than the worker's review gate, 0.5 on vendor, date and total). */
+export const LOW_CONFIDENCE = 0.7;

@@ -57,7 +57,7 @@ export const receiptPage: Page = (main, ctx, params) => {
     const editable = !isInFlight(r.status);
     const exp = r.fields.currency_minor_unit ?? 2;
     const rows = FIELDS.map((f) => {
-      const conf = r.field_confidence?.[f.name];
+      const conf = r.field_confidence?.[f.confidence];
       const low = typeof conf === 'number' && conf < LOW_CONFIDENCE;
       const raw = r.fields[f.name];
       const value = f.money ? minorToInput(raw as number | null, exp) : (raw ?? '') as string;
@@ -74,7 +74,6 @@ export const receiptPage: Page = (main, ctx, params) => {
           value: f.name === 'receipt_time' && typeof value === 'string' ? value.slice(0, 5) : value,
           inputmode: f.money ? 'decimal' : undefined,
           'aria-describedby': hintId,
-          'aria-invalid': low ? 'true' : undefined,
           disabled: !editable,
         }),
         h(
