@@ -101,6 +101,11 @@ ensure_secrets() {
     echo "WHATSAPP_VERIFY_TOKEN=$(openssl rand -hex 16)" >>"$STATE/secrets.env"
   grep -q '^WHATSAPP_APP_SECRET=' "$STATE/secrets.env" ||
     echo "WHATSAPP_APP_SECRET=$(openssl rand -hex 32)" >>"$STATE/secrets.env"
+  # The demo users' passwords (sign in through the auth stand-in), random per stack.
+  grep -q '^DEMO_USER_PASSWORD=' "$STATE/secrets.env" ||
+    echo "DEMO_USER_PASSWORD=demo-$(openssl rand -hex 6)" >>"$STATE/secrets.env"
+  grep -q '^DEMO2_USER_PASSWORD=' "$STATE/secrets.env" ||
+    echo "DEMO2_USER_PASSWORD=demo2-$(openssl rand -hex 6)" >>"$STATE/secrets.env"
   set -a
   # shellcheck disable=SC1091
   . "$STATE/secrets.env"
@@ -109,9 +114,15 @@ ensure_secrets() {
 
 mint_keys() {
   export SUPABASE_URL="http://127.0.0.1:$API_PORT"
+  # The auth stand-in's ES256 key (private JWK, created on first start; only its public half is
+  # published, at /auth/v1/.well-known/jwks.json). User tokens are signed with it.
+  export AUTH_SIGNING_KEY_PATH=$STATE/auth/signing-key.json
+  "$DENO" run -q --allow-read --allow-write supabase/local/auth/signing-key.ts \
+    "$AUTH_SIGNING_KEY_PATH" >/dev/null
   ANON_KEY=$("$DENO" run -q --allow-env --allow-read scripts/mint-jwt.ts anon)
   SERVICE_ROLE_KEY=$("$DENO" run -q --allow-env --allow-read scripts/mint-jwt.ts service_role)
   DEMO_USER_ID=00000000-0000-4000-8000-00000000d3e0
+  DEMO2_USER_ID=00000000-0000-4000-8000-00000000d3e1
   DEMO_USER_JWT=$("$DENO" run -q --allow-env --allow-read scripts/mint-jwt.ts authenticated \
     "$DEMO_USER_ID" demo@tallyq.local)
 }
@@ -130,6 +141,12 @@ TALLYQ_JWT_SECRET=$JWT_SECRET
 DB_URL=$DB_URL
 DEMO_USER_ID=$DEMO_USER_ID
 DEMO_USER_JWT=$DEMO_USER_JWT
+DEMO_USER_EMAIL=demo@tallyq.local
+DEMO_USER_PASSWORD=$DEMO_USER_PASSWORD
+DEMO2_USER_ID=$DEMO2_USER_ID
+DEMO2_USER_EMAIL=demo2@tallyq.local
+DEMO2_USER_PASSWORD=$DEMO2_USER_PASSWORD
+AUTH_SIGNING_KEY_PATH=$AUTH_SIGNING_KEY_PATH
 WORKER_SECRET=$WORKER_SECRET
 TALLYQ_REDIS_URL=redis://127.0.0.1:$REDIS_PORT
 UPSTASH_REDIS_REST_URL=http://127.0.0.1:$UPSTASH_PORT
@@ -291,11 +308,26 @@ fund_demo_user() {
   [ "$code" = 200 ] || log "demo wallet funding webhook answered $code"
 }
 
+# Two demo users who can sign in (password: bcrypt via pgcrypto, as GoTrue stores it); the second
+# one is there to receive transfers. The hash is rewritten only when the password changed.
 seed_demo_user() {
-  psql_db -v id="$DEMO_USER_ID" <<'SQL' >/dev/null
-insert into auth.users (id, email, role, aud, raw_user_meta_data, raw_app_meta_data)
-values (:'id', 'demo@tallyq.local', 'authenticated', 'authenticated', '{"name":"Demo"}', '{"provider":"email"}')
+  psql_db -v id="$DEMO_USER_ID" -v pw="$DEMO_USER_PASSWORD" \
+    -v id2="$DEMO2_USER_ID" -v pw2="$DEMO2_USER_PASSWORD" <<'SQL' >/dev/null
+insert into auth.users (id, email, role, aud, raw_user_meta_data, raw_app_meta_data,
+                        email_confirmed_at, created_at, updated_at)
+values (:'id', 'demo@tallyq.local', 'authenticated', 'authenticated', '{"name":"Demo"}',
+        '{"provider":"email","providers":["email"]}', now(), now(), now()),
+       (:'id2', 'demo2@tallyq.local', 'authenticated', 'authenticated', '{"name":"Demo Two"}',
+        '{"provider":"email","providers":["email"]}', now(), now(), now())
 on conflict (id) do nothing;
+update auth.users as u
+   set encrypted_password = extensions.crypt(v.pw, extensions.gen_salt('bf')),
+       email_confirmed_at = coalesce(u.email_confirmed_at, now()), updated_at = now()
+  from (values (:'id'::uuid, :'pw'), (:'id2'::uuid, :'pw2')) as v (id, pw)
+ where u.id = v.id
+   and case when u.encrypted_password like '$2%'
+            then u.encrypted_password <> extensions.crypt(v.pw, u.encrypted_password)
+            else true end;
 SQL
 }
 
@@ -413,6 +445,9 @@ tallyq local stack ($PROFILE) is running.
 service_role key: $SUPABASE_SERVICE_ROLE_KEY
   demo user id: $DEMO_USER_ID (demo@tallyq.local; wallet funded with 1000.00 EUR by a signed test payment)
  demo user JWT: $DEMO_USER_JWT
+  Sign in (supabase-js auth, $SUPABASE_URL/auth/v1):
+     demo user: $DEMO_USER_EMAIL / $DEMO_USER_PASSWORD
+    demo user 2: $DEMO2_USER_EMAIL / $DEMO2_USER_PASSWORD (id $DEMO2_USER_ID, receives transfers)
 
   Env for tools: .tallyq/$PROFILE/stack.env   Logs: .tallyq/$PROFILE/logs/
   Put these in your shell:  eval "\$(npm run -s env)"
@@ -451,7 +486,9 @@ start() {
     install_platform
     apply_migrations
   else
-    # Warm start: apply only migrations added since the last run.
+    # Warm start: apply only migrations added since the last run; the platform bootstrap is
+    # idempotent and may have grown (auth sessions), so it runs again.
+    psql_db -f supabase/local/platform/bootstrap.sql >/dev/null
     apply_migrations
   fi
   configure_vault

@@ -8,11 +8,14 @@
 //
 //   deno run -A supabase/local/functions-server.ts --port 54321
 // Env: the stack env (SUPABASE_URL, SUPABASE_DB_URL, keys, JWT_SECRET, …) from scripts/stack.sh.
+// It also serves the GoTrue-compatible auth stand-in at /auth/v1 (supabase/local/auth/), so
+// SUPABASE_URL is one origin for supabase-js, as on hosted Supabase.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { createJwtVerifier } from '../functions/_shared/auth/jwt.ts';
 import { errorResponse, json, NotFound } from '../functions/_shared/http/errors.ts';
 import { gatewayAuth, readVerifyJwt } from './gateway.ts';
+import { createLocalAuth } from './auth/index.ts';
 
 type Handler = (req: Request, info?: unknown) => Response | Promise<Response>;
 
@@ -26,6 +29,14 @@ if (!jwtSecret) throw new Error('JWT_SECRET is not set (run through scripts/stac
 const gatewayVerifier = createJwtVerifier({ secret: jwtSecret });
 
 const verifyJwt = readVerifyJwt(await Deno.readTextFile(configPath));
+
+// The gateway's API-key check in front of /auth/v1 (anon or service_role key, as hosted).
+const auth = await createLocalAuth(
+  Deno.env.toObject(),
+  (key) =>
+    gatewayVerifier.verifyApiKey(new Request('http://local/', { headers: { apikey: key } }))
+      .then(() => true, () => false),
+);
 
 // Hosted Supabase keeps an instance alive for promises passed to EdgeRuntime.waitUntil; this
 // long-lived process always does, so the shim only has to accept them.
@@ -66,6 +77,9 @@ for await (const entry of Deno.readDir(functionsDir)) {
 realServe({ hostname: '127.0.0.1', port, onListen: () => {} }, async (req, info) => {
   try {
     const url = new URL(req.url);
+    if (url.pathname === '/auth/v1' || url.pathname.startsWith('/auth/v1/')) {
+      return await auth(req, info.remoteAddr.hostname);
+    }
     const match = url.pathname.match(/^\/functions\/v1\/([A-Za-z0-9_-]+)(\/.*)?$/);
     if (!match) throw new NotFound('Not found');
     const name = match[1];

@@ -429,6 +429,62 @@ export type Database = {
           },
         ];
       };
+      'receipt_corrections': {
+        Row: {
+          'corrected_at': string;
+          'corrected_by': string | null;
+          'field': string;
+          'id': number;
+          'new_value': string | null;
+          'old_value': string | null;
+          'organisation_id': string;
+          'receipt_id': string;
+        };
+        ComputedFields: never;
+        Insert: {
+          'corrected_at'?: string;
+          'corrected_by'?: string | null;
+          'field': string;
+          'id'?: never;
+          'new_value'?: string | null;
+          'old_value'?: string | null;
+          'organisation_id': string;
+          'receipt_id': string;
+        };
+        Update: {
+          'corrected_at'?: string;
+          'corrected_by'?: string | null;
+          'field'?: string;
+          'id'?: never;
+          'new_value'?: string | null;
+          'old_value'?: string | null;
+          'organisation_id'?: string;
+          'receipt_id'?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: 'receipt_corrections_organisation_id_fkey';
+            columns: ['organisation_id'];
+            isOneToOne: false;
+            referencedRelation: 'organisations';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'receipt_corrections_receipt_id_fkey';
+            columns: ['receipt_id'];
+            isOneToOne: false;
+            referencedRelation: 'receipt_failures';
+            referencedColumns: ['id'];
+          },
+          {
+            foreignKeyName: 'receipt_corrections_receipt_id_fkey';
+            columns: ['receipt_id'];
+            isOneToOne: false;
+            referencedRelation: 'receipts';
+            referencedColumns: ['id'];
+          },
+        ];
+      };
       'receipt_events': {
         Row: {
           'attempt': number | null;
@@ -1144,6 +1200,53 @@ export type Database = {
       };
     };
     Functions: {
+      'correct_receipt': {
+        Args: {
+          'p_confirm'?: boolean;
+          'p_fields': Json;
+          'p_money_currency'?: string;
+          'p_receipt_id': string;
+        };
+        Returns: {
+          'artifact_path': string | null;
+          'attempts': number;
+          'content_type': string;
+          'created_at': string;
+          'currency': string | null;
+          'field_confidence': NonNullable<Json>;
+          'id': string;
+          'idempotency_key': string | null;
+          'last_error': string | null;
+          'line_items': NonNullable<Json>;
+          'ocr_confidence': number | null;
+          'organisation_id': string;
+          'original_filename': string | null;
+          'owner_id': string | null;
+          'payment_method': string | null;
+          'processed_at': string | null;
+          'processor_version': string | null;
+          'receipt_date': string | null;
+          'receipt_time': string | null;
+          'sha256': string;
+          'size_bytes': number;
+          'status': Database['public']['Enums']['receipt_status'];
+          'storage_path': string;
+          'subtotal': number | null;
+          'tax': number | null;
+          'textract_job_id': string | null;
+          'total': number | null;
+          'updated_at': string;
+          'vendor': string | null;
+          'vendor_address': string | null;
+          'vendor_tax_id': string | null;
+        }[];
+        SetofOptions: {
+          from: '*';
+          to: 'receipts';
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       'create_organisation': {
         Args: { 'p_name': string; 'p_slug'?: string };
         Returns: {
@@ -1161,12 +1264,24 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      'organisation_operations_overview': {
+        Args: {
+          'p_alert_window'?: string;
+          'p_dead_letter_limit'?: number;
+          'p_organisation_id': string;
+        };
+        Returns: Json;
+      };
       'recover_stuck_receipts': { Args: { 'p_older_than'?: string }; Returns: number };
       'rederive_receipts': {
         Args: { 'p_processor_version': string; 'p_receipt_ids'?: (string)[] };
         Returns: number;
       };
       'replay_dead_letters': { Args: { 'p_receipt_ids'?: (string)[] }; Returns: number };
+      'replay_organisation_dead_letters': {
+        Args: { 'p_organisation_id': string; 'p_receipt_ids': (string)[] };
+        Returns: (string)[];
+      };
       'wallet_balance_at': { Args: { 'p_account_id': string; 'p_at': string }; Returns: number };
       'wallet_open_account': {
         Args: { 'p_currency': string; 'p_organisation_id'?: string };

@@ -48,6 +48,31 @@ export async function createUser(
   return { id, email, orgId: organisation_id, jwt: await mintUserJwt(id, email) };
 }
 
+export type PasswordUser = { id: string; email: string; password: string; orgId: string };
+
+/**
+ * A user who can sign in through the auth stand-in (/auth/v1/token): bcrypt password (pgcrypto, as
+ * GoTrue stores it) and, unless `confirmed` is false, a confirmed email.
+ */
+export async function createPasswordUser(
+  label = 'signin',
+  opts: { confirmed?: boolean; bannedUntil?: Date } = {},
+): Promise<PasswordUser> {
+  const id = crypto.randomUUID();
+  const email = `${label}-${id}@test.tallyq.local`;
+  const password = `pw-${crypto.randomUUID()}`;
+  await sql`insert into auth.users (id, email, role, aud, encrypted_password, email_confirmed_at,
+      banned_until, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+    values (${id}, ${email}, 'authenticated', 'authenticated',
+      extensions.crypt(${password}, extensions.gen_salt('bf')),
+      ${opts.confirmed === false ? null : new Date()}, ${opts.bannedUntil ?? null},
+      ${sql.json({ provider: 'email', providers: ['email'] })}, ${sql.json({ name: label })},
+      now(), now())`;
+  const [{ organisation_id }] = await sql`
+    select organisation_id from public.memberships where user_id = ${id} and role = 'owner'`;
+  return { id, email, password, orgId: organisation_id };
+}
+
 /** Many users in one statement, for load tests. */
 export const createUsers = (count: number, label = 'bulk'): Promise<Owner[]> =>
   createStackUsers(sql, count, label);

@@ -1,5 +1,7 @@
 // Ops: wiring only (routes in _shared/ops/handler.ts). Service role only: metrics for dashboards
-// and alerting, GDPR erasure. verify_jwt = false; the handler checks the service role itself.
+// and alerting, GDPR erasure. Organisation owners and admins (their own access token): their
+// organisation's overview and dead-letter replay (_shared/ops/organisation/). verify_jwt = false;
+// the handler checks callers itself. Optional TEXTRACT_ENDPOINT / AWS_REGION for the health probe.
 // Without its configuration it still starts and answers 503 not_configured (http/serve.ts).
 import { jwtVerifierFromEnv } from '../_shared/auth/jwt.ts';
 import { serviceRoleCheck } from '../_shared/auth/service-role.ts';
@@ -16,6 +18,17 @@ import { ROUTES } from '../_shared/ratelimit/policy.ts';
 import { rejectionCounter } from '../_shared/ratelimit/rejections.ts';
 import { redisFromEnv } from '../_shared/redis/connect.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
+import { runProbes } from '../_shared/health/checks.ts';
+import {
+  databaseProbe,
+  notConfiguredProbe,
+  redisProbe,
+  storageProbe,
+  textractProbe,
+} from '../_shared/health/probes.ts';
+import { createOrganisationOpsRouter } from '../_shared/ops/organisation/handler.ts';
+import { cachedHealthStatus } from '../_shared/ops/organisation/health.ts';
+import { postgresOrganisationOpsRepository } from '../_shared/ops/organisation/repository.ts';
 
 const source = Deno.env.toObject();
 const handler = buildOrExplain('ops', () => {
@@ -32,8 +45,25 @@ const handler = buildOrExplain('ops', () => {
     handle: () => Promise.resolve(json(document, 200, { 'cache-control': 'public, max-age=300' })),
   };
 
+  const verifier = jwtVerifierFromEnv(source);
+  const isServiceRole = serviceRoleCheck(verifier);
+  const textract = source.TEXTRACT_ENDPOINT ??
+    (source.AWS_REGION ? `https://textract.${source.AWS_REGION}.amazonaws.com` : undefined);
+  const probes = [
+    databaseProbe(sql),
+    redis ? redisProbe(redis) : notConfiguredProbe('redis'),
+    storageProbe(store),
+    textract ? textractProbe(textract) : notConfiguredProbe('textract'),
+  ];
+  const organisations = createOrganisationOpsRouter({
+    repository: postgresOrganisationOpsRepository(sql),
+    verifier,
+    isServiceRole,
+    health: cachedHealthStatus(() => runProbes(probes)),
+  });
+
   return createOpsHandler({
-    isServiceRole: serviceRoleCheck(jwtVerifierFromEnv(source)),
+    isServiceRole,
     metrics: () =>
       collectMetrics({
         database: async () => {
@@ -46,6 +76,7 @@ const handler = buildOrExplain('ops', () => {
       }),
     extraRoutes: [erasureRoute((userId) => eraseUser({ sql, store }, userId))],
     publicRoutes: [openApiRoute],
+    organisations,
   });
 });
 

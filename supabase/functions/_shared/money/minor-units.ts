@@ -28,3 +28,16 @@ export function toMinorUnits(decimal: string | null | undefined, exponent: numbe
   const value = Number(sign === '-' ? -units : units);
   return Number.isSafeInteger(value) ? value : null;
 }
+
+/**
+ * An integer number of minor units as an exact decimal string with `exponent` decimals
+ * (1230 with 2 is "12.30", 1500 with 0 is "1500", -5 with 3 is "-0.005"); the inverse of
+ * toMinorUnits for integers.
+ */
+export function fromMinorUnits(units: number, exponent: number): string {
+  if (!Number.isSafeInteger(units)) throw new RangeError(`Not a safe integer: ${units}`);
+  const digits = String(Math.abs(units)).padStart(exponent + 1, '0');
+  const whole = digits.slice(0, digits.length - exponent);
+  const frac = exponent > 0 ? `.${digits.slice(digits.length - exponent)}` : '';
+  return `${units < 0 ? '-' : ''}${whole}${frac}`;
+}

@@ -3,6 +3,11 @@
 //                                       ?format=prometheus
 //   POST /ops/erasure {user_id}         GDPR erasure of one person (erasure.ts)
 //   GET  /ops/openapi.json              the API document (public; built in ops/openapi.ts)
+// and, for organisation owners and admins (their own checks), /ops/organisations/… (the router
+// in organisation/handler.ts). CORS on every answer: the web app calls the organisation routes.
+import { CORS_HEADERS, withCors } from '../http/cors.ts';
+import { functionPath } from '../http/router.ts';
+import { ORGANISATION_OPS_BASE } from './organisation/handler.ts';
 import {
   BadRequest,
   Forbidden,
@@ -30,6 +35,8 @@ export type OpsDeps = {
   extraRoutes?: OpsRoute[];
   /** Routes anyone may call (the API document). */
   publicRoutes?: OpsRoute[];
+  /** /ops/organisations/…: organisation admins' routes, which check their callers themselves. */
+  organisations?: (req: Request) => Promise<Response>;
 };
 
 export function wantsPrometheus(req: Request): boolean {
@@ -78,18 +85,24 @@ export function erasureRoute(erase: (userId: string) => Promise<ErasureResult>):
 export function createOpsHandler(deps: OpsDeps): (req: Request) => Promise<Response> {
   const publicRoutes = deps.publicRoutes ?? [];
   const routes = [metricsRoute(deps.metrics), ...(deps.extraRoutes ?? []), ...publicRoutes];
-  return withErrors(async (req) => {
-    const path = new URL(req.url).pathname.replace(/\/+$/, '');
-    const matching = routes.filter((r) => r.pattern.test({ pathname: path }));
-    if (matching.length === 0) throw new NotFound('Not found');
-    const route = matching.find((r) => r.method === req.method);
-    if (!route) throw new MethodNotAllowed(matching.map((r) => r.method));
-    if (publicRoutes.includes(route)) return await route.handle(req, {});
-    if (!req.headers.get('authorization') && !req.headers.get('apikey')) {
-      throw new Unauthorized('Missing authorization header');
-    }
-    if (!(await deps.isServiceRole(req))) throw new Forbidden('Operators only (service role)');
-    const params = route.pattern.exec({ pathname: path })?.pathname.groups ?? {};
-    return await route.handle(req, params);
-  });
+  return withCors(
+    CORS_HEADERS,
+    withErrors(async (req) => {
+      const path = functionPath(new URL(req.url));
+      if (deps.organisations && `${path}/`.startsWith(`${ORGANISATION_OPS_BASE}/`)) {
+        return await deps.organisations(req);
+      }
+      const matching = routes.filter((r) => r.pattern.test({ pathname: path }));
+      if (matching.length === 0) throw new NotFound('Not found');
+      const route = matching.find((r) => r.method === req.method);
+      if (!route) throw new MethodNotAllowed(matching.map((r) => r.method));
+      if (publicRoutes.includes(route)) return await route.handle(req, {});
+      if (!req.headers.get('authorization') && !req.headers.get('apikey')) {
+        throw new Unauthorized('Missing authorization header');
+      }
+      if (!(await deps.isServiceRole(req))) throw new Forbidden('Operators only (service role)');
+      const params = route.pattern.exec({ pathname: path })?.pathname.groups ?? {};
+      return await route.handle(req, params);
+    }),
+  );
 }

@@ -31,6 +31,42 @@ export const registerUploadBody = z.object({
   original_filename: z.string().max(1024).optional(),
 }).strict();
 
+/** Fields a person may correct; money in minor units of the receipt's (or the new) currency. */
+const amountMinor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+  .describe("Integer amount in the currency's minor units, as the receipt body gives it");
+const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+export const correctionFields = z.object({
+  vendor: text(200).nullable(),
+  vendor_address: text(500).nullable(),
+  vendor_tax_id: z.string().trim().transform((v) => v.replace(/[\s.-]/g, '').toUpperCase())
+    .pipe(z.string().regex(/^[0-9A-Z]{6,24}$/, 'must be 6 to 24 letters and digits')).nullable()
+    .describe("The shop's tax or registration number (keys the vendor directory)"),
+  receipt_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+    .refine((v) =>
+      !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
+      new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'is not a calendar date')
+    .nullable(),
+  receipt_time: z.string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'must be a time as HH:MM or HH:MM:SS')
+    .nullable(),
+  currency: z.string().trim().toUpperCase().pipe(
+    z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
+  ).nullable(),
+  subtotal: amountMinor.nullable(),
+  tax: amountMinor.nullable(),
+  total: amountMinor.nullable(),
+  payment_method: text(100).nullable(),
+}).partial().strict();
+export type CorrectionFields = z.infer<typeof correctionFields>;
+export const CORRECTABLE_FIELDS = Object.keys(correctionFields.shape) as (keyof CorrectionFields)[];
+
+export const correctionRequest = z.object({
+  fields: correctionFields.default({}).describe('Only the fields to change; null clears one'),
+  confirm: z.boolean().default(true).describe(
+    'Mark the receipt reviewed (needs_review -> ocr_done); false saves without confirming',
+  ),
+}).strict();
+
 // ---- responses --------------------------------------------------------------------------
 // Money (money.ts): an integer in the currency's minor units; `currency_minor_unit` says how many
 // decimal digits that is (12.30 USD is 1230 with currency_minor_unit 2; JPY 0, BHD 3).
@@ -99,4 +135,13 @@ export const receiptWithEventsBody = receiptBody.extend({
 export const receiptPageBody = z.object({
   data: z.array(receiptBody),
   next_cursor: z.string().nullable(),
+});
+
+export const receiptCorrectionBody = z.object({
+  id: z.number().int(),
+  field: z.enum(CORRECTABLE_FIELDS as [string, ...string[]]),
+  old_value: z.string().nullable().describe('The column value as stored (decimal text for money)'),
+  new_value: z.string().nullable(),
+  corrected_by: z.string().uuid().nullable(),
+  corrected_at: timestamp,
 });

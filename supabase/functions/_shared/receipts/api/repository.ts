@@ -80,6 +80,37 @@ export interface ReceiptQueries {
   byId(id: string): Promise<ReceiptRow | null>;
   events(receiptId: string): Promise<ReceiptEventRow[]>;
   list(filter: ReceiptFilter): Promise<ReceiptRow[]>;
+  /**
+   * public.correct_receipt as the caller: null when the caller cannot see the receipt; throws
+   * ReceiptNotReviewable, InvalidCorrection or CorrectionConflict.
+   */
+  correct(receiptId: string, correction: Correction): Promise<ReceiptRow | null>;
+}
+
+/** Column values in their text form (money as exact decimals); null clears a field. */
+export type Correction = {
+  values: Record<string, string | null>;
+  confirm: boolean;
+  /** The currency the amounts were converted with (the receipt's, as read). */
+  moneyCurrency: string | null;
+};
+
+/** The receipt is not (yet) read: pending, processing or failed. */
+export class ReceiptNotReviewable extends Error {
+  override name = 'ReceiptNotReviewable';
+}
+
+/** The database refused a field's value; `field` names it. */
+export class InvalidCorrection extends Error {
+  override name = 'InvalidCorrection';
+  constructor(readonly field: string | null, message: string) {
+    super(message);
+  }
+}
+
+/** The receipt changed under the correction (its currency): read it again. */
+export class CorrectionConflict extends Error {
+  override name = 'CorrectionConflict';
 }
 
 export interface ReceiptRepository {
@@ -160,7 +191,27 @@ function queries(tx: TxSql): ReceiptQueries {
           f.limit,
         ],
       ),
+    correct: (receiptId, correction) => correct(tx, receiptId, correction),
   };
+}
+
+type PgError = { code?: string; message?: string; column_name?: string };
+
+async function correct(tx: TxSql, receiptId: string, c: Correction): Promise<ReceiptRow | null> {
+  try {
+    const [row] = await tx<ReceiptRow[]>`
+      select ${tx.unsafe(RECEIPT_COLUMNS)}
+      from public.correct_receipt(${receiptId}, ${tx.json(c.values)}, ${c.confirm},
+                                  ${c.moneyCurrency}) as r`;
+    return row ?? null;
+  } catch (err) {
+    const e = err as PgError;
+    if (e.code === 'P0002') return null;
+    if (e.code === '55000') throw new ReceiptNotReviewable(String(e.message));
+    if (e.code === '22023') throw new InvalidCorrection(e.column_name ?? null, String(e.message));
+    if (e.code === '40001') throw new CorrectionConflict(String(e.message));
+    throw err;
+  }
 }
 
 export function postgresReceiptRepository(sql: Sql): ReceiptRepository {
