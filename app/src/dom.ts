@@ -52,3 +52,12 @@ export function showMessage(box: HTMLElement, text: string | null): void {
   box.textContent = text ?? '';
   box.hidden = !text;
 }
+
+/** A table that scrolls sideways on a narrow screen: a labelled region keyboard users can focus. */
+export function scrollable(label: string, table: HTMLTableElement): HTMLElement {
+  return h(
+    'div',
+    { class: 'table-scroll', role: 'region', 'aria-label': label, tabindex: 0 },
+    table,
+  );
+}

@@ -57,6 +57,8 @@ describe('app - error wording', () => {
       'receipt_not_reviewable',
       'Receipt is processing',
     ]);
-    expect(e.message).toBe('This receipt is still being read. You can correct it once it is done.');
+    expect(e.message).toBe(
+      'This receipt cannot be corrected right now: it is still being read, or reading it failed.',
+    );
   });
 });

@@ -32,7 +32,8 @@ const SENTENCES: Readonly<Record<string, string>> = {
   payload_too_large: 'That file is too large to upload.',
   unsupported_media_type: 'That file type is not supported. Upload a JPEG, PNG, TIFF or PDF.',
   organisation_not_found: 'We could not find that organisation.',
-  receipt_not_reviewable: 'This receipt is still being read. You can correct it once it is done.',
+  receipt_not_reviewable:
+    'This receipt cannot be corrected right now: it is still being read, or reading it failed.',
   invalid_fields: 'Some fields are not valid. Check the highlighted fields.',
   // wallet
   account_not_found: 'We could not find that account. Check the account id and try again.',
@@ -50,7 +51,13 @@ const SENTENCES: Readonly<Record<string, string>> = {
 };
 
 /** Codes whose API message is more helpful than a fixed sentence (it names the field). */
-const KEEP_MESSAGE = new Set(['invalid_body', 'invalid_query', 'invalid_request', 'bad_request']);
+const KEEP_MESSAGE = new Set([
+  'invalid_body',
+  'invalid_query',
+  'invalid_request',
+  'invalid_field',
+  'bad_request',
+]);
 
 /** The sentence a person sees for an API error. */
 export function describeError(code: string | null | undefined, message?: string | null): string {

@@ -1,7 +1,7 @@
 // Headless Chromium (Debian's, driven by playwright-core) for the web app's end-to-end tests:
 // launch, screenshots under .tallyq/test-results/browser/, and an axe-core accessibility check
 // that fails on serious or critical violations.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -16,6 +16,7 @@ export function appUrl(): string {
 }
 
 export async function launch(): Promise<Browser> {
+  await rm(RESULTS, { recursive: true, force: true }); // this run's screenshots only
   await mkdir(RESULTS, { recursive: true });
   return await chromium.launch({
     executablePath: CHROMIUM,
@@ -51,7 +52,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 const require = createRequire(import.meta.url);
 let axeSource: string | undefined;
 
-export type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] };
+export type AxeViolation = {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+};
 
 /**
  * Runs axe-core in the page (WCAG 2.1 A/AA rules and best practices) and returns the serious and
@@ -64,7 +70,10 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
     // deno-lint-ignore no-explicit-any
     const axe = (globalThis as any).axe;
     const r = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
+      },
       resultTypes: ['violations'],
     });
     return r.violations.map((v: AxeViolation) => ({
@@ -79,7 +88,9 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 
 /** A readable list of violations for an assertion message. */
 export function describeViolations(vs: AxeViolation[]): string {
-  return vs.map((v) => `${v.impact} ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`)
+  return vs.map((v) =>
+    `${v.impact} ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`
+  )
     .join('\n');
 }
 

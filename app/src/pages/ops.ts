@@ -3,7 +3,7 @@
 // reason and a replay button, recent alerts and health. Refreshes by polling with backoff.
 import type { Page } from '../app.ts';
 import { startPolling } from '../backoff.ts';
-import { announce, h, messageBox, mount, showMessage } from '../dom.ts';
+import { announce, h, messageBox, mount, scrollable, showMessage } from '../dom.ts';
 import { ApiError } from '../errors.ts';
 import type { OpsOverview, Page as ApiPage, Receipt } from '../types.ts';
 
@@ -39,7 +39,7 @@ export const opsPage: Page = (main, ctx) => {
     showMessage(error, null);
     showMessage(ok, null);
     try {
-      const res = await ctx.api.post<{ replayed: string[] }>(
+      const res = await ctx.api.post<{ replayed: string[]; skipped?: string[] }>(
         `/ops/organisations/${org}/dead-letters/replay`,
         { receipt_ids: ids },
       );
@@ -97,50 +97,53 @@ export const opsPage: Page = (main, ctx) => {
             { class: 'muted' },
             'No dead letters. Every receipt was read or is still in the queue.',
           )
-          : h(
-            'table',
-            { class: 'dead-letters' },
-            h('caption', { class: 'visually-hidden' }, 'Receipts that failed for good'),
+          : scrollable(
+            'Dead letters',
             h(
-              'thead',
-              {},
+              'table',
+              { class: 'dead-letters' },
+              h('caption', { class: 'visually-hidden' }, 'Receipts that failed for good'),
               h(
-                'tr',
+                'thead',
                 {},
-                ...['Receipt', 'Reason', 'Attempts', 'Failed at', 'Action'].map((t) =>
-                  h('th', { scope: 'col' }, t)
-                ),
-              ),
-            ),
-            h(
-              'tbody',
-              {},
-              o.dead_letters.map((d) =>
                 h(
                   'tr',
-                  { 'data-receipt-id': d.receipt_id },
+                  {},
+                  ...['Receipt', 'Reason', 'Attempts', 'Failed at', 'Action'].map((t) =>
+                    h('th', { scope: 'col' }, t)
+                  ),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                o.dead_letters.map((d) =>
                   h(
-                    'td',
-                    {},
+                    'tr',
+                    { 'data-receipt-id': d.receipt_id },
                     h(
-                      'a',
-                      { href: `#/receipts/${d.receipt_id}` },
-                      d.original_filename ?? d.receipt_id,
+                      'td',
+                      {},
+                      h(
+                        'a',
+                        { href: `#/receipts/${d.receipt_id}` },
+                        d.original_filename ?? d.receipt_id,
+                      ),
                     ),
-                  ),
-                  h('td', {}, d.reason ?? 'No reason recorded'),
-                  h('td', { class: 'num' }, String(d.attempts)),
-                  h('td', {}, new Date(d.failed_at).toLocaleString()),
-                  h(
-                    'td',
-                    {},
-                    h('button', {
-                      type: 'button',
-                      'aria-label': `Replay ${d.original_filename ?? d.receipt_id}`,
-                      onclick: () => void replay([d.receipt_id]),
-                    }, 'Replay'),
-                  ),
-                )
+                    h('td', {}, d.reason ?? 'No reason recorded'),
+                    h('td', { class: 'num' }, String(d.attempts)),
+                    h('td', {}, new Date(d.failed_at).toLocaleString()),
+                    h(
+                      'td',
+                      {},
+                      h('button', {
+                        type: 'button',
+                        'aria-label': `Replay ${d.original_filename ?? d.receipt_id}`,
+                        onclick: () => void replay([d.receipt_id]),
+                      }, 'Replay'),
+                    ),
+                  )
+                ),
               ),
             ),
           ),

@@ -3,7 +3,7 @@
 // below updates by polling with backoff while any receipt is still being read.
 import type { Page } from '../app.ts';
 import { startPolling } from '../backoff.ts';
-import { announce, h, messageBox, mount, showMessage } from '../dom.ts';
+import { announce, h, messageBox, mount, scrollable, showMessage } from '../dom.ts';
 import { ApiError } from '../errors.ts';
 import { formatMinor } from '../money.ts';
 import { isInFlight, statusLabel } from '../status.ts';
@@ -47,12 +47,13 @@ export const receiptsPage: Page = (main, ctx) => {
     ),
     tbody,
   );
+  const tableBox = scrollable('Your receipts', table);
   const empty = h('p', { class: 'muted' }, 'No receipts yet.');
   let known = new Map<string, string>(); // id → status, to announce changes
 
   const draw = (rows: Receipt[]) => {
     empty.hidden = rows.length > 0;
-    table.hidden = rows.length === 0;
+    tableBox.hidden = rows.length === 0;
     mount(
       tbody,
       rows.map((r) =>
@@ -165,7 +166,7 @@ export const receiptsPage: Page = (main, ctx) => {
       h('h2', { id: 'list-title' }, 'Your receipts'),
       listError,
       empty,
-      table,
+      tableBox,
     ),
   );
   poll.poke();

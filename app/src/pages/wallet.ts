@@ -2,7 +2,7 @@
 // Wallet: balances (posted, pending, available), the account id to share (like an account
 // number), history with keyset paging, and a transfer form whose errors read as sentences.
 import type { Page } from '../app.ts';
-import { announce, h, messageBox, mount, showMessage } from '../dom.ts';
+import { announce, h, messageBox, mount, scrollable, showMessage } from '../dom.ts';
 import { currencyExponent, formatMinor, parseMinor } from '../money.ts';
 import type { Account, Entry, Page as ApiPage } from '../types.ts';
 
@@ -124,24 +124,29 @@ export const walletPage: Page = (main, ctx) => {
     mount(
       historySection,
       h('h2', { id: 'history-title' }, 'History'),
-      h(
-        'table',
-        {},
+      scrollable(
+        'Wallet history',
         h(
-          'caption',
-          { class: 'visually-hidden' },
-          `${account.currency} wallet history, newest first`,
-        ),
-        h(
-          'thead',
+          'table',
           {},
           h(
-            'tr',
-            {},
-            ...['When', 'What', 'Amount', 'Balance after'].map((t) => h('th', { scope: 'col' }, t)),
+            'caption',
+            { class: 'visually-hidden' },
+            `${account.currency} wallet history, newest first`,
           ),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ...['When', 'What', 'Amount', 'Balance after'].map((t) =>
+                h('th', { scope: 'col' }, t)
+              ),
+            ),
+          ),
+          list,
         ),
-        list,
       ),
       more,
     );
