@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The web app in a real browser (headless Debian Chromium through playwright-core) against the
 // running test stack: sign in, upload receipts and watch them finish, correct a vendor, transfer
 // money between the two demo users, replay a dead letter; every page checked with axe-core at
@@ -137,7 +138,7 @@ describe('web app - in a real browser', { timeout: 240_000 }, () => {
     const row = page.locator('tr', { hasText: `${DONE_SAMPLE}.jpg` });
     await expect.poll(() => row.locator('.status').innerText(), {
       timeout: 150_000,
-      intervals: [1000],
+      interval: 1000,
     })
       .toBe('Done');
     const stored = await receiptByName(`${DONE_SAMPLE}.jpg`);
@@ -152,7 +153,7 @@ describe('web app - in a real browser', { timeout: 240_000 }, () => {
     const review = page.locator('tr', { hasText: `${REVIEW_SAMPLE}.jpg` });
     await expect.poll(() => review.locator('.status').innerText(), {
       timeout: 150_000,
-      intervals: [1000],
+      interval: 1000,
     })
       .toBe('Needs review');
     // status changes are announced in the polite live region

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Headless Chromium (Debian's, driven by playwright-core) for the web app's end-to-end tests:
 // launch, screenshots under .tallyq/test-results/browser/, and an axe-core accessibility check
 // that fails on serious or critical violations.
@@ -8,7 +9,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { env } from '../support/stack.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const RESULTS = join(import.meta.dirname, '../../.tallyq/test-results/browser');
+export const RESULTS = new URL('../../.tallyq/test-results/browser', import.meta.url).pathname;
 export const PHONE = { width: 375, height: 740 };
 
 export function appUrl(): string {
