@@ -5,7 +5,8 @@
 // .tallyq/<profile>/stack.env): readiness → upload a receipt → poll until it settles → its fields;
 // then, when the deployment has the wallet, fund it through a Stripe-signed test payment webhook →
 // the balance shows the credit (a transfer needs a second user: not scripted yet); finally health. One JSON line per step; exit 1 on the first failure.
-// Env: SUPABASE_URL (when no argument), DEMO_USER_JWT (a user's access token),
+// Env: SUPABASE_URL (when no argument); DEMO_USER_EMAIL + DEMO_USER_PASSWORD + SUPABASE_ANON_KEY
+// to sign in first (POST /auth/v1/token, as supabase-js does) or else DEMO_USER_JWT (an access token),
 // GOLDEN_PATH_RECEIPT (an image, default the first sample fixture), GOLDEN_PATH_TIMEOUT_MS (90000),
 // DEMO_USER_ID + STRIPE_WEBHOOK_SECRETS to fund the wallet (else that part is skipped).
 import { createHmac } from 'node:crypto';
@@ -27,7 +28,9 @@ export type Step = { step: string; ok: boolean; ms: number; detail?: Json };
 
 export async function goldenPath(opts: {
   baseUrl: string;
-  userJwt: string;
+  /** An access token, or credentials to sign in with first (GoTrue's password grant). */
+  userJwt?: string;
+  signIn?: { email: string; password: string; apiKey: string };
   receipt: Uint8Array;
   timeoutMs?: number;
   report?: (s: Step) => void;
@@ -35,7 +38,7 @@ export async function goldenPath(opts: {
   fund?: { userId: string; stripeSecret: string };
 }): Promise<Step[]> {
   const fn = `${opts.baseUrl.replace(/\/$/, '')}/functions/v1`;
-  const user = { Authorization: `Bearer ${opts.userJwt}` };
+  const user = { Authorization: `Bearer ${opts.userJwt ?? ''}` };
   const steps: Step[] = [];
   const step = async (name: string, run: () => Promise<Json | undefined> | Json | undefined) => {
     const started = performance.now();
@@ -59,6 +62,25 @@ export async function goldenPath(opts: {
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
   };
 
+  if (opts.signIn) {
+    const { email, password, apiKey } = opts.signIn;
+    await step('sign-in', async () => {
+      const res = await fetch(
+        `${opts.baseUrl.replace(/\/$/, '')}/auth/v1/token?grant_type=password`,
+        {
+          method: 'POST',
+          headers: { apikey: apiKey, 'content-type': 'application/json' },
+          body: JSON.stringify({ email, password }),
+        },
+      );
+      const body = await res.json();
+      if (res.status !== 200) {
+        throw new Error(`sign-in: HTTP ${res.status} ${JSON.stringify(body)}`);
+      }
+      user.Authorization = `Bearer ${body.access_token}`;
+      return { user_id: body.user?.id, expires_in: body.expires_in };
+    });
+  }
   await step('ready', async () => (await call('/health/ready')).body);
   let receiptId = '';
   await step('upload', async () => {
@@ -149,8 +171,13 @@ export async function goldenPath(opts: {
 if (import.meta.main) {
   const baseUrl = Deno.args[0] ?? Deno.env.get('SUPABASE_URL') ?? 'http://127.0.0.1:54321';
   const userJwt = Deno.env.get('DEMO_USER_JWT');
-  if (!userJwt) {
-    console.error('golden-path: DEMO_USER_JWT is not set (load .tallyq/<profile>/stack.env)');
+  const [email, password, apiKey] = ['DEMO_USER_EMAIL', 'DEMO_USER_PASSWORD', 'SUPABASE_ANON_KEY']
+    .map((name) => Deno.env.get(name));
+  const signIn = email && password && apiKey ? { email, password, apiKey } : undefined;
+  if (!userJwt && !signIn) {
+    console.error(
+      'golden-path: set DEMO_USER_EMAIL, DEMO_USER_PASSWORD and SUPABASE_ANON_KEY, or DEMO_USER_JWT (load .tallyq/<profile>/stack.env)',
+    );
     Deno.exit(2);
   }
   const receiptPath = Deno.env.get('GOLDEN_PATH_RECEIPT') ??
@@ -159,6 +186,7 @@ if (import.meta.main) {
     await goldenPath({
       baseUrl,
       userJwt,
+      signIn,
       receipt: new Uint8Array(await readFile(receiptPath)),
       timeoutMs: Number(Deno.env.get('GOLDEN_PATH_TIMEOUT_MS') ?? 90_000),
       report: (s) => console.log(JSON.stringify(s)),

@@ -168,7 +168,11 @@ export async function createBenchContext(options: BenchOptions) {
     },
     createUsers: (count: number): Promise<Owner[]> => createUsers(sql, count, 'bench'),
     token: (userId: string) =>
-      mintUserJwt({ SUPABASE_URL: env.SUPABASE_URL, JWT_SECRET: env.JWT_SECRET }, userId),
+      mintUserJwt({
+        SUPABASE_URL: env.SUPABASE_URL,
+        JWT_SECRET: env.JWT_SECRET,
+        AUTH_SIGNING_KEY_PATH: env.AUTH_SIGNING_KEY_PATH,
+      }, userId),
     async upload(jwt: string, bytes: Uint8Array, name = 'receipt.jpg') {
       const body = new FormData();
       body.set('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }), name);

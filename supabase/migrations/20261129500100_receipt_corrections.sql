@@ -207,8 +207,8 @@ as $$
 declare
   v_user_id uuid := (select auth.uid());
   v_receipt public.receipts;
-  v_values jsonb := '{}';
-  v_changed text[] := '{}';
+  v_values jsonb := '{}'::jsonb;
+  v_changed text[] := '{}'::text[];
   v_key text;
   v_old text;
   v_new text;
@@ -254,7 +254,7 @@ begin
     end if;
   end loop;
 
-  if v_values = '{}' and not p_confirm then
+  if v_values = '{}'::jsonb and not p_confirm then
     raise exception 'fields: nothing to correct' using errcode = '22023', column = 'fields';
   end if;
 
@@ -312,5 +312,6 @@ revoke all on public.receipt_corrections from public, anon, authenticated, servi
 grant select on public.receipt_corrections to authenticated, service_role;
 revoke all on function private._correction_value(text, jsonb) from public, anon, authenticated;
 revoke all on function private._learn_corrected_vendor(uuid, text, text, uuid) from public, anon, authenticated;
-revoke all on function public.correct_receipt(uuid, jsonb, boolean, text) from public, anon;
+-- a correction is a person's: the service role has no user to record
+revoke all on function public.correct_receipt(uuid, jsonb, boolean, text) from public, anon, service_role;
 grant execute on function public.correct_receipt(uuid, jsonb, boolean, text) to authenticated;

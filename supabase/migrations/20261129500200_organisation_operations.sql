@@ -174,7 +174,7 @@ declare
 begin
   perform private._require_organisation_admin(p_organisation_id);
   if p_receipt_ids is null or cardinality(p_receipt_ids) = 0 then
-    return '{}';
+    return '{}'::uuid[];
   end if;
   -- Lock the organisation's named receipts first: a concurrent replay of the same ids waits,
   -- then (a new snapshot per statement) finds their dead letters archived: nothing runs twice.
@@ -188,7 +188,7 @@ begin
   where r.id = any (p_receipt_ids) and r.organisation_id = p_organisation_id
     and r.id in (select (d.message ->> 'receipt_id')::uuid from pgmq.q_receipt_ocr_dlq as d);
   if cardinality(v_named) = 0 then
-    return '{}';
+    return '{}'::uuid[];
   end if;
   -- (never null here: null would replay every dead letter)
   perform public.replay_dead_letters(v_named);

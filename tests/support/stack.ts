@@ -79,7 +79,11 @@ export const createUsers = (count: number, label = 'bulk'): Promise<Owner[]> =>
 
 export const mintUserJwt = (sub: string, email: string, ttlSeconds = 3600): Promise<string> =>
   mintJwtFor(
-    { SUPABASE_URL: env('SUPABASE_URL'), JWT_SECRET: env('JWT_SECRET') },
+    {
+      SUPABASE_URL: env('SUPABASE_URL'),
+      JWT_SECRET: env('JWT_SECRET'),
+      AUTH_SIGNING_KEY_PATH: process.env.AUTH_SIGNING_KEY_PATH,
+    },
     sub,
     email,
     ttlSeconds,

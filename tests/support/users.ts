@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type postgres from 'postgres';
-import { SignJWT } from 'jose';
+import { importJWK, type JWK, SignJWT } from 'jose';
 
 export type StackEnv = Record<string, string>;
 
@@ -37,21 +37,51 @@ export async function createUsers(
   return rows as unknown as Owner[];
 }
 
-/** What minting needs from the stack: the auth issuer's base URL and the HS256 project secret. */
-export type TokenIssuer = { SUPABASE_URL: string; JWT_SECRET: string };
+/**
+ * What minting needs from the stack: the auth issuer's base URL, the HS256 project secret and,
+ * when the stack has one, the auth stand-in's ES256 key (AUTH_SIGNING_KEY_PATH in stack.env).
+ */
+export type TokenIssuer = {
+  SUPABASE_URL: string;
+  JWT_SECRET: string;
+  AUTH_SIGNING_KEY_PATH?: string;
+};
 
-/** A Supabase Auth access token for `sub`, as GoTrue would issue it (HS256). */
-export function mintUserJwt(
+const signingKeys = new Map<string, Promise<{ kid: string; key: CryptoKey }>>();
+
+/** The auth stand-in's private JWK (supabase/local/auth/signing-key.ts writes it), read once. */
+function signingKey(path: string) {
+  let loaded = signingKeys.get(path);
+  if (!loaded) {
+    loaded = readFile(path, 'utf8').then(async (text) => {
+      const jwk = JSON.parse(text) as JWK;
+      return { kid: jwk.kid as string, key: await importJWK(jwk, 'ES256') as CryptoKey };
+    });
+    signingKeys.set(path, loaded);
+  }
+  return loaded;
+}
+
+/**
+ * A Supabase Auth access token for `sub`, as GoTrue would issue it: ES256 with the stand-in's key
+ * and kid (functions verify it through the JWKS) when the stack has one, else HS256 (legacy).
+ * Tests that need a session (refresh, sign out) sign in for real instead: see createPasswordUser.
+ */
+export async function mintUserJwt(
   issuer: TokenIssuer,
   sub: string,
   email = `${sub}@test.tallyq.local`,
   ttlSeconds = 3600,
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ sub, email, role: 'authenticated', aud: 'authenticated' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+  const jwt = new SignJWT({ sub, email, role: 'authenticated', aud: 'authenticated' })
     .setIssuer(`${issuer.SUPABASE_URL}/auth/v1`)
     .setIssuedAt(now)
-    .setExpirationTime(now + ttlSeconds)
+    .setExpirationTime(now + ttlSeconds);
+  if (issuer.AUTH_SIGNING_KEY_PATH) {
+    const { kid, key } = await signingKey(issuer.AUTH_SIGNING_KEY_PATH);
+    return await jwt.setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' }).sign(key);
+  }
+  return await jwt.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .sign(new TextEncoder().encode(issuer.JWT_SECRET));
 }

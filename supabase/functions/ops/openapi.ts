@@ -13,6 +13,13 @@ import {
   metricsBody,
 } from '../_shared/ops/contract.ts';
 import {
+  organisationListBody,
+  organisationOverviewBody,
+  replayBody,
+  replayRequest,
+} from '../_shared/ops/organisation/contract.ts';
+import {
+  correctionRequest,
   createUploadBody,
   listReceiptsQuery,
   receiptBody,
@@ -55,6 +62,11 @@ const SCHEMAS = {
   WhatsAppNotification: whatsappSchema,
   WebhookAck: webhookAckBody,
   AlertNotification: alertNotification,
+  ReceiptCorrection: correctionRequest,
+  OrganisationOverview: organisationOverviewBody,
+  OrganisationList: organisationListBody,
+  DeadLetterReplayRequest: replayRequest,
+  DeadLetterReplay: replayBody,
 } as const;
 
 const ref = (name: keyof typeof SCHEMAS) => ({ $ref: `#/components/schemas/${name}` });
@@ -78,6 +90,13 @@ const user = [{ userJwt: [] }];
 const operator = [{ serviceRole: [] }];
 const idParam = {
   name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', format: 'uuid' },
+};
+
+const orgParam = {
+  name: 'organisation_id',
   in: 'path',
   required: true,
   schema: { type: 'string', format: 'uuid' },
@@ -127,13 +146,15 @@ function receiptPaths(): Json {
     },
     '/receipts/{id}': {
       get: {
-        summary: 'One receipt: status, fields, confidence (and events with ?include=events)',
+        summary:
+          'One receipt: status, fields, confidence (events, corrections with ?include=events,corrections)',
         security: user,
         parameters: [idParam, {
           name: 'include',
           in: 'query',
           required: false,
-          schema: { enum: ['events'] },
+          description: 'Comma-separated: events, corrections',
+          schema: { type: 'string', pattern: '^(events|corrections)(,(events|corrections))*$' },
         }],
         responses: { 200: body('ReceiptWithEvents', 'The receipt'), ...errors(400, 401, 404) },
       },
@@ -169,6 +190,56 @@ function receiptPaths(): Json {
           201: body('Receipt', 'Stored and queued for OCR'),
           200: body('Receipt', 'The receipt this file already is'),
           ...errors(400, 401, 403, 404, 409, 415, 422),
+        },
+      },
+    },
+  };
+}
+
+/** Reviewing a receipt: its file beside the fields, and a person's corrections. */
+function receiptReviewPaths(): Json {
+  return {
+    '/receipts/{id}/file': {
+      get: {
+        summary: "The receipt's original file (for members of its organisation)",
+        security: user,
+        parameters: [idParam, {
+          name: 'If-None-Match',
+          in: 'header',
+          required: false,
+          schema: { type: 'string' },
+        }],
+        responses: {
+          200: {
+            description:
+              'The bytes, with the Content-Type they were uploaded as; ETag is the sha256',
+            content: {
+              'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } },
+              'image/png': { schema: { type: 'string', contentMediaType: 'image/png' } },
+              'image/tiff': { schema: { type: 'string', contentMediaType: 'image/tiff' } },
+              'application/pdf': {
+                schema: { type: 'string', contentMediaType: 'application/pdf' },
+              },
+            },
+          },
+          304: { description: 'Unchanged (If-None-Match matched the ETag)' },
+          ...errors(401, 404),
+        },
+      },
+    },
+    '/receipts/{id}/corrections': {
+      post: {
+        summary:
+          'Correct fields a person read differently, and (confirm, default) mark the receipt reviewed',
+        description: 'Each changed field is stored with who, when, old and new value (audited); ' +
+          'sent fields get confidence 1; a corrected vendor enters the vendor directory with ' +
+          'confidence 1 (keyed by the tax id). Money in minor units, as the receipt body.',
+        security: user,
+        parameters: [idParam],
+        requestBody: body('ReceiptCorrection', 'The fields to change'),
+        responses: {
+          200: body('Receipt', 'The corrected receipt'),
+          ...errors(400, 401, 404, 409, 422),
         },
       },
     },
@@ -216,6 +287,43 @@ function operationsPaths(): Json {
             },
           },
           ...errors(401, 403),
+        },
+      },
+    },
+    '/ops/organisations': {
+      get: {
+        summary:
+          "The signed-in user's organisations, their role, and whether they may operate them",
+        security: user,
+        responses: { 200: body('OrganisationList', 'The organisations'), ...errors(401, 403) },
+      },
+    },
+    '/ops/organisations/{organisation_id}/overview': {
+      get: {
+        summary:
+          "An organisation's operations: its queue, its dead letters, the pipeline's alerts, health",
+        description: "For the organisation's owners and admins (their access token) and the " +
+          'service role. 403 for other members, 404 for anyone else.',
+        security: [...user, ...operator],
+        parameters: [orgParam],
+        responses: {
+          200: body('OrganisationOverview', 'The overview'),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    '/ops/organisations/{organisation_id}/dead-letters/replay': {
+      post: {
+        summary: "Replay the organisation's dead letters among the ids (others are skipped)",
+        description:
+          'Each replayed receipt goes back to pending with a fresh attempt budget; its ' +
+          'replayed event records who asked.',
+        security: [...user, ...operator],
+        parameters: [orgParam],
+        requestBody: body('DeadLetterReplayRequest', 'The receipts to replay'),
+        responses: {
+          200: body('DeadLetterReplay', 'What was replayed'),
+          ...errors(400, 401, 403, 404),
         },
       },
     },
@@ -275,7 +383,12 @@ export function buildOpenApi(serverUrl = '/functions/v1'): Json {
       description: 'Receipts in, trustworthy records out. Every error is `{error, message}` JSON.',
     },
     servers: [{ url: serverUrl }],
-    paths: { ...receiptPaths(), ...operationsPaths(), ...webhookPaths() },
+    paths: {
+      ...receiptPaths(),
+      ...receiptReviewPaths(),
+      ...operationsPaths(),
+      ...webhookPaths(),
+    },
     webhooks: {
       alert: {
         post: {

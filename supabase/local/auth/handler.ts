@@ -1,30 +1,25 @@
 // The GoTrue-compatible HTTP surface supabase-js's auth client uses, as a table of routes under
-// /auth/v1 (GoTrue's paths, bodies, statuses and error codes; see README.md here):
+// /auth/v1 (GoTrue's paths, bodies, statuses and error codes; supabase/local/platform/README.md):
 //   GET  /.well-known/jwks.json                  public keys (open, as hosted)
 //   POST /token?grant_type=password|refresh_token → session JSON
 //   GET  /user                                   the signed-in user
 //   POST /logout?scope=global|local|others       204
 //   GET  /health                                 {name, version, description}
 // Every other route needs an API key (`apikey` header or query), as the hosted API gateway does.
-// Pure over its dependencies (store, key, API-key check, clock): handler.test.ts drives it with a
-// real database and no server.
-import {
-  decodeProtectedHeader,
-  errors as joseErrors,
-  type JWTPayload,
-  jwtVerify,
-  SignJWT,
-} from 'npm:jose@^6.0.11';
+// Pure over its dependencies (store, key, API-key check, clock): handler.test.ts drives it with an
+// injected store; tests/e2e/auth.test.ts drives the real one through supabase-js.
+import { SignJWT } from 'npm:jose@^6.0.11';
+import { createAuthenticator } from './authenticate.ts';
 import {
   API_VERSION_HEADER,
   AuthError,
   badRequest,
-  forbidden,
   INVALID_LOGIN,
   OAuthError,
   renderError,
 } from './errors.ts';
-import { accessTokenClaims, isBanned, userJson, type UserRow } from './session.ts';
+import { corsHeaders, json, readParams, stringParam } from './http.ts';
+import { accessTokenClaims, isBanned, userJson } from './session.ts';
 import type { SigningKey } from './signing-key.ts';
 import type { AuthStore, IssuedSession } from './store.ts';
 
@@ -58,12 +53,16 @@ type Route = {
 };
 
 const PREFIX = '/auth/v1';
-const MAX_BODY_CHARS = 64 * 1024;
 
 export function createAuthHandler(deps: AuthDeps) {
   const { store, config } = deps;
   const now = deps.now ?? Date.now;
-  const legacyKey = config.legacySecret ? new TextEncoder().encode(config.legacySecret) : null;
+  const { requireAuthentication } = createAuthenticator({
+    store,
+    signingKey: config.signingKey,
+    legacySecret: config.legacySecret,
+    now,
+  });
 
   async function sessionResponse(issued: IssuedSession): Promise<Response> {
     const claims = accessTokenClaims(
@@ -144,65 +143,6 @@ export function createAuthHandler(deps: AuthDeps) {
     if (grant === 'refresh_token') return await refreshGrant(ctx);
     // GoTrue's own (odd) code for an unknown grant.
     throw badRequest('invalid_credentials', 'unsupported_grant_type');
-  }
-
-  /** GoTrue's requireAuthentication: a verified token whose user (and session) still exist. */
-  async function requireAuthentication(
-    req: Request,
-  ): Promise<{ user: UserRow; sessionId: string | null }> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get('authorization') ?? '');
-    if (!match) {
-      throw new AuthError(401, 'no_authorization', 'This endpoint requires a valid Bearer token');
-    }
-    const claims = await verifyAccessToken(match[1]);
-    if (!claims.sub) throw forbidden('bad_jwt', 'invalid claim: missing sub claim');
-    if (!UUID.test(claims.sub)) {
-      throw badRequest('bad_jwt', 'invalid claim: sub claim must be a UUID');
-    }
-    const user = await store.findUser(claims.sub);
-    if (!user) throw forbidden('user_not_found', 'User from sub claim in JWT does not exist');
-    const sid = typeof claims.session_id === 'string' && claims.session_id !== NIL_UUID
-      ? claims.session_id
-      : null;
-    if (sid !== null) {
-      if (!UUID.test(sid)) {
-        throw forbidden('bad_jwt', 'invalid claim: session_id claim must be a UUID');
-      }
-      if (!(await store.sessionExists(sid))) {
-        throw forbidden('session_not_found', 'Session from session_id claim in JWT does not exist');
-      }
-    }
-    if (isBanned(user, now())) throw forbidden('user_banned', 'User is banned');
-    return { user, sessionId: sid };
-  }
-
-  async function verifyAccessToken(token: string): Promise<JWTPayload> {
-    const bad = (why: string) =>
-      forbidden('bad_jwt', `invalid JWT: unable to parse or verify signature, ${why}`);
-    let header;
-    try {
-      header = decodeProtectedHeader(token);
-    } catch {
-      throw bad('token is malformed');
-    }
-    const options = { currentDate: new Date(now()) };
-    try {
-      if (header.alg === 'ES256' && header.kid === config.signingKey.kid) {
-        return (await jwtVerify(token, config.signingKey.publicKey, {
-          ...options,
-          algorithms: ['ES256'],
-        })).payload;
-      }
-      if (header.alg === 'HS256' && legacyKey) {
-        return (await jwtVerify(token, legacyKey, { ...options, algorithms: ['HS256'] })).payload;
-      }
-    } catch (err) {
-      if (err instanceof joseErrors.JWTExpired) {
-        throw bad('token has invalid claims: token is expired');
-      }
-      throw bad('token signature is invalid');
-    }
-    throw bad(`unrecognized JWT kid ${header.kid} for algorithm ${header.alg}`);
   }
 
   const routes: Route[] = [
@@ -296,60 +236,4 @@ export function createAuthHandler(deps: AuthDeps) {
     }
     return await route.handle(ctx);
   }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const NIL_UUID = '00000000-0000-0000-0000-000000000000';
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
-  });
-}
-
-/** CORS as GoTrue answers it (rs/cors, credentials allowed: the origin is echoed). */
-function corsHeaders(req: Request): Record<string, string> {
-  const origin = req.headers.get('origin');
-  return {
-    'Access-Control-Allow-Origin': origin ?? '*',
-    'Access-Control-Allow-Credentials': 'true',
-    'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE',
-    'Access-Control-Allow-Headers': req.headers.get('access-control-request-headers') ??
-      'Accept, Authorization, Content-Type, X-Client-IP, X-Client-Info, X-JWT-AUD, X-Use-Cookie, X-Supabase-Api-Version, apikey',
-    'Access-Control-Expose-Headers': `X-Total-Count, Link, ${API_VERSION_HEADER}`,
-    'Access-Control-Max-Age': '86400',
-    Vary: 'Origin',
-  };
-}
-
-/** The request's JSON object, whatever its content type (GoTrue's retrieveRequestParams). */
-async function readParams(req: Request): Promise<Record<string, unknown>> {
-  const text = await req.text();
-  if (text.length > MAX_BODY_CHARS) {
-    throw new AuthError(
-      413,
-      'request_entity_too_large',
-      `Request body too large (max ${MAX_BODY_CHARS} bytes)`,
-    );
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw badRequest('bad_json', 'Could not parse request body as JSON: invalid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw badRequest('bad_json', 'Could not parse request body as JSON: expected an object');
-  }
-  return parsed as Record<string, unknown>;
-}
-
-function stringParam(params: Record<string, unknown>, name: string): string | undefined {
-  const v = params[name];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') {
-    throw badRequest('bad_json', `Could not parse request body as JSON: ${name} must be a string`);
-  }
-  return v;
 }

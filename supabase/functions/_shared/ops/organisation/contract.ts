@@ -31,6 +31,17 @@ export const organisationOverviewBody = z.object({
 });
 export type OrganisationOverview = z.infer<typeof organisationOverviewBody>;
 
+export const organisationListBody = z.object({
+  data: z.array(z.object({
+    id: z.string().uuid(),
+    name: z.string(),
+    personal: z.boolean().describe("The caller's own organisation, made at sign-up"),
+    role: z.enum(['owner', 'admin', 'member']),
+    can_operate: z.boolean().describe('Owners and admins see the overview and may replay'),
+  })).describe('Personal first, then by name'),
+});
+export type OrganisationList = z.infer<typeof organisationListBody>;
+
 export const replayRequest = z.object({
   receipt_ids: z.array(z.string().uuid()).min(1).max(100),
 }).strict();

@@ -2,11 +2,13 @@
 // (asUser: a user's claims, or the service role's) so the functions' own access checks see who
 // asks; their errors become typed ones here.
 import { asUser, type Claims, type Sql } from '../../db/client.ts';
-import type { OrganisationOverview } from './contract.ts';
+import type { OrganisationList, OrganisationOverview } from './contract.ts';
 
 export type Overview = Omit<OrganisationOverview, 'health'>;
 
 export interface OrganisationOpsRepository {
+  /** The caller's organisations with their role (RLS: their memberships). */
+  memberships(caller: Claims): Promise<OrganisationList['data']>;
   overview(caller: Claims, organisationId: string): Promise<Overview>;
   /** The receipts replayed (back to pending). */
   replay(caller: Claims, organisationId: string, receiptIds: string[]): Promise<string[]>;
@@ -31,6 +33,15 @@ function typed(err: unknown): never {
 
 export function postgresOrganisationOpsRepository(sql: Sql): OrganisationOpsRepository {
   return {
+    memberships: (caller) =>
+      asUser(sql, caller, (tx) =>
+        tx<OrganisationList['data']>`
+          select o.id, o.name, o.personal, m.role::text as role,
+                 m.role in ('owner', 'admin') as can_operate
+          from public.memberships as m
+          join public.organisations as o on o.id = m.organisation_id
+          where m.user_id = ${caller.sub ?? null}
+          order by o.personal desc, o.name, o.id`),
     overview: (caller, organisationId) =>
       asUser(sql, caller, async (tx) => {
         const [row] = await tx<{ overview: Overview }[]>`

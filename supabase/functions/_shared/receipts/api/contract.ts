@@ -128,15 +128,6 @@ export const receiptEventBody = z.object({
   created_at: z.union([timestamp, z.string()]),
 });
 
-export const receiptWithEventsBody = receiptBody.extend({
-  events: z.array(receiptEventBody).optional().describe('With ?include=events'),
-});
-
-export const receiptPageBody = z.object({
-  data: z.array(receiptBody),
-  next_cursor: z.string().nullable(),
-});
-
 export const receiptCorrectionBody = z.object({
   id: z.number().int(),
   field: z.enum(CORRECTABLE_FIELDS as [string, ...string[]]),
@@ -144,4 +135,16 @@ export const receiptCorrectionBody = z.object({
   new_value: z.string().nullable(),
   corrected_by: z.string().uuid().nullable(),
   corrected_at: timestamp,
+});
+
+export const receiptWithEventsBody = receiptBody.extend({
+  events: z.array(receiptEventBody).optional().describe('With ?include=events'),
+  corrections: z.array(receiptCorrectionBody).optional().describe(
+    'With ?include=corrections: what people changed, oldest first',
+  ),
+});
+
+export const receiptPageBody = z.object({
+  data: z.array(receiptBody),
+  next_cursor: z.string().nullable(),
 });

@@ -51,6 +51,15 @@ export type ReceiptEventRow = {
   created_at: Date;
 };
 
+export type ReceiptCorrectionRow = {
+  id: number;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+  corrected_by: string | null;
+  corrected_at: string;
+};
+
 export type NewReceiptRow = {
   organisationId: string;
   ownerId: string;
@@ -79,6 +88,8 @@ export interface ReceiptQueries {
   bySha256(ownerId: string, sha256: string): Promise<ReceiptRow | null>;
   byId(id: string): Promise<ReceiptRow | null>;
   events(receiptId: string): Promise<ReceiptEventRow[]>;
+  /** What people changed on the receipt, oldest first (RLS: members of its organisation). */
+  corrections(receiptId: string): Promise<ReceiptCorrectionRow[]>;
   list(filter: ReceiptFilter): Promise<ReceiptRow[]>;
   /**
    * public.correct_receipt as the caller: null when the caller cannot see the receipt; throws
@@ -174,6 +185,20 @@ function queries(tx: TxSql): ReceiptQueries {
         where e.receipt_id = ${receiptId}
         order by e.id`;
       return rows.map((e) => ({ ...e, id: Number(e.id) }) as ReceiptEventRow);
+    },
+    async corrections(receiptId) {
+      const rows = await tx`
+        select c.id, c.field, c.old_value, c.new_value, c.corrected_by, c.corrected_at
+        from public.receipt_corrections as c
+        where c.receipt_id = ${receiptId}
+        order by c.id`;
+      return rows.map((c) =>
+        ({
+          ...c,
+          id: Number(c.id),
+          corrected_at: (c.corrected_at as Date).toISOString(),
+        }) as ReceiptCorrectionRow
+      );
     },
     list: async (f) =>
       await tx.unsafe<ReceiptRow[]>(

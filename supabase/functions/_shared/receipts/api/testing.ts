@@ -6,8 +6,10 @@ import type { UserClaims } from '../../auth/jwt.ts';
 import { Unauthorized } from '../../http/errors.ts';
 import { BlobNotFound, type BlobStore } from '../../storage/blob-store.ts';
 import {
+  type Correction,
   type NewReceiptRow,
   NotAMember,
+  type ReceiptCorrectionRow,
   type ReceiptEventRow,
   type ReceiptQueries,
   type ReceiptRepository,
@@ -63,11 +65,44 @@ export type FakeOrganisation = { id: string; personalOf?: string; members: strin
 export type FakeRepository = ReceiptRepository & {
   receipts: ReceiptRow[];
   events: Map<string, ReceiptEventRow[]>;
+  /** Every correct() call, in order. */
+  corrections: { receiptId: string; correction: Correction }[];
+  /** Set to make the next correct() throw it (the database's refusals, as typed errors). */
+  correctionError?: Error;
 };
+
+/** As public.correct_receipt: applies the column values; confirm moves it to ocr_done. */
+function applyCorrection(row: ReceiptRow, correction: Correction): ReceiptRow {
+  Object.assign(row, correction.values);
+  const confidence = row.field_confidence as Record<string, number>;
+  for (const name of Object.keys(correction.values)) confidence[name] = 1;
+  if (correction.confirm) row.status = 'ocr_done';
+  return row;
+}
+
+/** One row per corrected field of a receipt, as public.receipt_corrections holds them. */
+function correctionRows(
+  corrections: { receiptId: string; correction: Correction }[],
+  receiptId: string,
+  by: string,
+): ReceiptCorrectionRow[] {
+  return corrections.filter((c) => c.receiptId === receiptId).flatMap((c, i) =>
+    Object.entries(c.correction.values).map(([field, value]) => ({
+      id: i + 1,
+      field,
+      old_value: null,
+      new_value: value,
+      corrected_by: by,
+      corrected_at: '2026-01-01T00:00:00.000Z',
+    }))
+  );
+}
 
 export function fakeRepository(organisations: FakeOrganisation[]): FakeRepository {
   const receipts: ReceiptRow[] = [];
   const events = new Map<string, ReceiptEventRow[]>();
+  const corrections: FakeRepository['corrections'] = [];
+  const repo = { correctionError: undefined as Error | undefined };
   let clock = Date.parse('2026-01-01T00:00:00Z');
   const memberOf = (userId: string) =>
     new Set(organisations.filter((o) => o.members.includes(userId)).map((o) => o.id));
@@ -85,6 +120,7 @@ export function fakeRepository(organisations: FakeOrganisation[]): FakeRepositor
         first(visible().filter((r) => r.owner_id === owner && r.sha256 === sha)),
       byId: (id) => first(visible().filter((r) => r.id === id)),
       events: (id) => Promise.resolve(events.get(id) ?? []),
+      corrections: (id) => Promise.resolve(correctionRows(corrections, id, claims.sub)),
       list(f) {
         const rows = visible()
           .filter((r) => !f.status || r.status === f.status)
@@ -95,6 +131,15 @@ export function fakeRepository(organisations: FakeOrganisation[]): FakeRepositor
           )
           .sort((a, b) => b.cursor_ts.localeCompare(a.cursor_ts) || b.id.localeCompare(a.id));
         return Promise.resolve(rows.slice(0, f.limit));
+      },
+      correct(receiptId, correction) {
+        const row = visible().find((r) => r.id === receiptId);
+        if (!row) return Promise.resolve(null);
+        const error = repo.correctionError;
+        repo.correctionError = undefined;
+        if (error) return Promise.reject(error);
+        corrections.push({ receiptId, correction });
+        return Promise.resolve(applyCorrection(row, correction));
       },
     };
   }
@@ -156,5 +201,11 @@ export function fakeRepository(organisations: FakeOrganisation[]): FakeRepositor
     return Promise.resolve(row);
   }
 
-  return { receipts, events, asCaller: (claims, fn) => fn(queries(claims)), create };
+  return Object.assign(repo, {
+    receipts,
+    events,
+    corrections,
+    asCaller: <T>(claims: UserClaims, fn: (q: ReceiptQueries) => Promise<T>) => fn(queries(claims)),
+    create,
+  });
 }

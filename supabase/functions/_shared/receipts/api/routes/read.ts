@@ -1,4 +1,4 @@
-// Reading receipts: GET /receipts/<id>[?include=events] (200 | 404) and
+// Reading receipts: GET /receipts/<id>[?include=events,corrections] (200 | 404) and
 // GET /receipts?status=&limit=&cursor=&organisation_id= (200 {data, next_cursor}, newest first).
 import { BadRequest, json, NotFound } from '../../../http/errors.ts';
 import { route } from '../../../http/router.ts';
@@ -9,6 +9,7 @@ import { listReceiptsQuery } from '../contract.ts';
 import { uuid, zodMessage } from '../request.ts';
 
 const listQuery = listReceiptsQuery;
+const INCLUDES = new Set(['events', 'corrections']);
 
 export function readRoutes(ctx: ReceiptsContext) {
   return [
@@ -39,13 +40,19 @@ export function readRoutes(ctx: ReceiptsContext) {
       }
       const include = new Set((url.searchParams.get('include') ?? '').split(',').filter(Boolean));
       for (const name of include) {
-        if (name !== 'events') throw new BadRequest(`Unknown include: ${name}`, 'invalid_query');
+        if (!INCLUDES.has(name)) {
+          throw new BadRequest(
+            `Unknown include: ${name} (events, corrections)`,
+            'invalid_query',
+          );
+        }
       }
       return await ctx.repository.asCaller(claims, async (q) => {
         const row = await q.byId(id);
         if (!row) throw new NotFound('Receipt not found', 'receipt_not_found');
         const body: Record<string, unknown> = present(row);
         if (include.has('events')) body.events = await q.events(id);
+        if (include.has('corrections')) body.corrections = await q.corrections(id);
         return json(body, 200);
       });
     }),
