@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffFields } from './corrections.ts';
+import { diffFields, fieldLabel } from './corrections.ts';
 import type { ReceiptFields } from './types.ts';
 
 const fields: ReceiptFields = {
@@ -54,5 +54,14 @@ describe('app - corrections body', () => {
     const amount = diffFields({ fields }, { ...same, total: '10.605' });
     expect(amount.ok === false && amount.field).toBe('total');
     expect(amount.ok === false && amount.message).toContain('Total');
+  });
+});
+
+describe('app - field labels', () => {
+  it('names fields as the form does, and unknown ones in words', () => {
+    expect([fieldLabel('receipt_date'), fieldLabel('vendor_tax_id')]).toEqual([
+      'Date',
+      'Vendor tax id',
+    ]);
   });
 });

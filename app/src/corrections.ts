@@ -83,3 +83,9 @@ export function diffFields(
   }
   return { ok: true, fields: out };
 }
+
+/** A field's label for people ("receipt_date" → "Date"); unknown names as words. */
+export function fieldLabel(name: string): string {
+  return FIELDS.find((f) => f.name === name)?.label ??
+    (name.charAt(0).toUpperCase() + name.slice(1)).replace(/_/g, ' ');
+}

@@ -80,3 +80,11 @@ export type OpsOverview = {
   }[];
   health: { status: string };
 };
+
+export type Organisation = {
+  id: string;
+  name: string;
+  personal: boolean;
+  role: string;
+  can_operate: boolean;
+};

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // The web app in a real browser (headless Debian Chromium through playwright-core) against the
 // running test stack: sign in, upload receipts and watch them finish, correct a vendor, transfer
 // money between the two demo users, replay a dead letter; every page checked with axe-core at
@@ -52,19 +51,21 @@ async function dropFiles(p: Page, names: string[]): Promise<void> {
     name: `${n}.jpg`,
     b64: (await readFile(sampleFile(n))).toString('base64'),
   })));
+  // (runs in the page: its globals are the browser's, typed loosely here)
   await p.evaluate((list) => {
-    const dt = new DataTransfer();
+    // deno-lint-ignore no-explicit-any
+    const w = globalThis as any;
+    const dt = new w.DataTransfer();
     for (const f of list) {
       const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
-      dt.items.add(new File([bytes], f.name, { type: 'image/jpeg' }));
+      dt.items.add(new w.File([bytes], f.name, { type: 'image/jpeg' }));
     }
-    const zone = document.getElementById('dropzone')!;
-    zone.dispatchEvent(
-      new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }),
-    );
-    zone.dispatchEvent(
-      new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }),
-    );
+    const zone = w.document.getElementById('dropzone');
+    for (const type of ['dragover', 'drop']) {
+      zone.dispatchEvent(
+        new w.DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }),
+      );
+    }
   }, files);
 }
 
@@ -111,12 +112,12 @@ describe('web app - in a real browser', { timeout: 240_000 }, () => {
     // keyboard only: focus the email field, Tab to the password, Enter submits
     await page.getByLabel('Email').focus();
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
+    expect(await page.locator(':focus').getAttribute('id')).toBe('password');
     await page.keyboard.type(user.password);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Receipts' }).waitFor();
     // the session is supabase-js's own, with an ES256 access token from the auth endpoint
-    const stored = await page.evaluate(() => localStorage.getItem('sb-127-auth-token'));
+    const stored = await page.evaluate(() => globalThis.localStorage.getItem('sb-127-auth-token'));
     const session = JSON.parse(stored ?? '{}');
     expect(session.user?.email).toBe(user.email);
     expect(JSON.parse(atob(session.access_token.split('.')[0])).alg).toBe('ES256');
@@ -169,7 +170,9 @@ describe('web app - in a real browser', { timeout: 240_000 }, () => {
     await page.getByRole('heading', { level: 1, name: 'Receipt' }).waitFor();
     const img = page.getByRole('img', { name: `The uploaded receipt ${REVIEW_SAMPLE}.jpg` });
     await img.waitFor();
-    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth))
+    await expect.poll(() =>
+      img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)
+    )
       .toBeGreaterThan(100);
     expect(await page.locator('.field.low').count()).toBeGreaterThan(0);
     expect(await page.locator('.field.low .confidence').first().innerText()).toMatch(
@@ -188,6 +191,9 @@ describe('web app - in a real browser', { timeout: 240_000 }, () => {
     expect(await page.locator('[data-field="vendor"] .confidence').innerText()).toBe(
       'Confidence 100%',
     );
+    // the receipt view lists who changed what
+    await expect.poll(() => page.locator('[data-correction-field="vendor"]').innerText())
+      .toMatch(new RegExp(`^Vendor: “.*” → “${vendor}”, by you, `));
     await screenshot(page, 'receipt-corrected');
 
     // stored with who and when, audited, out of needs_review
@@ -321,9 +327,11 @@ describe('web app - in a real browser', { timeout: 240_000 }, () => {
       await phone.page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
       await phone.page.waitForLoadState('networkidle');
       await expectAccessible(phone.page, `${heading} at 375 px`);
-      const overflow = await phone.page.evaluate(() =>
-        document.documentElement.scrollWidth - innerWidth
-      );
+      const overflow = await phone.page.evaluate(() => {
+        // deno-lint-ignore no-explicit-any
+        const w = globalThis as any;
+        return w.document.documentElement.scrollWidth - w.innerWidth;
+      });
       expect(overflow, `${heading} scrolls sideways`).toBeLessThanOrEqual(0);
       await screenshot(phone.page, `phone-${heading.toLowerCase()}`);
     }

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // Headless Chromium (Debian's, driven by playwright-core) for the web app's end-to-end tests:
 // launch, screenshots under .tallyq/test-results/browser/, and an axe-core accessibility check
 // that fails on serious or critical violations.
@@ -69,8 +68,8 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
     // deno-lint-ignore no-explicit-any
-    const axe = (globalThis as any).axe;
-    const r = await axe.run(document, {
+    const w = globalThis as any;
+    const r = await w.axe.run(w.document, {
       runOnly: {
         type: 'tag',
         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],

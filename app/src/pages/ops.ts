@@ -5,9 +5,8 @@ import type { Page } from '../app.ts';
 import { startPolling } from '../backoff.ts';
 import { announce, h, messageBox, mount, scrollable, showMessage } from '../dom.ts';
 import { ApiError } from '../errors.ts';
-import type { OpsOverview, Page as ApiPage, Receipt } from '../types.ts';
+import type { OpsOverview, Organisation } from '../types.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REMEMBER = 'tallyq.ops.organisation';
 
 function age(seconds: number | null): string {
@@ -22,15 +21,7 @@ export const opsPage: Page = (main, ctx) => {
   const ok = messageBox('ok');
   showMessage(error, null);
   showMessage(ok, null);
-  const orgInput = h('input', {
-    id: 'org',
-    name: 'org',
-    list: 'known-orgs',
-    autocomplete: 'off',
-    spellcheck: 'false',
-    'aria-describedby': 'org-hint',
-  });
-  const known = h('datalist', { id: 'known-orgs' });
+  const orgSelect = h('select', { id: 'org', name: 'org' });
   const overview = h('div', { class: 'overview' });
   let org = '';
   let last = '';
@@ -215,46 +206,40 @@ export const opsPage: Page = (main, ctx) => {
     poll.poke();
   };
 
-  const form = h(
-    'form',
-    { class: 'inline', novalidate: true },
-    h('label', { for: 'org' }, 'Organisation id'),
-    orgInput,
-    known,
-    h('button', { type: 'submit' }, 'Show'),
-    h(
-      'span',
-      { id: 'org-hint', class: 'hint' },
-      'Your organisations are suggested; you can paste another id.',
-    ),
+  orgSelect.addEventListener('change', () => choose(orgSelect.value));
+  const picker = h(
+    'div',
+    { class: 'inline' },
+    h('label', { for: 'org' }, 'Organisation'),
+    orgSelect,
   );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const id = orgInput.value.trim();
-    if (!UUID.test(id)) {
-      showMessage(error, 'Enter an organisation id (36 characters).');
-      return orgInput.focus();
-    }
-    showMessage(error, null);
-    choose(id);
-  });
 
-  mount(main, h('h1', {}, 'Operations'), form, error, ok, overview);
+  mount(main, h('h1', {}, 'Operations'), picker, error, ok, overview);
 
-  // Suggest the organisations the user's receipts belong to; start with the remembered one.
+  // The organisations the user may operate (owner or admin); the last one chosen comes first.
   void (async () => {
-    let ids: string[] = [];
+    let orgs: Organisation[];
     try {
-      const page = await ctx.api.get<ApiPage<Receipt>>('/receipts?limit=100');
-      ids = [...new Set(page.data.map((r) => r.organisation_id))];
-    } catch { /* suggestions only */ }
-    mount(known, ids.map((id) => h('option', { value: id })));
-    const remembered = localStorage.getItem(REMEMBER);
-    const start = remembered && UUID.test(remembered) ? remembered : ids[0];
-    if (start && !org) {
-      orgInput.value = start;
-      choose(start);
+      orgs = (await ctx.api.get<{ data: Organisation[] }>('/ops/organisations')).data
+        .filter((o) => o.can_operate);
+    } catch (e) {
+      return showMessage(error, (e as Error).message);
     }
+    if (orgs.length === 0) {
+      mount(
+        overview,
+        h('p', {}, 'Operations are for owners and admins of an organisation, and you are neither.'),
+      );
+      return;
+    }
+    mount(
+      orgSelect,
+      orgs.map((o) => h('option', { value: o.id }, o.personal ? `${o.name} (personal)` : o.name)),
+    );
+    const remembered = localStorage.getItem(REMEMBER);
+    const start = orgs.find((o) => o.id === remembered)?.id ?? orgs[0].id;
+    orgSelect.value = start;
+    choose(start);
   })();
   return () => poll.stop();
 };

@@ -7,10 +7,18 @@ import { announce, h, messageBox, mount, showMessage } from '../dom.ts';
 import { formatMinor, minorToInput } from '../money.ts';
 import { isInFlight, LOW_CONFIDENCE, statusLabel } from '../status.ts';
 import type { Receipt } from '../types.ts';
-import { diffFields, type EditableField, FIELDS } from '../corrections.ts';
+import { diffFields, type EditableField, fieldLabel, FIELDS } from '../corrections.ts';
 
 type Event = { id: number; event_type: string; to_status: string | null; created_at: string };
-type ReceiptWithEvents = Receipt & { events?: Event[] };
+type Correction = {
+  id: number;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+  corrected_by: string | null;
+  corrected_at: string;
+};
+type ReceiptWithEvents = Receipt & { events?: Event[]; corrections?: Correction[] };
 
 export const receiptPage: Page = (main, ctx, params) => {
   const id = params.id;
@@ -26,6 +34,13 @@ export const receiptPage: Page = (main, ctx, params) => {
   );
   const form = h('form', { class: 'fields', 'aria-labelledby': 'fields-title', novalidate: true });
   const history = h('ol', { class: 'history' });
+  const corrections = h('ul', { class: 'corrections' });
+  const correctionsBox = h(
+    'section',
+    { 'aria-labelledby': 'corrections-title' },
+    h('h2', { id: 'corrections-title' }, 'Corrections'),
+    corrections,
+  );
   let current: ReceiptWithEvents | null = null;
   let objectUrl: string | null = null;
 
@@ -119,10 +134,23 @@ export const receiptPage: Page = (main, ctx, params) => {
         )
       ),
     );
+    mount(
+      corrections,
+      (r.corrections ?? []).map((c) =>
+        h(
+          'li',
+          { 'data-correction-field': c.field },
+          `${fieldLabel(c.field)}: “${c.old_value ?? 'empty'}” → “${c.new_value ?? 'empty'}”, by `,
+          c.corrected_by === ctx.userId ? 'you' : 'another member',
+          `, ${new Date(c.corrected_at).toLocaleString()}`,
+        )
+      ),
+    );
+    correctionsBox.hidden = (r.corrections ?? []).length === 0;
   };
 
   const load = async (): Promise<'changed' | 'same' | 'stop'> => {
-    const r = await ctx.api.get<ReceiptWithEvents>(`/receipts/${id}?include=events`);
+    const r = await ctx.api.get<ReceiptWithEvents>(`/receipts/${id}?include=events,corrections`);
     const changed = !current || current.status !== r.status;
     if (current && changed) announce(`The receipt is now ${statusLabel(r.status).toLowerCase()}.`);
     const first = !current;
@@ -194,6 +222,7 @@ export const receiptPage: Page = (main, ctx, params) => {
       h('h2', { id: 'history-title' }, 'History'),
       history,
     ),
+    correctionsBox,
   );
   const poll = startPolling(async () => {
     try {
