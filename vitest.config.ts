@@ -1,4 +1,5 @@
-// End-to-end tests over HTTP against the running test stack (scripts/test.sh loads its env).
+// End-to-end tests over HTTP (tests/e2e) and in a real browser (tests/browser) against the running
+// test stack (scripts/test.sh loads its env), and the web app's pure modules (app/src/*.test.ts).
 // Files run one after another: they share one stack, one queue and one worker.
 import { defineConfig } from 'vitest/config';
 

@@ -71,7 +71,16 @@ export function createAppHandler(opts: AppServerOptions): (req: Request) => Prom
       });
     }
     // only files inside dist: a normalised path that escapes it is treated as unknown
-    const path = resolve(join(root, normalize(decodeURIComponent(pathname))));
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return new Response(JSON.stringify({ error: 'bad_request', message: 'Malformed path' }), {
+        status: 400,
+        headers: { ...common, 'Content-Type': 'application/json' },
+      });
+    }
+    const path = resolve(join(root, normalize(decoded)));
     if (path.startsWith(root + '/') && pathname !== '/') {
       const hashed = pathname.startsWith('/assets/');
       const hit = await file(path, hashed ? 'public, max-age=31536000, immutable' : 'no-cache');

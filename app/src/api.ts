@@ -11,7 +11,13 @@ export type Api = {
   upload<T>(path: string, file: File, onProgress: (fraction: number) => void): Promise<T>;
 };
 
-export function createApi(supabase: SupabaseClient, supabaseUrl: string, anonKey: string): Api {
+/** `onUnauthorized`: the API refused the session (expired for good, revoked): sign out. */
+export function createApi(
+  supabase: SupabaseClient,
+  supabaseUrl: string,
+  anonKey: string,
+  onUnauthorized: () => void = () => {},
+): Api {
   const base = `${supabaseUrl}/functions/v1`;
 
   async function headers(extra: Record<string, string> = {}): Promise<Record<string, string>> {
@@ -31,6 +37,7 @@ export function createApi(supabase: SupabaseClient, supabaseUrl: string, anonKey
     }
     if (!res.ok) {
       const body = await res.json().catch(() => ({}));
+      if (res.status === 401) onUnauthorized();
       throw errorFromBody(res.status, body);
     }
     return res;
@@ -74,7 +81,10 @@ export function createApi(supabase: SupabaseClient, supabaseUrl: string, anonKey
           if (xhr.status >= 200 && xhr.status < 300) {
             onProgress(1);
             resolve(body as T);
-          } else reject(errorFromBody(xhr.status, body));
+          } else {
+            if (xhr.status === 401) onUnauthorized();
+            reject(errorFromBody(xhr.status, body));
+          }
         };
         xhr.send(form);
       });

@@ -12,6 +12,7 @@ const SENTENCES: Readonly<Record<string, string>> = {
   over_request_rate_limit: 'Too many sign-in attempts. Wait a minute and try again.',
   refresh_token_not_found: 'Your session has ended. Please sign in again.',
   session_not_found: 'Your session has ended. Please sign in again.',
+  refresh_token_already_used: 'Your session has ended. Please sign in again.',
   // any function
   unauthorized: 'Your session has ended. Please sign in again.',
   invalid_token: 'Your session has ended. Please sign in again.',
@@ -30,6 +31,7 @@ const SENTENCES: Readonly<Record<string, string>> = {
   missing_file: 'Choose a file to upload.',
   empty_file: 'That file is empty.',
   payload_too_large: 'That file is too large to upload.',
+  incomplete_file: 'This file looks incomplete or damaged. Upload it again.',
   unsupported_media_type: 'That file type is not supported. Upload a JPEG, PNG, TIFF or PDF.',
   organisation_not_found: 'We could not find that organisation.',
   receipt_not_reviewable:

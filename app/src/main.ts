@@ -7,10 +7,10 @@ import type { AppContext, Page } from './app.ts';
 import { parseConfig } from './config.ts';
 import { h, mount } from './dom.ts';
 import { matchRoute } from './router.ts';
-import { signInPage } from './pages/signin.ts';
+import { SIGNED_OUT_NOTICE, signInPage } from './pages/signin.ts';
 import { receiptsPage } from './pages/receipts.ts';
 import { receiptPage } from './pages/receipt.ts';
-import { walletPage } from './pages/wallet.ts';
+import { walletPage } from './pages/wallet/index.ts';
 import { opsPage } from './pages/ops.ts';
 
 const PAGES: Record<string, { page: Page; title: string }> = {
@@ -35,7 +35,10 @@ async function boot(): Promise<void> {
   });
   const ctx: AppContext = {
     supabase,
-    api: createApi(supabase, config.supabaseUrl, config.supabaseAnonKey),
+    api: createApi(supabase, config.supabaseUrl, config.supabaseAnonKey, () => {
+      sessionStorage.setItem(SIGNED_OUT_NOTICE, 'Your session has ended. Please sign in again.');
+      void supabase.auth.signOut({ scope: 'local' });
+    }),
     userId: null,
     go: (hash) => {
       if (location.hash === hash) void render();

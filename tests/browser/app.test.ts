@@ -46,11 +46,15 @@ async function expectAccessible(p: Page, what: string): Promise<void> {
 }
 
 /** Drops files on the drop zone as a drag from the desktop would (a DataTransfer with Files). */
-async function dropFiles(p: Page, names: string[]): Promise<void> {
-  const files = await Promise.all(names.map(async (n) => ({
-    name: `${n}.jpg`,
-    b64: (await readFile(sampleFile(n))).toString('base64'),
-  })));
+async function dropFiles(p: Page, names: string[], extra: { name: string; text: string }[] = []) {
+  const files = [
+    ...await Promise.all(names.map(async (n) => ({
+      name: `${n}.jpg`,
+      type: 'image/jpeg',
+      b64: (await readFile(sampleFile(n))).toString('base64'),
+    }))),
+    ...extra.map((f) => ({ name: f.name, type: 'text/plain', b64: btoa(f.text) })),
+  ];
   // (runs in the page: its globals are the browser's, typed loosely here)
   await p.evaluate((list) => {
     // deno-lint-ignore no-explicit-any
@@ -58,7 +62,7 @@ async function dropFiles(p: Page, names: string[]): Promise<void> {
     const dt = new w.DataTransfer();
     for (const f of list) {
       const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
-      dt.items.add(new w.File([bytes], f.name, { type: 'image/jpeg' }));
+      dt.items.add(new w.File([bytes], f.name, { type: f.type }));
     }
     const zone = w.document.getElementById('dropzone');
     for (const type of ['dragover', 'drop']) {
@@ -126,13 +130,22 @@ describe('web app - in a real browser', { timeout: 240_000 }, () => {
   });
 
   it('upload: two dropped files upload with progress each; the list reaches done with the total', async () => {
-    await dropFiles(page, [DONE_SAMPLE, REVIEW_SAMPLE]);
+    // two receipts and a text file the API refuses: each upload stands alone
+    await dropFiles(page, [DONE_SAMPLE, REVIEW_SAMPLE], [{
+      name: 'notes.txt',
+      text: 'not a receipt',
+    }]);
     const uploads = page.getByRole('list', { name: 'Uploads' }).locator('li');
-    await expect.poll(() => uploads.count()).toBe(2);
+    await expect.poll(() => uploads.count()).toBe(3);
     await expect.poll(() => page.locator('.upload-state.ok').count(), { timeout: 30_000 }).toBe(2);
-    for (const bar of await page.locator('.uploads progress').all()) {
-      expect(await bar.getAttribute('value')).toBe('100');
+    for (const name of [DONE_SAMPLE, REVIEW_SAMPLE]) {
+      const item = uploads.filter({ hasText: `${name}.jpg` });
+      expect(await item.locator('progress').getAttribute('value')).toBe('100');
     }
+    const refused = uploads.filter({ hasText: 'notes.txt' }).locator('.upload-state');
+    await expect.poll(() => refused.innerText()).toBe(
+      'Not uploaded: File type is not supported: send a JPEG, PNG, TIFF or PDF.',
+    );
     await screenshot(page, 'receipts-uploaded');
 
     // the list polls with backoff until both are read; the done one shows its total

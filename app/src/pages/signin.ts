@@ -4,9 +4,13 @@ import type { Page } from '../app.ts';
 import { describeError } from '../errors.ts';
 import { h, messageBox, mount, showMessage } from '../dom.ts';
 
+/** sessionStorage key: why the user was signed out (shown once on the sign-in page). */
+export const SIGNED_OUT_NOTICE = 'tallyq.signedOutNotice';
+
 export const signInPage: Page = (main, ctx) => {
   const error = messageBox('error');
-  showMessage(error, null);
+  showMessage(error, sessionStorage.getItem(SIGNED_OUT_NOTICE));
+  sessionStorage.removeItem(SIGNED_OUT_NOTICE);
   const email = h('input', {
     id: 'email',
     name: 'email',
