@@ -9,9 +9,9 @@ import { h, mount } from './dom.ts';
 import { matchRoute } from './router.ts';
 import { SIGNED_OUT_NOTICE, signInPage } from './pages/signin.ts';
 import { receiptsPage } from './pages/receipts.ts';
-import { receiptPage } from './pages/receipt.ts';
+import { receiptPage } from './pages/receipt/index.ts';
 import { walletPage } from './pages/wallet/index.ts';
-import { opsPage } from './pages/ops.ts';
+import { opsPage } from './pages/ops/index.ts';
 
 const PAGES: Record<string, { page: Page; title: string }> = {
   signin: { page: signInPage, title: 'Sign in' },

@@ -1,13 +1,14 @@
 /// <reference lib="dom" />
 // One receipt: the image beside the extracted fields with their confidence (low ones highlighted
 // in colour and in words); the user corrects fields and confirms through the corrections API.
-import type { Page } from '../app.ts';
-import { startPolling } from '../backoff.ts';
-import { announce, h, messageBox, mount, showMessage } from '../dom.ts';
-import { formatMinor, minorToInput } from '../money.ts';
-import { isInFlight, LOW_CONFIDENCE, statusLabel } from '../status.ts';
-import type { Receipt } from '../types.ts';
-import { diffFields, type EditableField, fieldLabel, FIELDS } from '../corrections.ts';
+import type { Page } from '../../app.ts';
+import { startPolling } from '../../backoff.ts';
+import { announce, h, messageBox, mount, showMessage } from '../../dom.ts';
+import { formatMinor } from '../../money.ts';
+import { isInFlight, statusLabel } from '../../status.ts';
+import type { Receipt } from '../../types.ts';
+import { diffFields, type EditableField, fieldLabel, FIELDS } from '../../corrections.ts';
+import { fieldRow } from './fields.ts';
 
 type Event = { id: number; event_type: string; to_status: string | null; created_at: string };
 type Correction = {
@@ -70,36 +71,7 @@ export const receiptPage: Page = (main, ctx, params) => {
 
   const drawFields = (r: Receipt) => {
     const editable = !isInFlight(r.status);
-    const exp = r.fields.currency_minor_unit ?? 2;
-    const rows = FIELDS.map((f) => {
-      const conf = r.field_confidence?.[f.confidence];
-      const low = typeof conf === 'number' && conf < LOW_CONFIDENCE;
-      const raw = r.fields[f.name];
-      const value = f.money ? minorToInput(raw as number | null, exp) : (raw ?? '') as string;
-      const inputId = `field-${f.name}`;
-      const hintId = `${inputId}-confidence`;
-      return h(
-        'div',
-        { class: `field${low ? ' low' : ''}`, 'data-field': f.name },
-        h('label', { for: inputId }, f.label),
-        h('input', {
-          id: inputId,
-          name: f.name,
-          type: f.type ?? 'text',
-          value: f.name === 'receipt_time' && typeof value === 'string' ? value.slice(0, 5) : value,
-          inputmode: f.money ? 'decimal' : undefined,
-          'aria-describedby': hintId,
-          disabled: !editable,
-        }),
-        h(
-          'span',
-          { id: hintId, class: 'confidence' },
-          typeof conf === 'number'
-            ? `${low ? 'Low confidence, please check: ' : 'Confidence '}${Math.round(conf * 100)}%`
-            : 'No confidence reported',
-        ),
-      );
-    });
+    const rows = FIELDS.map((f) => fieldRow(f, r, editable));
     mount(
       form,
       ...rows,
