@@ -63,6 +63,8 @@ export type Entry = {
 
 export type OpsOverview = {
   queue: { depth: number; in_flight: number; oldest_age_seconds: number | null };
+  /** All of them; dead_letters lists the newest (up to 100). */
+  dead_letters_total?: number;
   dead_letters: {
     receipt_id: string;
     original_filename: string | null;

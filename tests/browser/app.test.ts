@@ -324,6 +324,26 @@ describe('web app - in a real browser', { timeout: 240_000 }, () => {
     }, 120_000);
   });
 
+  it('session: an expired access token is refreshed by supabase-js, the page keeps working', async () => {
+    const read = () => page.evaluate(() => globalThis.localStorage.getItem('sb-127-auth-token'));
+    const before = JSON.parse((await read()) ?? '{}');
+    // as if the tab had slept past the token's expiry
+    await page.evaluate(
+      (s) => globalThis.localStorage.setItem('sb-127-auth-token', s),
+      JSON.stringify({
+        ...before,
+        expires_at: Math.floor(Date.now() / 1000) - 60,
+      }),
+    );
+    await page.goto(`${appUrl()}/#/receipts`);
+    await page.getByRole('heading', { level: 1, name: 'Receipts' }).waitFor();
+    await page.locator('tr', { hasText: `${REVIEW_SAMPLE}.jpg` }).waitFor();
+    const after = JSON.parse((await read()) ?? '{}');
+    expect(after.access_token).not.toBe(before.access_token);
+    expect(after.refresh_token).not.toBe(before.refresh_token); // rotated
+    expect(after.expires_at).toBeGreaterThan(Math.floor(Date.now() / 1000));
+  });
+
   it('phone width (375 px): every page is accessible and nothing scrolls sideways', async () => {
     const phone = await newContext(browser, PHONE);
     await signIn(phone.page, user.email, user.password);

@@ -52,7 +52,11 @@ export function renderOverview(
     h(
       'section',
       { 'aria-labelledby': 'dlq-title' },
-      h('h2', { id: 'dlq-title' }, `Dead letters (${o.dead_letters.length})`),
+      h(
+        'h2',
+        { id: 'dlq-title' },
+        `Dead letters (${o.dead_letters_total ?? o.dead_letters.length})`,
+      ),
       o.dead_letters.length === 0
         ? h(
           'p',
