@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts', 'app/src/**/*.test.ts'],
+    include: ['tests/**/*.test.ts', 'app/src/**/*.test.ts', 'app/build/**/*.test.ts'],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
