@@ -25,27 +25,41 @@ export const sql = postgres(env('SUPABASE_DB_URL'), { max: 4, onnotice: () => {}
 
 export type TestUser = { id: string; email: string; orgId: string; jwt: string };
 
-/** A fresh user (the sign-up trigger gives them a personal organisation) and their access token. */
+/**
+ * A fresh user (the sign-up trigger gives them a personal organisation) signed in for real: a
+ * password is set and the access token comes from the auth stand-in's password grant, as an app
+ * gets it (ES256, with a session). Use mintUserJwt for tokens a sign-in cannot give (expired).
+ */
 export async function createUser(
   label = 'user',
   profile: { full_name?: string; phone?: string } = {},
 ): Promise<TestUser> {
-  if (!profile.full_name && !profile.phone) {
-    const [owner] = await createUsers(1, label);
-    const email = `${label}-${owner.id}@test.tallyq.local`;
-    return { ...owner, email, jwt: await mintUserJwt(owner.id, email) };
-  }
-  // with a profile: the name and phone the sign-up form collects (personal data for erasure tests)
   const id = crypto.randomUUID();
   const email = `${label}-${id}@test.tallyq.local`;
+  const password = `pw-${id}`;
+  // with a profile: the name and phone the sign-up form collects (personal data for erasure tests)
   const meta = profile.full_name ? { full_name: profile.full_name } : {};
-  await sql`insert into auth.users (id, email, phone, role, aud, raw_user_meta_data)
-    values (${id}, ${email}, ${profile.phone ?? null}, 'authenticated', 'authenticated', ${
-    sql.json(meta)
-  })`;
+  await sql`insert into auth.users (id, email, phone, role, aud, raw_user_meta_data,
+      encrypted_password, email_confirmed_at)
+    values (${id}, ${email}, ${profile.phone ?? null}, 'authenticated', 'authenticated',
+      ${sql.json(meta)}, extensions.crypt(${password}, extensions.gen_salt('bf')), now())`;
   const [{ organisation_id }] = await sql`
     select organisation_id from public.memberships where user_id = ${id} and role = 'owner'`;
-  return { id, email, orgId: organisation_id, jwt: await mintUserJwt(id, email) };
+  return { id, email, orgId: organisation_id, jwt: await signIn(email, password) };
+}
+
+/** GoTrue's password grant against the stack's auth stand-in: the session's access token. */
+export async function signIn(email: string, password: string): Promise<string> {
+  const res = await fetch(`${env('SUPABASE_URL')}/auth/v1/token?grant_type=password`, {
+    method: 'POST',
+    headers: { apikey: env('SUPABASE_ANON_KEY'), 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const body = await res.json();
+  if (res.status !== 200) {
+    throw new Error(`sign-in ${email}: ${res.status} ${JSON.stringify(body)}`);
+  }
+  return body.access_token as string;
 }
 
 export type PasswordUser = { id: string; email: string; password: string; orgId: string };

@@ -173,20 +173,22 @@ export function createAuthStore(sql: Sql): AuthStore {
         await tx`delete from auth.sessions where id = ${sessionRow.id}`;
         return { kind: 'reuse_detected' };
       }
-      let refreshToken: string;
-      if (decision.kind === 'return_active') {
-        refreshToken = decision.token;
-      } else {
-        refreshToken = newRefreshToken();
-        await tx`update auth.refresh_tokens set revoked = true, updated_at = now()
-          where id = ${presented.id}`;
-        await tx`insert into auth.refresh_tokens
+      // One statement for the writes: swap the token (unless the active child is handed back)
+      // and stamp the session's refresh.
+      const swap = decision.kind === 'rotate';
+      const refreshToken = swap ? newRefreshToken() : decision.token;
+      await tx`with revoked as (
+          update auth.refresh_tokens set revoked = true, updated_at = now()
+           where ${swap} and id = ${presented.id}
+        ), child as (
+          insert into auth.refresh_tokens
             (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
-          values ('00000000-0000-0000-0000-000000000000', ${refreshToken}, ${user.id}, false,
-                  now(), now(), ${token}, ${sessionRow.id})`;
-      }
-      await tx`update auth.sessions set refreshed_at = now() at time zone 'utc', updated_at = now()
-        where id = ${sessionRow.id}`;
+          select '00000000-0000-0000-0000-000000000000', ${refreshToken}, ${user.id}, false,
+                 now(), now(), ${token}, ${sessionRow.id}
+           where ${swap}
+        )
+        update auth.sessions set refreshed_at = now() at time zone 'utc', updated_at = now()
+         where id = ${sessionRow.id}`;
       return { kind: 'issued', issued: { user, session: sessionRow, refreshToken } };
     }) as RefreshOutcome;
   }
