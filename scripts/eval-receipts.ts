@@ -6,6 +6,8 @@
 //          [--path extract|page] [--folds 5] [--holdout 0] [--show-holdout] [--misses] [--items]
 //          [--details] [--no-cache] [--cached-only] [--parallel 2] [--psm 6] [--max-width 1600] [--locale en-MY]
 //          [--only <id substring>] [--fold N] [--lang eng+msa] [--tessdata DIR] [--out .tallyq/eval]
+//          [--tesseract-models fast,best] (default TALLYQ_TESSERACT_MODELS, see ocr/tessdata.ts;
+//          `fast` alone is the engine configuration before issue 13)
 //
 // Sets: sample/ and dev/ (../shared/data/receipts, SROIE), world (tests/fixtures/receipts-world:
 // our own drawn invoices and non-Malaysian receipts, see its README). --dir scores one folder
@@ -30,7 +32,11 @@ import { fileURLToPath } from 'node:url';
 import type { OcrEngineName } from '../supabase/functions/_shared/receipts/parser/ocr-types.ts';
 import { parseMoney } from '../supabase/functions/_shared/receipts/parser/money.ts';
 import { closeEngines } from '../supabase/local/textract/ocr/engine.ts';
-import { NotCached, type Prediction, predictReceipt } from './lib/receipt-prediction.ts';
+import {
+  defaultTesseractModels,
+  parseTesseractModels,
+} from '../supabase/local/textract/ocr/tessdata.ts';
+import { NotCached, type Prediction, predictReceipt, rereads } from './lib/receipt-prediction.ts';
 import { applyVendorDirectory } from './lib/vendor-directory-model.ts';
 import {
   type FieldScores,
@@ -66,6 +72,7 @@ const { values } = parseArgs({
     locale: { type: 'string' },
     lang: { type: 'string' },
     tessdata: { type: 'string' },
+    'tesseract-models': { type: 'string' },
     fold: { type: 'string' },
   },
 });
@@ -80,6 +87,9 @@ if (!['extract', 'page'].includes(path)) {
   console.error('--path must be extract or page');
   Deno.exit(2);
 }
+const tesseractModels = values['tesseract-models']
+  ? parseTesseractModels(values['tesseract-models'])
+  : defaultTesseractModels();
 const k = Math.max(2, Number(values.folds) || 5);
 const holdout = Number(values.holdout) || 0;
 const cacheDir = values['no-cache'] ? null : join(root, '.tallyq/cache/ocr');
@@ -146,6 +156,7 @@ for (const { name, dir, sroie } of dirs) {
           cachedOnly: values['cached-only'] || (values['paddle-cached-only'] ? 'paddle' : false),
           lang: values.lang,
           tessdataDir: values.tessdata ? resolve(values.tessdata) : undefined,
+          tesseractModels,
         },
       }).catch((e) => {
         if (e instanceof NotCached) return undefined as unknown as Prediction;
@@ -241,7 +252,10 @@ function line(title: string, rs: Row[], dir = false): string {
 }
 
 console.log(
-  `\nengine=${engine} path=${path} receipts=${rows.length} wall_s=${wall.toFixed(1)} ` +
+  `\nengine=${engine} tesseract_models=${
+    tesseractModels.join(',')
+  } path=${path} receipts=${rows.length} wall_s=${wall.toFixed(1)} ` +
+    `reread_third=${rereads}/${rows.length} ` +
     (ocrCount > 0
       ? `ocr_s_per_receipt=${(ocrSeconds / ocrCount).toFixed(2)} (${ocrCount} OCRed)`
       : '(all OCR from cache)'),

@@ -1,4 +1,5 @@
 // Usage: npm run bench:ocr [-- --limit N] [--engine tesseract|paddle|combined] [--dir DIR]
+//          [--tesseract-models fast,best] [--before-models fast]
 //
 // Seconds per receipt over the sample receipts (../shared/data/receipts/sample, or --dir /
 // TALLYQ_RECEIPTS_DIR), side by side for
@@ -11,6 +12,11 @@
 // request, so it holds even under load; so does cpu_s_per_receipt, the endpoint path's CPU time
 // (this process, tesseract, the Paddle sidecars). The endpoint runs in this process on a free
 // port, in `ocr` mode (never replay). Goal: endpoint overhead ≤ 10 % over bare.
+//
+// Before/after (issue 13's budget: OCR + parse CPU per receipt at most 1.25× main's): every
+// receipt also goes through a second endpoint with main's tesseract readings (`--before-models`,
+// default `fast`: before issue 13), after the first, and the CPU seconds per receipt of both are
+// printed with their ratio. Both run this tree's parser (its CPU is milliseconds; bench:parser).
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,6 +27,11 @@ import { fromAnalyzeExpense } from '../../../supabase/functions/_shared/receipts
 import type { OcrEngineName } from '../../../supabase/functions/_shared/receipts/parser/ocr-types.ts';
 import { closeEngines, recognize } from '../../../supabase/local/textract/ocr/engine.ts';
 import { cpuSeconds } from '../../lib/cpu-time.ts';
+import {
+  defaultTesseractModels,
+  parseTesseractModels,
+  type TesseractModel,
+} from '../../../supabase/local/textract/ocr/tessdata.ts';
 import {
   defaultWiring,
   LOCAL_DEFAULT_CREDENTIALS,
@@ -36,6 +47,8 @@ export async function run(ctx: { args: string[] }) {
       engine: { type: 'string' },
       dir: { type: 'string' },
       parallel: { type: 'string', default: '2' },
+      'tesseract-models': { type: 'string' },
+      'before-models': { type: 'string', default: 'fast' },
     },
   });
   const env = Deno.env.toObject();
@@ -46,6 +59,10 @@ export async function run(ctx: { args: string[] }) {
   const dir = values.dir ?? env.TALLYQ_RECEIPTS_DIR ??
     fileURLToPath(new URL('../../../../shared/data/receipts/sample', import.meta.url));
   const parallel = Math.max(1, Number(values.parallel) || 2);
+  const models = values['tesseract-models']
+    ? parseTesseractModels(values['tesseract-models'])
+    : defaultTesseractModels();
+  const beforeModels = parseTesseractModels(values['before-models']);
 
   const names = (await readdir(dir)).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
   const limit = values.limit ? Math.max(1, Number(values.limit)) : names.length;
@@ -61,41 +78,49 @@ export async function run(ctx: { args: string[] }) {
   // parser) is measured within the same request — robust to other load on the machine.
   let innerOcrSeconds = 0;
   const wiring = defaultWiring();
-  const server = await startLocalTextract({
-    port: 0,
-    engine,
-    mode: 'ocr',
-    log: () => {},
-    analyzePage: wiring.analyzePage,
-    recognize: async (img, o) => {
-      const t = performance.now();
-      try {
-        return await wiring.recognize(img, o);
-      } finally {
-        innerOcrSeconds += (performance.now() - t) / 1000;
-      }
-    },
-  }, {
-    ...env,
-    TEXTRACT_MODE: 'ocr',
-    TEXTRACT_FAULTS: '',
-  });
-  const client = createTextractClient({
-    region: 'us-east-1',
-    endpoint: server.url,
-    accessKeyId: LOCAL_DEFAULT_CREDENTIALS.accessKeyId,
-    secretAccessKey: LOCAL_DEFAULT_CREDENTIALS.secretAccessKey,
-    timeoutMs: 600_000,
-    maxAttempts: 1,
-    retryBaseMs: 0,
-    retryMaxMs: 0,
-  });
+  const endpoint = async (tesseractModels: TesseractModel[]) => {
+    const server = await startLocalTextract({
+      port: 0,
+      engine,
+      mode: 'ocr',
+      log: () => {},
+      analyzePage: wiring.analyzePage,
+      recognize: async (img, o) => {
+        const t = performance.now();
+        try {
+          return await recognize(img, { engine: o.engine, tesseractModels });
+        } finally {
+          innerOcrSeconds += (performance.now() - t) / 1000;
+        }
+      },
+    }, {
+      ...env,
+      TEXTRACT_MODE: 'ocr',
+      TEXTRACT_FAULTS: '',
+    });
+    const client = createTextractClient({
+      region: 'us-east-1',
+      endpoint: server.url,
+      accessKeyId: LOCAL_DEFAULT_CREDENTIALS.accessKeyId,
+      secretAccessKey: LOCAL_DEFAULT_CREDENTIALS.secretAccessKey,
+      timeoutMs: 600_000,
+      maxAttempts: 1,
+      retryBaseMs: 0,
+      retryMaxMs: 0,
+    });
+    return { server, client };
+  };
+  const { server, client } = await endpoint(models);
+  const before = await endpoint(beforeModels);
 
   const bare = async (img: Uint8Array) => {
-    await recognize(img, { engine });
+    await recognize(img, { engine, tesseractModels: models });
   };
   const viaEndpoint = async (img: Uint8Array) => {
     fromAnalyzeExpense(await client.analyzeExpense(img));
+  };
+  const viaBefore = async (img: Uint8Array) => {
+    fromAnalyzeExpense(await before.client.analyzeExpense(img));
   };
   const timed = async (fn: () => Promise<void>) => {
     const t = performance.now();
@@ -106,10 +131,15 @@ export async function run(ctx: { args: string[] }) {
   const pct = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)}%`.padStart(8);
 
   try {
-    console.error(`bench:ocr engine=${engine} receipts=${files.length} dir=${dir}`);
+    console.error(
+      `bench:ocr engine=${engine} tesseract_models=${
+        models.join(',')
+      } receipts=${files.length} dir=${dir}`,
+    );
     // Warm-up: start the OCR sidecars and load their models outside the measurements.
     await bare(images[0]);
     await viaEndpoint(images[0]);
+    await viaBefore(images[0]);
 
     console.log(`engine=${engine} receipts=${files.length} (seconds per receipt, one at a time)`);
     console.log(
@@ -120,23 +150,41 @@ export async function run(ctx: { args: string[] }) {
     let sumEndpoint = 0;
     let sumInner = 0;
     let cpuEndpoint = 0;
+    let cpuBefore = 0;
+    const cpuRows: string[] = [];
     for (let i = 0; i < images.length; i++) {
       let b: number, e: number;
-      innerOcrSeconds = 0;
       // CPU seconds of the endpoint path (OCR processes included), robust to a loaded machine.
-      const endpointTimed = async () => {
+      const cpuOf = async (fn: () => Promise<void>) => {
         const c0 = cpuSeconds();
-        const t = await timed(() => viaEndpoint(images[i]));
-        cpuEndpoint += cpuSeconds() - c0;
-        return t;
+        await fn();
+        return cpuSeconds() - c0;
       };
+      let cpuNow = 0;
+      const endpointTimed = async () => {
+        innerOcrSeconds = 0;
+        const t0 = performance.now();
+        cpuNow = await cpuOf(() => viaEndpoint(images[i]));
+        return (performance.now() - t0) / 1000;
+      };
+      let inner = 0;
       if (i % 2 === 0) {
         b = await timed(() => bare(images[i]));
         e = await endpointTimed();
+        inner = innerOcrSeconds;
       } else {
         e = await endpointTimed();
+        inner = innerOcrSeconds;
         b = await timed(() => bare(images[i]));
       }
+      // main's config, before or after this one by turns
+      const cpuMain = await cpuOf(() => viaBefore(images[i]));
+      cpuEndpoint += cpuNow;
+      cpuBefore += cpuMain;
+      cpuRows.push(
+        `${files[i].padEnd(22)}${fmt(cpuMain)}  ${fmt(cpuNow)}  ${(cpuNow / cpuMain).toFixed(2)}x`,
+      );
+      innerOcrSeconds = inner;
       sumBare += b;
       sumEndpoint += e;
       sumInner += innerOcrSeconds;
@@ -152,6 +200,17 @@ export async function run(ctx: { args: string[] }) {
     console.log(
       `cpu_s_per_receipt=${(cpuEndpoint / n).toFixed(3)} (endpoint path: OCR processes, HTTP, ` +
         'SigV4, Blocks, parser; CPU time, not wall)',
+    );
+    console.log(
+      `\nCPU seconds per receipt, endpoint path: before = tesseract ${beforeModels.join('+')} ` +
+        `(main), after = tesseract ${models.join('+')}`,
+    );
+    console.log(`${'receipt'.padEnd(22)}${'before'.padStart(8)}  ${'after'.padStart(8)}  ratio`);
+    for (const r of cpuRows) console.log(r);
+    console.log(
+      `cpu_s_per_receipt before=${(cpuBefore / n).toFixed(3)} after=${
+        (cpuEndpoint / n).toFixed(3)
+      } ratio=${(cpuEndpoint / cpuBefore).toFixed(3)} (budget ≤ 1.25)\n`,
     );
     console.log(
       'non-OCR time per request (client + HTTP + SigV4 + Blocks + parser): ' +
@@ -189,6 +248,7 @@ export async function run(ctx: { args: string[] }) {
     );
   } finally {
     await server.close();
+    await before.server.close();
     closeEngines();
   }
 }

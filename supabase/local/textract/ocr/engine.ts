@@ -4,7 +4,7 @@
 //
 // Env: TESSERACT_BIN (default `tesseract`), NODE_BIN (default `node`), PADDLE_WORKERS (sidecar
 // processes, default 2), TALLYQ_OCR_ENGINE (default engine when opts.engine is absent, default
-// `combined`).
+// `combined`), TALLYQ_TESSERACT_MODELS (tesseract's readings, default `fast,best`, see tessdata.ts).
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -20,7 +20,9 @@ import {
   unionBBox,
 } from '../../../functions/_shared/receipts/parser/ocr-types.ts';
 import { combinePages } from './combine.ts';
+import { readingsDisagree } from '../../../functions/_shared/receipts/parser/agreement.ts';
 import { splitWords } from './split-words.ts';
+import { defaultTesseractModels, tessdataDirFor, type TesseractModel } from './tessdata.ts';
 
 export type { OcrEngineName, OcrLine, OcrPage, OcrWord };
 
@@ -32,8 +34,13 @@ export interface RecognizeOptions {
   maxWidth?: number;
   /** tesseract language models (default "eng"), e.g. "eng+msa" or "script/Latin". */
   lang?: string;
-  /** tesseract model directory (default: the system's tessdata). */
+  /** tesseract model directory (default: the one `tesseractModel` names). */
   tessdataDir?: string;
+  /**
+   * tesseract's readings (default TALLYQ_TESSERACT_MODELS, see tessdata.ts): the first is merged
+   * with Paddle's, each further one votes as another reading.
+   */
+  tesseractModels?: TesseractModel[];
 }
 
 const ENGINES: readonly OcrEngineName[] = ['tesseract', 'paddle', 'combined'];
@@ -50,13 +57,26 @@ function defaultEngine(): OcrEngineName {
 /** Runs OCR on one image (JPEG/PNG/TIFF bytes) and returns lines with words, boxes, confidences. */
 export async function recognize(image: Uint8Array, opts: RecognizeOptions = {}): Promise<OcrPage> {
   const engine = opts.engine ?? defaultEngine();
-  if (engine === 'tesseract') return await recognizeTesseract(image, opts);
+  const [first, ...more] = opts.tesseractModels ?? defaultTesseractModels();
+  const tesseract = (model: TesseractModel) =>
+    recognizeTesseract(image, {
+      ...opts,
+      tessdataDir: opts.tessdataDir ?? tessdataDirFor(model),
+    });
+  if (engine === 'tesseract') return await tesseract(first);
   if (engine === 'paddle') return await recognizePaddle(image, opts);
-  const [t, p] = await Promise.all([
-    recognizeTesseract(image, opts),
-    recognizePaddle(image, opts),
-  ]);
-  return combinePages(p, t);
+  const [t, p] = await Promise.all([tesseract(first), recognizePaddle(image, opts)]);
+  const page = combinePages(p, t);
+  // Further readings only where the first two disagree on the total or the date: elsewhere they
+  // would confirm what both read (see parser/agreement.ts; the CPU budget of issue 13).
+  if (more.length === 0 || !readingsDisagree(page)) return page;
+  return withReadings(page, await Promise.all(more.map(tesseract)));
+}
+
+/** The combined page with further readings of it, which vote on each field like the others. */
+export function withReadings(page: OcrPage, extra: OcrPage[]): OcrPage {
+  if (extra.length === 0) return page;
+  return { ...page, alternatives: [...(page.alternatives ?? []), ...extra] };
 }
 
 // ---------------------------------------------------------------- helpers
@@ -153,12 +173,14 @@ export async function recognizeTesseract(
   // it saves in tesseract and changes no field (see the issue note).
   const { bytes, scale } = await downscale(image, opts.maxWidth ?? Infinity);
   const bin = Deno.env.get('TESSERACT_BIN') || 'tesseract';
+  const tessdataDir = opts.tessdataDir ??
+    tessdataDirFor((opts.tesseractModels ?? defaultTesseractModels())[0]);
   const res = await runProcess(
     bin,
     [
       'stdin',
       'stdout',
-      ...(opts.tessdataDir ? ['--tessdata-dir', opts.tessdataDir] : []),
+      ...(tessdataDir ? ['--tessdata-dir', tessdataDir] : []),
       '--psm',
       String(opts.psm ?? 6),
       '-l',

@@ -7,11 +7,12 @@ import { buyerBlockLines, leftColumnLine } from './header.ts';
 
 const RE_ADDRESS =
   /\b(JALAN|JLN|LORONG|LRG|TAMAN|TMN|PERSIARAN|BANGUNAN|KAWASAN|MUKIM|SIMPANG|LEBUH|LEBUHRAYA|KAMPUNG|KG|BANDAR|BDR|PUSAT|KOMPLEKS|WISMA|MENARA|PLAZA|BLOK|BLOCK|BLK|LOT|UNIT|LEVEL|FLOOR|TINGKAT|ARAS|SEKSYEN|SECTION|SS\d+|USJ|PJU|PJS|ROAD|RD|STREET|ST|AVENUE|AVE|LANE|DRIVE|DR|BOULEVARD|BLVD|HIGHWAY|HWY|SUITE|STE|BUILDING|BLDG|CENTRE|CENTER|MALL|PARK|INDUSTRIAL|PERINDUSTRIAN|SQUARE|STRASSE|STRAßE|STR\.|PLATZ|RUE|AVENIDA|CALLE|VIA|KUALA\s?LUMPUR|SELANGOR|JOHOR|PENANG|PULAU\s?PINANG|PERAK|KEDAH|MELAKA|MALACCA|PAHANG|SABAH|SARAWAK|KELANTAN|TERENGGANU|NEGERI\s?SEMBILAN|PERLIS|PUTRAJAYA|LABUAN|MALAYSIA|SINGAPORE|DARUL\s?EHSAN|DARUL\s?TAKZIM|SHAH\s?ALAM|PETALING\s?JAYA|SUBANG|KLANG|PUCHONG|CHERAS|KAJANG|AMPANG|SERI\s?KEMBANGAN|SKUDAI|SETIA\s?ALAM|RAWANG|SEREMBAN)\b/;
+// (A lot number is no postcode: "LOT 26151", "PT 1961 JALAN …".)
 const RE_POSTCODE =
-  /(?<![\d-])\d{5}(?![\d-])|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|(?<!\d)\d{4}(?!\d)\s+[A-Z]{3,}/;
+  /(?<![\d-])(?<!\b(?:LOT|PT|NO)\.?\s?)\d{5}(?![\d-])|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|(?<!\d)(?<!\b(?:LOT|PT|NO)\.?\s?)\d{4}(?!\d)\s+(?!(?:JALAN|JLN|LORONG|ROAD|STREET|AVENUE)\b)[A-Z]{3,}/;
 // Tested on the compact line (no spaces), so tax words need an edge: "KING STREET" holds "GST".
 const RE_ADDRESS_STOP =
-  /TAXIN|(?<!HO)TEL|PHONE|\bH\/?P\b|FAX|EMAIL|E-MAIL|WWW|HTTP|\.COM|(?<![A-Z])(?:GST|SST|VAT)|(?:GST|SST|VAT)(?:ID|NO|REG|:|\d)|TAXINVOICE|INVOICE|RECEIPT|RESIT|CASHIER|DATE|TIME|TABLE|BILL|ORDER|OPENINGHOURS|HOTLINE|DOC(UMENT)?NO|SALESPERSON|MEMBER|COUNTER|SERVER|STAFF|TERMINAL|POS\b|SLIP|TRANS/;
+  /TAXIN|(?<!HO)TEL|PHONE|\bH\/?P\b|FAX|EMAIL|E-MAIL|WWW|HTTP|\.COM|(?<![A-Z])(?:GST|SST|VAT)|(?:GST|SST|VAT)(?:ID|NO|REG|:|\d)|TAXINVOICE|INVOICE|RECEIPT|RESIT|CASHIER|DATE|TIME(?![A-Z])|TABLE|BILL|ORDER|OPENINGHOURS|HOTLINE|DOC(UMENT)?NO|SALESPERSON|MEMBER|COUNTER|SERVER|STAFF|TERMINAL|POS\b|SLIP|TRANS/;
 
 /** A house number and a street, whose number is no postcode: "2210 ELM STREET", "88 HARBOR BLVD". */
 const RE_HOUSE_NUMBER =
@@ -96,14 +97,20 @@ export function pickAddress(all: Line[], vendorLines: number[]): Choice<string> 
     // ("2210 Elm Street" is a house number and a street, not a 4-digit postcode and a town.)
     if (RE_POSTCODE.test(l.upper) && !RE_HOUSE_NUMBER.test(l.upper)) {
       const nx = ls[k + 1];
+      // (A town and state may run longer: "PETALING JAYA, SELANGOR DARUL EHSAN.")
       if (
-        !nx || RE_ADDRESS_STOP.test(nx.compact) ||
-        !/^[A-Z .,]+$/.test(nx.upper) || nx.upper.length > 30
+        !nx || RE_ADDRESS_STOP.test(nx.compact) || !/^[A-Z .,]+$/.test(nx.upper) ||
+        (nx.upper.length > 30 && !RE_ADDRESS_END.test(fixAddressText(nx.upper)))
       ) break;
     }
   }
   if (parts.length === 0) return null;
   const text = fixAddressText(fixOcrLetters(parts.map((p) => p.text.trim()).join(' ')))
+    // Paddle drops the space after a street word: "JALANPJU 1A", "JalanAstaka".
+    .replace(
+      /\b(JALAN|Jalan|TAMAN|Taman|LORONG|Lorong|PERSIARAN|Persiaran)(?=[A-Z][A-Za-z])/g,
+      '$1 ',
+    )
     .replace(/\s+/g, ' ').replace(/[\s,]+$/, '').trim();
   const conf = parts.reduce((a, p) => a + p.conf, 0) / parts.length;
   const hasPost = parts.some((p) => RE_POSTCODE.test(p.upper));

@@ -54,9 +54,24 @@ export function toLines(lines: OcrLine[]): Line[] {
       key: labelKey(text),
       conf: Math.max(0, Math.min(1, (l.confidence ?? 80) / 100)),
       bbox: l.bbox ?? { left: 0, top: i / Math.max(1, lines.length), width: 1, height: 0 },
-      amounts: findAmounts(text),
+      amounts: totalWithoutPoint(text) ?? findAmounts(text),
     };
   });
+}
+
+/**
+ * A total whose decimal point did not print or read ("NET TOTAL : 19 80"): the line's only
+ * figure, two digits after a space at its end. Only on a total's line, where nothing else is
+ * printed after the label.
+ */
+function totalWithoutPoint(text: string): Amount[] | null {
+  if (!/TOTAL|JUMLAH|AMOUNT\s?DUE/i.test(text) || /QTY|QUANTITY|ITEM|PCS|UNITS/i.test(text)) {
+    return null;
+  }
+  if (findAmounts(text).length > 0) return null;
+  const m = /(?<=[:\s])(?:RM\s?)?(\d{1,5})\s(\d{2})\s*$/i.exec(text);
+  if (!m || /\d[\s:]*$/.test(text.slice(0, m.index))) return null;
+  return [{ cents: BigInt(m[1]) * 100n + BigInt(m[2]), text: m[0].trim(), index: m.index }];
 }
 
 export interface Choice<T> {
@@ -77,6 +92,8 @@ export function letterRatio(s: string): number {
  */
 export function fixOcrLetters(text: string): string {
   // (Not inside a Canadian postcode, "M5V 1P7", whose digits sit between letters by design.)
+  // A capitalised word's first letter read as a digit ("5ultan", "0cean"): S or O.
+  text = text.replace(/(?<![\w.,/-])[05](?=[a-z]{3,}\b)/g, (d) => (d === '0' ? 'O' : 'S'));
   return text.replace(
     /(?<=[A-Za-z])[015](?=[A-Za-z])(?![A-Z]\s?\d[A-Z]\d\b)/g,
     (d, offset: number) => {

@@ -33,6 +33,9 @@ export function fixOcrDigits(token: string): string {
     if (/[A-Za-z]$/.test(before) && !/(?:^|[^A-Za-z])(?:RM|MYR|USD|SGD|EUR|GBP|S)$/i.test(before)) {
       return run;
     }
+    // A tax code glued to a price with its two decimals ("5.20s", "24.95Z") stays a letter.
+    const code = /\d[.,]\d{2}[SsZz]$/.test(run) ? run.slice(-1) : '';
+    if (code) return fixOcrDigits(run.slice(0, -1)) + code;
     // Letters at the edges of the run stay letters unless they touch a digit or separator.
     const chars = [...run];
     const near = (x: string | undefined) => x !== undefined && /[0-9.,]/.test(x);

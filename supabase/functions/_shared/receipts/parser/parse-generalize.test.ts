@@ -3,8 +3,9 @@
 
 import assert from 'node:assert/strict';
 import type { OcrLine, OcrPage } from './ocr-types.ts';
-import { parseReceipt, parseReceiptPage } from './parse.ts';
+import { fixOcrLetters, parseReceipt, parseReceiptPage } from './parse.ts';
 import { editDistance, sameReading } from './same-reading.ts';
+import { toLines } from './lines.ts';
 
 function lines(text: string, conf = 95): OcrLine[] {
   const rows = text.trim().split('\n').map((r) => r.trim());
@@ -54,7 +55,7 @@ TAMANMEWAH 81750 MASAI JOHOR
 TAX INVOICE NO 42
 58244
 TOTAL 5.00`));
-  assert.equal(r.address, 'JALANPERMAI1 TAMANMEWAH 81750 MASAI JOHOR');
+  assert.equal(r.address, 'JALAN PERMAI1 TAMAN MEWAH 81750 MASAI JOHOR');
   const alone = parseReceipt(lines('BISTRO TIGA SDN BHD\nTAX INVOICE NO 42\n58244\nTOTAL 5.00'));
   assert.equal(alone.address, null);
 });
@@ -166,4 +167,126 @@ Total amount 1.50 RM
 Accepted total 2.00 RM
 Change 0.50 RM`));
   assert.equal(r.total, '1.50');
+});
+
+Deno.test('address - a capitalised word whose first letter was read as 5 or 0 is repaired', () => {
+  const r = parseReceipt(lines(`
+KEDAI CONTOH SDN BHD
+88 Jalan Raja 5ultan Besar 80300 Johor Bahru
+TOTAL 5.00`));
+  assert.equal(r.address, '88 Jalan Raja Sultan Besar 80300 Johor Bahru');
+  assert.equal(fixOcrLetters('0cean 5ultan 5A 05 U5/N 50OML'), 'Ocean Sultan 5A 05 U5/N 50OML');
+});
+
+Deno.test('address - a long town-and-state line after the postcode still belongs to it', () => {
+  const r = parseReceipt(lines(`
+KEDAI CONTOH SDN BHD
+No: G3, Blk G, Jln Contoh 1A/3, Taman Baru, 47301
+Petaling Jaya, Selangor Darul Ehsan.
+Tel: 03-1234 5678
+TOTAL 5.00`));
+  assert.equal(
+    r.address,
+    'No: G3, Blk G, Jln Contoh 1A/3, Taman Baru, 47301 Petaling Jaya, Selangor Darul Ehsan.',
+  );
+});
+
+Deno.test('vendor - "SIN BHD" and a P read as F are repaired, the case and dot kept', () => {
+  const a = parseReceipt(
+    lines('SIMPLIFIED TAX INVOICE\nKLINIK CONTOH SIN BHD\nNO 1, JALAN API 2\nTOTAL 5.00'),
+  );
+  assert.equal(a.vendor, 'KLINIK CONTOH SDN BHD');
+  const b = parseReceipt(lines('Contoh Kedai Son. Bhd\nNO 1, JALAN API 2\nTOTAL 5.00'));
+  assert.equal(b.vendor, 'Contoh Kedai Sdn. Bhd');
+  const d = parseReceipt(lines('CONTOH RAIL SLI BHD\nNO 1, JALAN API 2\nTOTAL 5.00'));
+  assert.equal(d.vendor, 'CONTOH RAIL SDN BHD');
+  const c = parseReceipt(lines('TAN BROTHERS & COMFANY\nNO 1, JALAN API 2\nTOTAL 5.00'));
+  assert.equal(c.vendor, 'TAN BROTHERS & COMPANY');
+});
+
+Deno.test('vendor - the line above a lone registration number is the name, above the address', () => {
+  const r = parseReceipt(lines(`
+sale
+wog
+MAJU JAYA CASH & CARRY
+(1234567-P)
+G.23, Plaza Contoh, Jalan SS 9/1, 47300 Petaling Jaya
+TOTAL 5.00`));
+  assert.equal(r.vendor, 'MAJU JAYA CASH & CARRY');
+  // Below the address, a line with a registration number is an operator, not the shop.
+  const op = parseReceipt(lines(`
+TAX INVOICE
+KEDAI CONTOH BARU
+Jalan Contoh Baru
+47200 Subang
+Selangor
+Maju Servport
+CO. REG. NO: 000123456-V
+TOTAL 5.00`));
+  assert.equal(op.vendor, 'KEDAI CONTOH BARU');
+});
+
+Deno.test('vendor - an address line is no legal name, even with a place word like CENTRE', () => {
+  const r = parseReceipt(lines(`
+CONTOH TELEKOM SDN BHD
+(201283-H)
+LOT LG 315, CONTOH SHOPPING CENTRE
+LEBUH CONTOH, 47800 PETALING JAYA
+TOTAL 5.00`));
+  assert.equal(r.vendor, 'CONTOH TELEKOM SDN BHD');
+  assert.equal(r.address, 'LOT LG 315, CONTOH SHOPPING CENTRE LEBUH CONTOH, 47800 PETALING JAYA');
+});
+
+Deno.test('address - a lot number is no postcode, and "TIMES SQUARE" is no time label', () => {
+  const a = parseReceipt(lines(`
+KEDAI CONTOH
+125A TINGKAT BAWAH PT 1961 JALAN CONTOH
+SITE B 45400 SEKINCHAN SELANGOR
+TAX INVOICE
+TOTAL 5.00`));
+  assert.equal(
+    a.address,
+    '125A TINGKAT BAWAH PT 1961 JALAN CONTOH SITE B 45400 SEKINCHAN SELANGOR',
+  );
+  const b = parseReceipt(lines(`
+CONTOH SERVICE STATION
+LOT 26151 BANDAR CONTOH
+11 1/4 MILES CHERAS
+43000 KAJANG, SELANGOR
+TOTAL 5.00`));
+  assert.equal(b.address, 'LOT 26151 BANDAR CONTOH 11 1/4 MILES CHERAS 43000 KAJANG, SELANGOR');
+  const c = parseReceipt(lines(`
+CONTOH SDN BHD
+LOT-18A-2, CONTOH TIMES SQUARE,
+KUALA LUMPUR.
+Tax Invoice
+TOTAL 5.00`));
+  assert.equal(c.address, 'LOT-18A-2, CONTOH TIMES SQUARE, KUALA LUMPUR.');
+});
+
+Deno.test('total - a total line whose decimal point did not print ("19 80") is 19.80', () => {
+  const r = parseReceipt(lines(`
+KEDAI CONTOH
+Date: 05/03/2018
+SUSU 9.90
+SUSU 9.90
+NET TOTAL : 19 80
+CASH: 50
+CHANGE: 30 20`));
+  assert.equal(r.total, '19.80');
+  // Not a count ("TOTAL QTY: 2 10" is two figures, not 2.10), nor a figure after another.
+  const amounts = (t: string) => toLines(lines(t))[0].amounts.map((a) => a.cents);
+  assert.deepEqual(amounts('TOTAL QTY: 2 10'), []);
+  assert.deepEqual(amounts('TOTAL 3 : 19 80'), []);
+  assert.deepEqual(amounts('TOTAL: RM 19 80'), [1980n]);
+});
+
+Deno.test('address - a street word glued to the next word is spaced; "SDN EHD" is SDN BHD', () => {
+  const r = parseReceipt(lines(`
+CONTOH SDN EHD
+No.1 JALANPJU 1A/46, JalanAstaka Jalanan
+47301 PETALING JAYA
+TOTAL 5.00`));
+  assert.equal(r.vendor, 'CONTOH SDN BHD');
+  assert.equal(r.address, 'No.1 JALAN PJU 1A/46, Jalan Astaka Jalanan 47301 PETALING JAYA');
 });

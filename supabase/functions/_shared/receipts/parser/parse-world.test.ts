@@ -210,3 +210,33 @@ Deno.test('currency - ¥ before amounts with cents is no yen (yen has no cents)'
   assert.notEqual(r.currency, 'JPY');
   assert.equal(parseReceipt(lines('NOODLE HOUSE\nRAMEN ¥ 980\nTOTAL ¥ 980 JPY')).currency, 'JPY');
 });
+
+const LOT_RECEIPT = `
+CONTOH SERVICE STATION SIN BHD
+Company No :123456-W
+LOT 26151 BANDAR CONTOH
+11 1/4 MILES CHERAS
+43000 KAJANG, SELANGOR
+Date: 05/03/2018
+ALACARTE SUSHI 2.80
+RM 2.80 2 0.00 RM5.60 SR
+NET TOTAL : 19 80
+`;
+
+Deno.test('fromAnalyzeExpense - the rules for unseen shops hold on Textract LINE blocks too', () => {
+  // Textract gave no vendor, address, total or line items: all come from its LINE blocks.
+  const r = fromAnalyzeExpense(textract([['INVOICE_RECEIPT_DATE', '05/03/2018']], LOT_RECEIPT));
+  assert.equal(r.vendor, 'CONTOH SERVICE STATION SDN BHD');
+  assert.equal(r.address, 'LOT 26151 BANDAR CONTOH 11 1/4 MILES CHERAS 43000 KAJANG, SELANGOR');
+  assert.equal(r.total, '19.80');
+  assert.deepEqual(
+    r.line_items.map((i) => [i.description, i.quantity, i.unit_price, i.amount]),
+    [['ALACARTE SUSHI', '2', '2.80', '5.60']],
+  );
+  // Textract's own fields still win where it gave them.
+  const t = fromAnalyzeExpense(
+    textract([['TOTAL', '19.90'], ['VENDOR_NAME', 'Contoh Station']], LOT_RECEIPT),
+  );
+  assert.equal(t.total, '19.90');
+  assert.equal(t.vendor, 'Contoh Station');
+});

@@ -430,6 +430,11 @@ Deno.test('fixAddressText - misread address words and postcodes are repaired by 
   assert.equal(fixAddressText('43200 Chera9, Selango1'), '43200 Cheras, Selangor');
   assert.equal(fixAddressText('S02oo Kuala Lumpur'), '50200 Kuala Lumpur');
   assert.equal(fixAddressText('EVEL 6, BANGUNAN TH'), 'LEVEL 6, BANGUNAN TH');
+  // Street abbreviations with an l read as I or 1; other three-letter words stay.
+  assert.equal(
+    fixAddressText('BIk G, JIn PJU 1A, J1N 5, IRG 2, Jin JIM'),
+    'Blk G, Jln PJU 1A, Jln 5, LRG 2, Jin JIM',
+  );
 });
 
 Deno.test('fixAddressText - place names near an address word are left alone', () => {

@@ -225,7 +225,40 @@ export function parseReceiptPage(page: OcrPage, opts: ParseOptions = {}): Parsed
     const agree = ranked.length === 1 ? 0.1 : 0;
     out.confidence[f] = Math.min(0.99, Math.round((win.best + agree) * 1000) / 1000);
   }
+  // Each engine misses or splits different item lines: the items are the first reading's whose
+  // amounts add up to the chosen subtotal or total (the primary's when none does).
+  const targets = [out.subtotal, out.total].map((v) => (v === null ? null : parseMoney(v)));
+  const pages = [page, ...alts];
+  const fit = parsed.findIndex(({ parsed: r }) =>
+    r.line_items.length > 0 && targets.includes(itemsSum(r))
+  );
+  if (fit > 0 && !targets.includes(itemsSum(primary))) {
+    const r = parsed[fit].parsed;
+    out.line_items = r.line_items;
+    out.confidence.line_items = r.confidence.line_items;
+    // Its source lines, as the primary reading's lines at the same height.
+    out.sources = {
+      ...out.sources,
+      line_items: (r.sources?.line_items ?? []).map((i) =>
+        nearestLine(page.lines, pages[fit].lines[i])
+      ),
+    };
+  }
   return out;
+}
+
+function itemsSum(r: ParsedReceipt): bigint {
+  return r.line_items.reduce((a, it) => a + (parseMoney(it.amount ?? '0') ?? 0n), 0n);
+}
+
+/** Index of the line in `lines` whose vertical centre is nearest `to`'s. */
+function nearestLine(lines: OcrLine[], to: OcrLine | undefined): number {
+  const centre = (l: OcrLine | undefined) => (l?.bbox ? l.bbox.top + l.bbox.height / 2 : 0);
+  let best = 0;
+  lines.forEach((l, k) => {
+    if (Math.abs(centre(l) - centre(to)) < Math.abs(centre(lines[best]) - centre(to))) best = k;
+  });
+  return best;
 }
 
 /**

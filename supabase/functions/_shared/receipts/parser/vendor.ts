@@ -23,7 +23,14 @@ function cleanVendor(s: string): string {
   return fixOcrLetters(s)
     .replace(/^[\s|!.,:;*_~=-]+/, '') // the paper's edge read as "|" ahead of the name
     .replace(/^\s*(?:(?:OWNED|OWN|OPERATED|MANAGED)\s*BY|DIMILIKI(?:\s*OLEH)?)\s*:?\s*/i, '')
-    .replace(/\bS[O0]N\.?\s?(BHD|BERHAD)\b/gi, 'SDN $1')
+    // "SON BHD", "SIN BHD", "SLI BHD": SDN with a letter or two misread.
+    .replace(
+      /\b(S)(?!DN)([A-Z0-9])([A-Z0-9])(\.?\s?)(BHD|BERHAD)\b/gi,
+      (_m, s: string, _d: string, n: string, sep: string, b: string) =>
+        s === 's'
+          ? `sdn${sep || ' '}${b}`
+          : `${s}${n === n.toLowerCase() ? 'dn' : 'DN'}${sep || ' '}${b}`,
+    )
     .replace(
       /(?<=[A-Z])(SDN\.?BHD|PTE\.?LTD|PTY\.?LTD)$/i,
       (m) => ` ${m.slice(0, 3)} ${m.slice(-3)}`,
@@ -31,7 +38,7 @@ function cleanVendor(s: string): string {
     // A legal suffix split or misread by OCR: "B HD", "BH D", "S DN", "BIID" (H read as II).
     .replace(/\b(?:B\s+HD|BH\s+D)\b/g, 'BHD')
     .replace(/\bS\s+DN\b/g, 'SDN')
-    .replace(/\b(SDN\.?\s?)[B8](?:H|II|IH|HI)[D0O]\b/g, '$1BHD')
+    .replace(/\b(SDN\.?\s?)(?:[B8](?:H|II|IH|HI)[D0O]|[E8B]H[D0O])\b/g, '$1BHD')
     .replace(/\s*[(（][^()（）]*\d{4,}[^()（）]*(?:[)）]|$)/g, '') // (1135772-K), （759705-H）
     .replace(/\s+\S*\d{5,}-?[A-Z]?\)?\s*$/i, '') // unbalanced "S19537-X)"
     // "(CO. REG. NO: 1135772-K)"; a parenthesis without digits is part of the name
@@ -49,6 +56,10 @@ function cleanVendor(s: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** A line that is only a company registration number: "(1365663-P)", "CO REG NO: 210038-K". */
+const RE_REG_NO_LINE =
+  /^[(（<]?\s*(?:(?:CO(?:MPANY)?\.?\s*)?(?:REG(?:ISTRATION)?\.?\s*)?(?:NO\.?)?\s*[:.]?\s*)?\d{5,}\s?-?\s?[A-Z]\s*[)）>]?$/;
 
 /** Legal-entity suffixes: the line naming the company that issued the receipt. */
 const RE_LEGAL =
@@ -82,6 +93,8 @@ export function pickVendor(ls: Line[]): Choice<string> | null {
   const heights = ls.slice(start, end).map((l) => l.bbox.height).filter((h) => h > 0).sort();
   const medianH = heights[Math.floor(heights.length / 2)] || 0;
   let best: { l: Line; s: number } | null = null;
+  let firstAddress = start;
+  while (firstAddress < end && !isAddressLine(ls[firstAddress])) firstAddress++;
   for (let k = start; k < end; k++) {
     const l = ls[k];
     const letters = l.compact.replace(/[^A-Z]/g, '').length;
@@ -93,8 +106,12 @@ export function pickVendor(ls: Line[]): Choice<string> | null {
     // A legal name is what the receipt is issued by: preferred over a brand line beside it.
     if (RE_LEGAL.test(name.toUpperCase())) s += 2;
     if (RE_NOT_VENDOR.test(l.compact)) s -= 6;
-    if (isAddressLine(l) && !company) {
-      s -= /\d|JALAN|JLN|ROAD|STREET|LOT\b|NO\./.test(l.upper) ? 3 : 1;
+    // A business word does not clear a line with a street or a number ("LOT 3, … SHOPPING
+    // CENTRE"); a town alone in a name ("PETROL STATION SUBANG") it does.
+    if (isAddressLine(l) && !RE_LEGAL.test(name.toUpperCase())) {
+      const street = /\d|JALAN|JLN|ROAD|STREET|LOT\b|NO\./.test(l.upper);
+      if (street) s -= 3;
+      else if (!company) s -= 1;
     }
     // Judged on the name without its registration number ("(728515-H)").
     s += (letterRatio(name || l.text) - 0.7) * 6;
@@ -102,6 +119,9 @@ export function pickVendor(ls: Line[]): Choice<string> | null {
     if (medianH > 0 && l.bbox.height > medianH * 1.25) s += 1.5;
     s -= (k - start) * 0.6; // earlier is better
     if (l.conf < 0.6) s -= 3;
+    // The company's registration number printed alone under it ("(1365663-P)") marks the name
+    // (above the address: below it, an operator's name may carry one too).
+    if (k < firstAddress && ls[k + 1] && RE_REG_NO_LINE.test(ls[k + 1].upper.trim())) s += 2;
     if (letters < 5) s -= 2;
     if (!best || s > best.s) best = { l, s };
   }

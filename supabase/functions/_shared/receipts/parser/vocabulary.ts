@@ -22,9 +22,15 @@ const ADDRESS_WORDS = new Set(
     'CENTER INDUSTRIAL PARK SQUARE MALL BLOCK UNIT TOWER COMPLEX'
   ).split(' '),
 );
+/** Abbreviated street words that hold an L (the letter OCR most often reads as I). */
+const ADDRESS_ABBREVIATIONS = new Set(['JLN', 'BLK', 'LRG']);
+
 /** Letter pairs OCR confuses on receipts (either direction). */
 const CONFUSABLE = new Set(
-  ['IL', 'IJ', 'LJ', 'IT', 'OD', 'OQ', 'DQ', 'OU', 'CG', 'CO', 'EF', 'MW', 'NH', 'UV', 'KR', 'BE']
+  [
+    ...['IL', 'IJ', 'LJ', 'IT', 'OD', 'OQ', 'DQ', 'OU', 'CG', 'CO', 'EF', 'MW', 'NH', 'UV', 'KR'],
+    ...['BE', 'PF', 'RP', 'MH', 'MN'],
+  ]
     .flatMap((p) => [p, p[1] + p[0]]),
 );
 
@@ -95,6 +101,11 @@ function inCaseOf(tok: string, word: string): string {
  */
 export function fixAddressText(text: string): string {
   return text.replace(/[A-Za-z0-9]+/g, (tok) => {
+    // Street abbreviations with an l read as I or 1: "JIn" → Jln, "BIK" → BLK.
+    const abbr = tok.length === 3 && /[I1]/.test(tok)
+      ? tok.toUpperCase().replace(/[I1]/g, 'L')
+      : '';
+    if (ADDRESS_ABBREVIATIONS.has(abbr)) return inCaseOf(tok.replace(/1/g, 'l'), abbr);
     const digits = tok.replace(/\D/g, '').length;
     if (
       tok.length === 5 && digits >= 2 && digits < 5 &&
