@@ -19,6 +19,7 @@ APT_PACKAGES=(
   poppler-utils                           # pdfinfo, pdftoppm (PDF pages for the local Textract)
   imagemagick fonts-dejavu-core           # convert; tests draw text with -font DejaVu-Sans
   curl openssl git                        # stack health probe, generated secrets, git ls-files
+  chromium                                # the web app's browser tests (playwright-core drives it)
 )
 if [ "${1:-}" = "--list-packages" ]; then
   printf '%s\n' "${APT_PACKAGES[@]}"

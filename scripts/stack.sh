@@ -34,7 +34,7 @@ case "$PROFILE" in
 esac
 # Several stacks side by side (two checkouts, parallel workers): TALLYQ_PORT_BASE gives this
 # checkout the block base..base+299: test at base (API = base+21, DB = base+22, Redis = base+79,
-# Textract = base+80, Upstash proxy = base+81, S3 = base+82), dev at base+100, bench at base+200,
+# Textract = base+80, Upstash proxy = base+81, S3 = base+82, web app = base+83), dev at base+100, bench at base+200,
 # so one checkout's profiles never collide either. Checkouts need bases at least 300 apart.
 if [ -n "${TALLYQ_PORT_BASE:-}" ]; then
   case "$TALLYQ_PORT_BASE" in
@@ -51,6 +51,7 @@ REDIS_PORT=$((BASE + 79))
 TEXTRACT_PORT=$((BASE + 80))
 UPSTASH_PORT=$((BASE + 81))
 S3_PORT=$((BASE + 82))
+APP_PORT=$((BASE + 83))
 
 STATE=$ROOT/.tallyq/$PROFILE
 PGDATA=$STATE/pgdata
@@ -176,6 +177,8 @@ RATE_LIMIT_TRUSTED_PROXIES=loopback
 RATE_LIMIT_CLIENT_IP_HEADER=cf-connecting-ip
 WHATSAPP_VERIFY_TOKEN=$WHATSAPP_VERIFY_TOKEN
 WHATSAPP_APP_SECRET=$WHATSAPP_APP_SECRET
+APP_PORT=$APP_PORT
+APP_URL=http://127.0.0.1:$APP_PORT
 EOF
   # (TEXTRACT_TPS: the local endpoint has no AWS quota, so the governor runs with a budget that
   # does not bind. RATE_LIMIT_TRUSTED_PROXIES=loopback: local clients play the CDN in front, so
@@ -386,6 +389,31 @@ start_services() {
   wait_port functions "$API_PORT"
 }
 
+# The web app (app/): built with Vite when its sources changed since the last build (the build
+# fails when the app's own code is over its size budget), then served with /config.json.
+build_app() {
+  local want
+  want=$(cd app && find . -path ./dist -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum |
+    cat - ../package-lock.json | sha256sum | cut -d' ' -f1)
+  (
+    flock 9
+    if [ ! -f app/dist/index.html ] || [ "$(cat .tallyq/app-build.hash 2>/dev/null)" != "$want" ]; then
+      log "building the web app (vite build app)"
+      node_modules/.bin/vite build app --logLevel warn >"$LOGS/app-build.log" 2>&1 || {
+        cat "$LOGS/app-build.log" >&2
+        exit 1
+      }
+      echo "$want" >.tallyq/app-build.hash
+    fi
+  ) 9>.tallyq/app-build.lock
+}
+
+start_app() {
+  build_app
+  start_bg app "$DENO" run --allow-net --allow-read --allow-env --quiet app/serve.ts --port "$APP_PORT"
+  wait_port app "$APP_PORT"
+}
+
 wait_healthy() {
   local i body
   for i in $(seq 1 100); do
@@ -405,6 +433,7 @@ print_status() {
 
 tallyq local stack ($PROFILE) is running.
 
+         App URL: $APP_URL
          API URL: $SUPABASE_URL
    Functions URL: $FUNCTIONS_URL
           DB URL: $SUPABASE_DB_URL
@@ -428,7 +457,7 @@ EOF
 
 stop_all() {
   local name
-  for name in functions pg-net-worker upstash-proxy textract s3; do
+  for name in app functions pg-net-worker upstash-proxy textract s3; do
     if pid_alive "$name"; then
       kill -- "-$(cat "$RUN/$name.pid")" 2>/dev/null || kill "$(cat "$RUN/$name.pid")" 2>/dev/null || true
     fi
@@ -467,6 +496,7 @@ start() {
   start_redis
   start_services
   wait_healthy
+  start_app
   fund_demo_user
   print_status
 }
@@ -528,7 +558,7 @@ case "$cmd" in
     fi ;;
   env) print_exports ;;
   ports)
-    printf 'API_PORT=%s\nDB_PORT=%s\nREDIS_PORT=%s\nTEXTRACT_PORT=%s\nUPSTASH_PORT=%s\nS3_PORT=%s\n' \
-      "$API_PORT" "$DB_PORT" "$REDIS_PORT" "$TEXTRACT_PORT" "$UPSTASH_PORT" "$S3_PORT" ;;
+    printf 'API_PORT=%s\nDB_PORT=%s\nREDIS_PORT=%s\nTEXTRACT_PORT=%s\nUPSTASH_PORT=%s\nS3_PORT=%s\nAPP_PORT=%s\n' \
+      "$API_PORT" "$DB_PORT" "$REDIS_PORT" "$TEXTRACT_PORT" "$UPSTASH_PORT" "$S3_PORT" "$APP_PORT" ;;
   *) echo "usage: scripts/stack.sh start|stop|status|reset|env|ports [--profile dev|test|bench]" >&2; exit 2 ;;
 esac

@@ -33,6 +33,7 @@ Deno.test('stack ports - every port of a profile derives from TALLYQ_PORT_BASE',
     TEXTRACT_PORT: 43080,
     UPSTASH_PORT: 43081,
     S3_PORT: 43082,
+    APP_PORT: 43083,
   });
   const dev = await ports('dev', '43000');
   assert.equal(dev.API_PORT, 43121);
@@ -53,7 +54,7 @@ Deno.test('stack ports - no two profiles, nor two checkouts 300 apart, share a p
       }
     }
   }
-  assert.equal(seen.size, 2 * 3 * 6);
+  assert.equal(seen.size, 2 * 3 * 7);
 });
 
 Deno.test('stack ports - a bad TALLYQ_PORT_BASE is refused with a message', async () => {
@@ -69,6 +70,7 @@ Deno.test({
     const expected = await ports('test', Deno.env.get('TALLYQ_PORT_BASE'));
     assert.equal(new URL(Deno.env.get('SUPABASE_URL')!).port, String(expected.API_PORT));
     assert.equal(new URL(Deno.env.get('TEXTRACT_S3_ENDPOINT')!).port, String(expected.S3_PORT));
+    assert.equal(new URL(Deno.env.get('APP_URL')!).port, String(expected.APP_PORT));
     assert.equal(
       new URL(Deno.env.get('SUPABASE_DB_URL')!.replace(/^postgresql:/, 'http:')).port,
       String(expected.DB_PORT),
