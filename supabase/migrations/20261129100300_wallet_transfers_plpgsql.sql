@@ -1,7 +1,8 @@
 -- Wallet transfers, second version of the helpers of 20261128210110 (same names, signatures and
 -- outcomes): every function on the transfer path is plpgsql, so its statements are planned once per
 -- session (a SQL function with a SET clause is parsed and planned again on every call: a third of
--- a transfer's CPU), and a success outcome is built once, from the row the operation wrote.
+-- a transfer's CPU), a success outcome is built once, from the row the operation wrote, and a
+-- transfer locks its accounts only after writing its transaction row (shorter hold on hot accounts).
 
 -- ============================================================================
 -- outcome helpers
@@ -148,6 +149,41 @@ $$;
 -- ============================================================================
 -- operations
 -- ============================================================================
+create function private.wallet_transfer_refusal(
+  p_debit public.wallet_accounts, p_credit public.wallet_accounts, p_actor uuid, p_service boolean,
+  p_currency text, p_amount bigint
+)
+returns jsonb
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  -- Someone else's account looks like a missing one: existence is not revealed.
+  if p_debit.id is null or not (p_service or p_debit.user_id = p_actor) then
+    return private.wallet_fail(404, 'account_not_found', 'Source account not found');
+  end if;
+  if p_credit.id is null then
+    return private.wallet_fail(404, 'account_not_found', 'Destination account not found');
+  end if;
+  if p_debit.closed_at is not null or p_credit.closed_at is not null then
+    return private.wallet_fail(422, 'account_closed', 'An account of this transfer is closed');
+  end if;
+  if p_debit.currency <> p_currency or p_credit.currency <> p_currency then
+    return private.wallet_fail(422, 'currency_mismatch',
+      'Both accounts must hold ' || p_currency || ' (an exchange is two transfers through liquidity accounts)');
+  end if;
+  if not p_debit.allow_overdraft
+     and p_debit.posted_balance_minor - p_debit.pending_debits_minor < p_amount then
+    return private.wallet_fail(422, 'insufficient_funds', 'The source account has insufficient available funds');
+  end if;
+  return null;
+end;
+$$;
+
+comment on function private.wallet_transfer_refusal(public.wallet_accounts, public.wallet_accounts, uuid, boolean, text, bigint) is
+  'Why a transfer of p_amount between these accounts is refused (a failure outcome), or null.';
+
 create or replace function private.wallet_do_transfer(p jsonb, p_actor uuid, p_service boolean)
 returns jsonb
 language plpgsql
@@ -163,6 +199,7 @@ declare
   v_credit public.wallet_accounts;
   v_acc public.wallet_accounts;
   v_tx public.wallet_transactions;
+  v_failure jsonb;
 begin
   if v_amount is null or v_amount <= 0 then
     return private.wallet_fail(422, 'invalid_amount', 'amount_minor must be a positive integer');
@@ -177,46 +214,51 @@ begin
     return private.wallet_fail(422, 'invalid_timeout', 'pending.timeout_seconds must be positive');
   end if;
 
-  -- Both accounts locked in one statement, in the global (id) order (see wallet_lock_accounts).
-  for v_acc in
-    select a.* from public.wallet_accounts as a where a.id in (v_from, v_to) order by a.id
-    for no key update
-  loop
+  -- Checked first without locks, so a refused request never waits; what a concurrent transfer can
+  -- change (funds, closure) is checked again under the locks.
+  for v_acc in select a.* from public.wallet_accounts as a where a.id in (v_from, v_to) loop
     if v_acc.id = v_from then v_debit := v_acc; else v_credit := v_acc; end if;
   end loop;
-  -- Someone else's account looks like a missing one: existence is not revealed.
-  if v_debit.id is null or not (p_service or v_debit.user_id = p_actor) then
-    return private.wallet_fail(404, 'account_not_found', 'Source account not found');
-  end if;
-  if v_credit.id is null then
-    return private.wallet_fail(404, 'account_not_found', 'Destination account not found');
-  end if;
-  if v_debit.closed_at is not null or v_credit.closed_at is not null then
-    return private.wallet_fail(422, 'account_closed', 'An account of this transfer is closed');
-  end if;
-  if v_debit.currency <> v_currency or v_credit.currency <> v_currency then
-    return private.wallet_fail(422, 'currency_mismatch',
-      'Both accounts must hold ' || v_currency || ' (an exchange is two transfers through liquidity accounts)');
-  end if;
-  if not v_debit.allow_overdraft
-     and v_debit.posted_balance_minor - v_debit.pending_debits_minor < v_amount then
-    return private.wallet_fail(422, 'insufficient_funds', 'The source account has insufficient available funds');
+  v_failure := private.wallet_transfer_refusal(v_debit, v_credit, p_actor, p_service, v_currency, v_amount);
+  if v_failure is not null then
+    return v_failure;
   end if;
 
-  insert into public.wallet_transactions
-    (kind, debit_account_id, credit_account_id, amount_minor, currency, description, expires_at,
-     created_by)
-  values (case when v_timeout is null then 'transfer' else 'pending' end::public.wallet_transaction_kind,
-          v_from, v_to, v_amount, v_currency, p ->> 'description',
-          clock_timestamp() + make_interval(secs => v_timeout), p_actor)
-  returning * into v_tx;
+  -- The transaction row is written before the accounts are locked, so the locks on (hot) accounts
+  -- are held only for the balance updates, their entries and the commit. Should the re-check under
+  -- the locks refuse, the subtransaction takes the row back and the refusal is the outcome.
+  begin
+    insert into public.wallet_transactions
+      (kind, debit_account_id, credit_account_id, amount_minor, currency, description, expires_at,
+       created_by)
+    values (case when v_timeout is null then 'transfer' else 'pending' end::public.wallet_transaction_kind,
+            v_from, v_to, v_amount, v_currency, p ->> 'description',
+            clock_timestamp() + make_interval(secs => v_timeout), p_actor)
+    returning * into v_tx;
+    if v_timeout is not null then
+      insert into private.wallet_open_pendings (transaction_id, expires_at) values (v_tx.id, v_tx.expires_at);
+    end if;
 
-  if v_timeout is null then
-    perform private.wallet_write_entries(v_tx.id, v_from, v_to, v_amount);
-  else
-    insert into private.wallet_open_pendings (transaction_id, expires_at) values (v_tx.id, v_tx.expires_at);
-    perform private.wallet_shift_pending(v_from, v_to, v_amount);
-  end if;
+    -- Both accounts locked in one statement, in the global (id) order (see wallet_lock_accounts).
+    for v_acc in
+      select a.* from public.wallet_accounts as a where a.id in (v_from, v_to) order by a.id
+      for no key update
+    loop
+      if v_acc.id = v_from then v_debit := v_acc; else v_credit := v_acc; end if;
+    end loop;
+    v_failure := private.wallet_transfer_refusal(v_debit, v_credit, p_actor, p_service, v_currency, v_amount);
+    if v_failure is not null then
+      raise exception using errcode = 'TQ422', message = 'refused under the account locks';
+    end if;
+
+    if v_timeout is null then
+      perform private.wallet_write_entries(v_tx.id, v_from, v_to, v_amount);
+    else
+      perform private.wallet_shift_pending(v_from, v_to, v_amount);
+    end if;
+  exception when sqlstate 'TQ422' then
+    return v_failure;
+  end;
   return private.wallet_success(v_tx);
 end;
 $$;
@@ -287,3 +329,4 @@ $$;
 -- ============================================================================
 revoke all on function private.wallet_transfer_body(public.wallet_transactions, text) from public, anon, authenticated;
 revoke all on function private.wallet_success(public.wallet_transactions) from public, anon, authenticated;
+revoke all on function private.wallet_transfer_refusal(public.wallet_accounts, public.wallet_accounts, uuid, boolean, text, bigint) from public, anon, authenticated;
