@@ -62,6 +62,8 @@ declare
 begin
   -- One sealer at a time; writers and readers of the audit log never take this lock.
   lock table private.audit_blocks in share row exclusive mode;
+  -- The seals are written before their block: deferred again for each block of a transaction.
+  set constraints private.seal_block_exists deferred;
   select * into v_prev from private.audit_blocks order by id desc limit 1;
   v_block.id := coalesce(v_prev.id, 0) + 1;
   v_block.xid_from := coalesce(v_prev.xid_to, '0'::xid8);
@@ -71,12 +73,14 @@ begin
   if v_block.xid_to <= v_block.xid_from then
     return null;
   end if;
-  -- Bounded: the block ends before the transaction of row p_max_rows + 1, so it holds at most
+  -- Bounded (p_max_rows not null): the block ends before the transaction of row p_max_rows + 1, so it holds at most
   -- p_max_rows rows, unless its first transaction alone wrote more (a block holds whole
   -- transactions: its range is of txids).
-  select l.txid into v_cut from private.audit_log as l
-  where l.txid >= v_block.xid_from and l.txid < v_block.xid_to
-  order by l.txid offset p_max_rows limit 1;
+  if p_max_rows is not null then
+    select l.txid into v_cut from private.audit_log as l
+    where l.txid >= v_block.xid_from and l.txid < v_block.xid_to
+    order by l.txid offset p_max_rows limit 1;
+  end if;
   if v_cut = v_block.xid_from then
     select min(l.txid) into v_cut from private.audit_log as l
     where l.txid > v_block.xid_from and l.txid < v_block.xid_to;
@@ -108,15 +112,17 @@ $$;
 
 comment on function private.seal_audit_block(xid8, integer) is
   'Seals final, unsealed audit rows (txid below p_horizon, default: every running transaction) into '
-  'the next block of at most p_max_rows rows (whole transactions); returns its id, null when there '
-  'is nothing to seal.';
+  'the next block of at most p_max_rows rows (whole transactions; null: no bound); returns its id, '
+  'null when there is nothing to seal.';
 
+-- The one-argument form keeps its meaning (everything final, one block) for tests that seal their
+-- own open transaction; the cron job uses the bounded form through seal_audit_log.
 create or replace function private.seal_audit_block(p_horizon xid8 default null)
 returns bigint
 language sql
 set search_path = ''
 as $$
-  select private.seal_audit_block(p_horizon, 10000)
+  select private.seal_audit_block(p_horizon, null)
 $$;
 
 drop function private.seal_audit_log();
