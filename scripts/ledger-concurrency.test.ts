@@ -78,3 +78,61 @@ Deno.test('ledger - the same transfer sent 100 times at once is applied once', o
     await sql.end();
   }
 });
+
+Deno.test(
+  'ledger - funds spent while a transfer waits for the account lock: refused, nothing written',
+  opts,
+  async () => {
+    if (!dbUrl) throw new Error('SUPABASE_DB_URL is required');
+    const sql = createDb(dbUrl, { max: 4 });
+    try {
+      const ledger = postgresWalletLedger(sql);
+      const { users: [a, b] } = await setupWallets(sql, ledger, 2, 'XTS', 1_000);
+      const input = (amount: number) => ({
+        from_account_id: a.accountId,
+        to_account_id: b.accountId,
+        amount_minor: amount,
+        currency: 'XTS',
+      });
+      // A first transfer spends 900 of the 1,000 and holds both account locks, uncommitted.
+      let release = () => {};
+      const held = new Promise<void>((r) => (release = r));
+      const first = sql.begin(async (tx) => {
+        await tx`select set_config('request.jwt.claims', '{"role":"service_role"}', true)`;
+        const [{ o }] = await tx<{ o: { ok: boolean } }[]>`select public.wallet_transfer(
+        ${a.accountId}::uuid, ${b.accountId}::uuid, 900, 'XTS') as o`;
+        assert.ok(o.ok, 'the first transfer is applied');
+        await held;
+      });
+      // The second still sees 1,000 available before it locks; it must wait, then re-check.
+      const key = `race-${randomUUID()}`;
+      const second = ledger.transfer(userContext(a.userId), input(500), key);
+      for (let i = 0; i < 100; i++) {
+        const [{ waiting }] = await sql<{ waiting: number }[]>`select count(*)::int as waiting
+        from pg_stat_activity where wait_event_type = 'Lock' and query like '%wallet_transfer%'`;
+        if (waiting > 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      release();
+      await first;
+      const outcome = await second;
+      assert.equal(outcome.ok, false);
+      assert.equal(!outcome.ok && outcome.error, 'insufficient_funds', 'refused under the lock');
+      const [{ n }] = await sql<
+        { n: number }[]
+      >`select count(*)::int as n from public.wallet_transactions
+      where debit_account_id = ${a.accountId} and amount_minor = 500`;
+      assert.equal(n, 0, 'the refused transfer left no transaction row');
+      const [acc] = await sql<{ b: string; v: string }[]>`select posted_balance_minor::text as b,
+      version::text as v from public.wallet_accounts where id = ${a.accountId}`;
+      assert.deepEqual(acc, { b: '100', v: '2' }, 'only the first transfer moved money');
+      const replay = await ledger.transfer(userContext(a.userId), input(500), key);
+      assert.ok(
+        !replay.ok && replay.error === 'insufficient_funds' && replay.replayed,
+        'the refusal is the stored outcome',
+      );
+    } finally {
+      await sql.end();
+    }
+  },
+);

@@ -1283,6 +1283,7 @@ export type Database = {
         Returns: (string)[];
       };
       'wallet_balance_at': { Args: { 'p_account_id': string; 'p_at': string }; Returns: number };
+      'wallet_close_account': { Args: { 'p_account_id': string }; Returns: Json };
       'wallet_open_account': {
         Args: { 'p_currency': string; 'p_organisation_id'?: string };
         Returns: {
@@ -1313,6 +1314,10 @@ export type Database = {
       };
       'wallet_reverse': {
         Args: { 'p_description'?: string; 'p_idempotency_key'?: string; 'p_transfer_id': string };
+        Returns: Json;
+      };
+      'wallet_set_overdraft': {
+        Args: { 'p_account_id': string; 'p_allow': boolean };
         Returns: Json;
       };
       'wallet_transfer': {

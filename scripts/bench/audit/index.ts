@@ -65,29 +65,38 @@ function setupSql(accounts: number): string {
     select private.enable_audit('bench_audit.locked_accounts', null);
     select private.enable_audit('bench_audit.locked_entries', null);
 
-    -- per-row chaining behind one lock (held until commit, so the next link sees this one)
+    -- per-row chaining behind one lock (held until commit, so the next link sees this one): each
+    -- audit row this statement wrote is linked, in id order
     create table bench_audit.chain_links (
       seq bigint primary key, audit_id bigint not null, hash bytea not null);
-    create function bench_audit.chain_row() returns trigger language plpgsql set search_path = '' as $$
+    create function bench_audit.chain_rows() returns trigger language plpgsql set search_path = '' as $$
     declare
-      v_id bigint := currval(pg_get_serial_sequence('private.audit_log', 'id'));
       v_row private.audit_log;
       v_prev bench_audit.chain_links;
     begin
       perform pg_advisory_xact_lock(15015);
-      select * into v_row from private.audit_log where id = v_id;
       select * into v_prev from bench_audit.chain_links order by seq desc limit 1;
-      insert into bench_audit.chain_links values (
-        coalesce(v_prev.seq, 0) + 1, v_id,
-        sha256(coalesce(v_prev.hash, decode(repeat('00', 32), 'hex'))
-               || sha256(private.audit_row_bytes(v_row))));
+      for v_row in
+        select * from private.audit_log as l
+        where l.txid = pg_current_xact_id() and l.table_schema = 'bench_audit'
+          and l.id > coalesce((select max(c.audit_id) from bench_audit.chain_links as c
+                               where c.audit_id in (select l2.id from private.audit_log as l2
+                                                    where l2.txid = pg_current_xact_id())), 0)
+        order by l.id
+      loop
+        insert into bench_audit.chain_links values (
+          coalesce(v_prev.seq, 0) + 1, v_row.id,
+          sha256(coalesce(v_prev.hash, decode(repeat('00', 32), 'hex'))
+                 || sha256(private.audit_row_bytes(v_row))))
+        returning * into v_prev;
+      end loop;
       return null;
     end $$;
-    -- fires after tallyq_audit_row (triggers run in name order)
-    create trigger zz_chain_row after insert or update or delete on bench_audit.locked_accounts
-      for each row execute function bench_audit.chain_row();
-    create trigger zz_chain_row after insert or update or delete on bench_audit.locked_entries
-      for each row execute function bench_audit.chain_row();`;
+    -- fires after the audit's statement triggers (tallyq_audit_*: triggers run in name order)
+    create trigger zz_chain_rows after insert or update or delete on bench_audit.locked_accounts
+      for each statement execute function bench_audit.chain_rows();
+    create trigger zz_chain_rows after insert or update or delete on bench_audit.locked_entries
+      for each statement execute function bench_audit.chain_rows();`;
 }
 
 const transferScript = (v: Variant) => `

@@ -17,16 +17,16 @@ as $$
     -- work tables derived from audited ones: idempotency outcomes of wallet_transactions (and
     -- rejected requests, which move no money), and the list of still-open pendings
     and c.oid::regclass::text not in ('private.wallet_idempotency_keys', 'private.wallet_open_pendings')
-    and not (
-      exists (select 1 from pg_catalog.pg_trigger as t
-              where t.tgrelid = c.oid and t.tgname = 'tallyq_audit_row' and t.tgenabled = 'O')
-      and exists (select 1 from pg_catalog.pg_trigger as t
-                  where t.tgrelid = c.oid and t.tgname = 'tallyq_audit_truncate' and t.tgenabled = 'O'))
+    -- the four statement triggers of private.enable_audit, all enabled
+    and (select count(*) from pg_catalog.pg_trigger as t
+         where t.tgrelid = c.oid and t.tgenabled = 'O'
+           and t.tgname in ('tallyq_audit_insert', 'tallyq_audit_update', 'tallyq_audit_delete',
+                            'tallyq_audit_truncate')) <> 4
   order by 1
 $$;
 
 select is_empty('select * from pg_temp.unaudited_financial_tables()',
-  'every table with a financial name has the audit row and truncate triggers');
+  'every table with a financial name has the audit insert, update, delete and truncate triggers');
 
 create table public.payouts (id uuid primary key default gen_random_uuid(), amount_minor bigint);
 select results_eq('select * from pg_temp.unaudited_financial_tables()', $$values ('payouts')$$,
@@ -43,7 +43,7 @@ select case when to_regclass('public.wallet_accounts') is null
           'refunds', 'invoices', 'subscriptions', 'momo_transactions', 'revolut_transactions']) as t (name)
         where to_regclass('public.' || t.name) is not null
           and exists (select 1 from pg_catalog.pg_trigger as g
-                      where g.tgrelid = ('public.' || t.name)::regclass and g.tgname = 'tallyq_audit_row')),
+                      where g.tgrelid = ('public.' || t.name)::regclass and g.tgname = 'tallyq_audit_update')),
        10, 'the ten financial tables of issue 15 all exist and are audited'),
     is(tests.outcome_as('service_role',
          $$insert into public.wallet_discrepancies (check_name, detail) values ('audit_probe', '{"n": 1}')$$),
