@@ -151,6 +151,22 @@ begin
 end;
 $$;
 
+-- GoTrue's identities (one per sign-in provider of a user), as hosted projects have them, so
+-- migrations name the table directly (erasure deletes a person's identities).
+create table if not exists auth.identities (
+  provider_id text not null,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  identity_data jsonb not null,
+  provider text not null,
+  last_sign_in_at timestamptz,
+  created_at timestamptz,
+  updated_at timestamptz,
+  email text generated always as (lower(identity_data ->> 'email')) stored,
+  id uuid not null default gen_random_uuid() primary key,
+  constraint identities_provider_id_provider_unique unique (provider_id, provider)
+);
+create index if not exists identities_user_id_idx on auth.identities (user_id);
+
 create table if not exists auth.sessions (
   id uuid not null primary key,
   user_id uuid not null references auth.users (id) on delete cascade,
