@@ -9,15 +9,8 @@ import { jwtVerifierFromEnv } from '../_shared/auth/jwt.ts';
 import { serviceRoleCheck } from '../_shared/auth/service-role.ts';
 import { loadEnv } from '../_shared/config/env.ts';
 import { createDb } from '../_shared/db/client.ts';
-import type { Probe } from '../_shared/health/checks.ts';
 import { createHealthHandler } from '../_shared/health/handler.ts';
-import {
-  databaseProbe,
-  notConfiguredProbe,
-  redisProbe,
-  storageProbe,
-  textractProbe,
-} from '../_shared/health/probes.ts';
+import { dependencyProbes, textractEndpointFrom } from '../_shared/health/probes.ts';
 import { buildOrExplain } from '../_shared/http/serve.ts';
 import { redisFromEnv } from '../_shared/redis/connect.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
@@ -40,15 +33,11 @@ Deno.serve(buildOrExplain('health', () => {
     TEXTRACT_ENDPOINT: z.string().url().optional(),
   }, source);
   const sql = createDb(env.SUPABASE_DB_URL, { max: 2 });
-  const redis = redisFromEnv(source, 'health');
-  const textractEndpoint = env.TEXTRACT_ENDPOINT ??
-    (env.AWS_REGION ? `https://textract.${env.AWS_REGION}.amazonaws.com` : undefined);
-
-  const probes: Probe[] = [
-    databaseProbe(sql),
-    redis ? redisProbe(redis) : notConfiguredProbe('redis'),
-    storageProbe(storageFromEnv(source).store),
-    textractEndpoint ? textractProbe(textractEndpoint) : notConfiguredProbe('textract'),
-  ];
+  const probes = dependencyProbes({
+    sql,
+    redis: redisFromEnv(source, 'health'),
+    store: storageFromEnv(source).store,
+    textractEndpoint: textractEndpointFrom(env),
+  });
   return createHealthHandler({ probes, isServiceRole: serviceRoleOrNobody(source) });
 }));

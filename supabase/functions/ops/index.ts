@@ -19,13 +19,7 @@ import { rejectionCounter } from '../_shared/ratelimit/rejections.ts';
 import { redisFromEnv } from '../_shared/redis/connect.ts';
 import { storageFromEnv } from '../_shared/storage/from-env.ts';
 import { runProbes } from '../_shared/health/checks.ts';
-import {
-  databaseProbe,
-  notConfiguredProbe,
-  redisProbe,
-  storageProbe,
-  textractProbe,
-} from '../_shared/health/probes.ts';
+import { dependencyProbes, textractEndpointFrom } from '../_shared/health/probes.ts';
 import { createOrganisationOpsRouter } from '../_shared/ops/organisation/handler.ts';
 import { cachedHealthStatus } from '../_shared/ops/organisation/health.ts';
 import { postgresOrganisationOpsRepository } from '../_shared/ops/organisation/repository.ts';
@@ -47,14 +41,12 @@ const handler = buildOrExplain('ops', () => {
 
   const verifier = jwtVerifierFromEnv(source);
   const isServiceRole = serviceRoleCheck(verifier);
-  const textract = source.TEXTRACT_ENDPOINT ??
-    (source.AWS_REGION ? `https://textract.${source.AWS_REGION}.amazonaws.com` : undefined);
-  const probes = [
-    databaseProbe(sql),
-    redis ? redisProbe(redis) : notConfiguredProbe('redis'),
-    storageProbe(store),
-    textract ? textractProbe(textract) : notConfiguredProbe('textract'),
-  ];
+  const probes = dependencyProbes({
+    sql,
+    redis,
+    store,
+    textractEndpoint: textractEndpointFrom(source),
+  });
   const organisations = createOrganisationOpsRouter({
     repository: postgresOrganisationOpsRepository(sql),
     verifier,

@@ -56,3 +56,26 @@ export function textractProbe(
 export function notConfiguredProbe(name: string): Probe {
   return { name, critical: false, timeoutMs: DEPENDENCY_TIMEOUT_MS, run: null };
 }
+
+/** The Textract endpoint a deployment uses: TEXTRACT_ENDPOINT, else AWS's for AWS_REGION. */
+export function textractEndpointFrom(
+  env: { TEXTRACT_ENDPOINT?: string; AWS_REGION?: string },
+): string | undefined {
+  return env.TEXTRACT_ENDPOINT ??
+    (env.AWS_REGION ? `https://textract.${env.AWS_REGION}.amazonaws.com` : undefined);
+}
+
+/** Every dependency tallyq's health names, in one order; an unconfigured one says so. */
+export function dependencyProbes(deps: {
+  sql: Queryable;
+  redis?: { ping(): Promise<unknown> } | null;
+  store: { exists(path: string): Promise<boolean> };
+  textractEndpoint?: string;
+}): Probe[] {
+  return [
+    databaseProbe(deps.sql),
+    deps.redis ? redisProbe(deps.redis) : notConfiguredProbe('redis'),
+    storageProbe(deps.store),
+    deps.textractEndpoint ? textractProbe(deps.textractEndpoint) : notConfiguredProbe('textract'),
+  ];
+}
