@@ -1,6 +1,7 @@
 -- Erasing a person who holds a wallet keeps the user row (the ledger names it) but removes their
 -- sign-in identities (GoTrue's auth.identities carry the email); someone else's stay.
 begin;
+\ir ../00_helpers/tests_schema.psql
 select plan(3);
 
 insert into auth.users (id, email, role, aud)
