@@ -9,6 +9,10 @@
 //   tpcb    pgbench's built-in TPC-B-like script (pgbench -i -s <scale>, scale = clients)
 // plus bytes per transfer (growth of wallet_transactions, wallet_entries, the idempotency store
 // and any audit table, indexes included) and the reconciliation's violation count afterwards.
+// The audit chain is sealed during each ledger run, every 2 s, by the function the pg_cron job
+// tallyq_audit_seal calls (the job is paused meanwhile): each run pays for sealing its own audit
+// rows, where the minutely job would land a burst in whichever run it happened to fall. What is
+// left is sealed between runs, so TPC-B never shares the machine with the ledger's sealing.
 // Without --db-url it starts the `bench` stack profile (.tallyq/bench/). Ends with one JSON line.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -61,10 +65,11 @@ const tps = (out: string) =>
   Number(out.match(/tps = ([\d.]+) \(without initial connection time\)/)?.[1] ?? NaN);
 
 // ---- accounts: 10 hot (n 1–10) and 50 spread (n 11–60), funded from a clearing account ----
-await sql.unsafe(`
-  create schema if not exists bench_ledger;
-  drop table if exists bench_ledger.accounts;
-  create table bench_ledger.accounts (n integer primary key, id uuid not null);`);
+// Account n of this run has the id accountId(RUN * 1000 + n), so the pgbench script computes ids
+// instead of looking them up (a lookup per account would be part of what is measured).
+const RUN = 1 + Math.floor(Math.random() * 999_999_999);
+const accountIdSql = (number: string) =>
+  `('00000000-0000-4000-8000-' || lpad((${number})::text, 12, '0'))::uuid`;
 const users = await sql<{ id: string }[]>`
   insert into auth.users (id, email, role, aud)
   select gen_random_uuid(), 'bench-' || gen_random_uuid() || '@bench.tallyq.local', 'authenticated', 'authenticated'
@@ -77,10 +82,11 @@ const [clearing] = await sql<{ id: string }[]>`
 await sql.begin(async (tx) => {
   await tx`select set_config('request.jwt.claims', '{"role":"service_role"}', true)`;
   for (const [i, u] of users.entries()) {
-    const [a] = await tx<{ id: string }[]>`
-      insert into public.wallet_accounts (kind, user_id, currency) values ('user', ${u.id}, 'XTS')
-      returning id`;
-    await tx`insert into bench_ledger.accounts (n, id) values (${i + 1}, ${a.id})`;
+    const [a] = await tx.unsafe<{ id: string }[]>(
+      `insert into public.wallet_accounts (id, kind, user_id, currency)
+       values (${accountIdSql('$1::bigint')}, 'user', $2, 'XTS') returning id`,
+      [RUN * 1000 + i + 1, u.id],
+    );
     await tx`select public.wallet_transfer(${clearing.id}::uuid, ${a.id}::uuid, 1000000000000::bigint, 'XTS')`;
   }
 });
@@ -94,7 +100,11 @@ await writeFile(
 \\set to ((:from - 1 + :off) % :naccounts) + 1
 \\set amount random(1, 1000)
 \\set key random(1, 9000000000000000)
-select public.wallet_transfer((select id from bench_ledger.accounts where n = :base + :from), (select id from bench_ledger.accounts where n = :base + :to), :amount, 'XTS', null, null, 'bench-' || :key);
+\\set debit :run * 1000 + :base + :from
+\\set credit :run * 1000 + :base + :to
+select public.wallet_transfer(${accountIdSql(':debit')}, ${
+    accountIdSql(':credit')
+  }, :amount, 'XTS', null, null, 'bench-' || :key);
 `,
 );
 
@@ -108,8 +118,39 @@ const count = async () =>
   Number((await sql`select count(*)::float8 as n from public.wallet_transactions`)[0].n);
 const bytes = async () => Number((await sql.unsafe(LEDGER_TABLES))[0].bytes);
 
+// ---- audit sealing: every 2 s during a run, the rest after it ----
+const sealer = postgres(url, { max: 1, onnotice: () => {} });
+const sealedRows = async () =>
+  Number(
+    (await sql`select coalesce(sum(row_count), 0)::float8 as n from private.audit_blocks`)[0].n,
+  );
+async function sealUntil(done: { value: boolean }) {
+  let ms = 0;
+  while (!done.value) {
+    const t0 = performance.now();
+    await sealer`select private.seal_audit_log()`;
+    ms += performance.now() - t0;
+    for (let i = 0; i < 20 && !done.value; i++) await new Promise((r) => setTimeout(r, 100));
+  }
+  return ms;
+}
+async function sealBacklog() {
+  const t0 = performance.now();
+  while ((await sealer`select private.seal_audit_log() as id`)[0].id !== null);
+  return performance.now() - t0;
+}
+const [sealJob] = await sql<{ jobid: number }[]>`
+  select jobid from cron.job where jobname = 'tallyq_audit_seal'`;
+if (sealJob) await sql`select cron.alter_job(${sealJob.jobid}, active := false)`;
+const resumeSealJob = async () => {
+  if (sealJob) await sql`select cron.alter_job(${sealJob.jobid}, active := true)`;
+};
+
 async function ledgerRun(label: string, naccounts: number, base: number) {
-  const [n0, b0] = [await count(), await bytes()];
+  await sealBacklog();
+  const [n0, b0, s0] = [await count(), await bytes(), await sealedRows()];
+  const done = { value: false };
+  const sealing = sealUntil(done);
   const out = await run(`${PGBIN}/pgbench`, [
     '-n',
     '-c',
@@ -124,20 +165,39 @@ async function ledgerRun(label: string, naccounts: number, base: number) {
     `naccounts=${naccounts}`,
     '-D',
     `base=${base}`,
+    '-D',
+    `run=${RUN}`,
     url,
-  ], { PGOPTIONS: '-c request.jwt.claims={"role":"service_role"}' });
+  ], { PGOPTIONS: '-c request.jwt.claims={"role":"service_role"}' }).finally(() => {
+    done.value = true;
+  });
+  const sealMsDuring = await sealing;
   const [n1, b1] = [await count(), await bytes()];
+  const sealMsAfter = await sealBacklog();
+  const rows = (await sealedRows()) - s0;
   const result = { label, tps: tps(out), transfers: n1 - n0, bytes: b1 - b0 };
+  const perTransfer = (x: number) => (x / Math.max(1, result.transfers)).toFixed(0);
   console.error(
     `${label}: ${result.tps.toFixed(0)} transfers/s (${result.transfers} transfers, ${
-      (result.bytes / Math.max(1, result.transfers)).toFixed(0)
-    } B each)`,
+      perTransfer(result.bytes)
+    } B each); audit sealing ${rows} rows: ${sealMsDuring.toFixed(0)} ms during the run, ${
+      sealMsAfter.toFixed(0)
+    } ms after it (${perTransfer((sealMsDuring + sealMsAfter) * 1000)} µs per transfer)`,
   );
   return result;
 }
 
-const hot = await ledgerRun('hot (10 accounts)', 10, 0);
-const spread = await ledgerRun('spread (50 accounts)', 50, 10);
+const [hot, spread] = await (async () => {
+  try {
+    return [
+      await ledgerRun('hot (10 accounts)', 10, 0),
+      await ledgerRun('spread (50 accounts)', 50, 10),
+    ];
+  } finally {
+    await resumeSealJob();
+    await sealer.end();
+  }
+})();
 
 console.error(`pgbench -i -s ${SCALE} (TPC-B tables) …`);
 await run(`${PGBIN}/pgbench`, ['-i', '-q', '-s', String(SCALE), url]);
