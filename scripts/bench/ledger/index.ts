@@ -13,6 +13,8 @@
 // tallyq_audit_seal calls (the job is paused meanwhile): each run pays for sealing its own audit
 // rows, where the minutely job would land a burst in whichever run it happened to fall. What is
 // left is sealed between runs, so TPC-B never shares the machine with the ledger's sealing.
+// Each run also prints what its clients spent their time on (pg_stat_activity wait events,
+// sampled every 200 ms): CPU, row locks, WAL flushes.
 // Without --db-url it starts the `bench` stack profile (.tallyq/bench/). Ends with one JSON line.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -146,11 +148,28 @@ const resumeSealJob = async () => {
   if (sealJob) await sql`select cron.alter_job(${sealJob.jobid}, active := true)`;
 };
 
+// ---- what the 20 clients wait on: pg_stat_activity sampled every 200 ms during a run ----
+const sampler = postgres(url, { max: 1, onnotice: () => {} });
+async function sampleWaitsUntil(done: { value: boolean }) {
+  const counts = new Map<string, number>();
+  while (!done.value) {
+    const rows = await sampler<{ wait: string }[]>`
+      select coalesce(wait_event_type || ':' || wait_event, 'CPU') as wait from pg_stat_activity
+      where application_name = 'pgbench' and state = 'active'`;
+    for (const { wait } of rows) counts.set(wait, (counts.get(wait) ?? 0) + 1);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 5)
+    .map(([wait, n]) => `${wait} ${Math.round((100 * n) / Math.max(1, total))}%`).join(', ');
+}
+
 async function ledgerRun(label: string, naccounts: number, base: number) {
   await sealBacklog();
   const [n0, b0, s0] = [await count(), await bytes(), await sealedRows()];
   const done = { value: false };
   const sealing = sealUntil(done);
+  const waits = sampleWaitsUntil(done);
   const out = await run(`${PGBIN}/pgbench`, [
     '-n',
     '-c',
@@ -172,6 +191,7 @@ async function ledgerRun(label: string, naccounts: number, base: number) {
     done.value = true;
   });
   const sealMsDuring = await sealing;
+  const waitShares = await waits;
   const [n1, b1] = [await count(), await bytes()];
   const sealMsAfter = await sealBacklog();
   const rows = (await sealedRows()) - s0;
@@ -182,7 +202,8 @@ async function ledgerRun(label: string, naccounts: number, base: number) {
       perTransfer(result.bytes)
     } B each); audit sealing ${rows} rows: ${sealMsDuring.toFixed(0)} ms during the run, ${
       sealMsAfter.toFixed(0)
-    } ms after it (${perTransfer((sealMsDuring + sealMsAfter) * 1000)} µs per transfer)`,
+    } ms after it (${perTransfer((sealMsDuring + sealMsAfter) * 1000)} µs per transfer)\n` +
+      `  clients' time: ${waitShares}`,
   );
   return result;
 }
@@ -201,6 +222,8 @@ const [hot, spread] = await (async () => {
 
 console.error(`pgbench -i -s ${SCALE} (TPC-B tables) …`);
 await run(`${PGBIN}/pgbench`, ['-i', '-q', '-s', String(SCALE), url]);
+const tpcbDone = { value: false };
+const tpcbWaits = sampleWaitsUntil(tpcbDone);
 const tpcb = tps(
   await run(`${PGBIN}/pgbench`, [
     '-n',
@@ -211,9 +234,16 @@ const tpcb = tps(
     '-T',
     String(SECONDS),
     url,
-  ]),
+  ]).finally(() => {
+    tpcbDone.value = true;
+  }),
 );
-console.error(`TPC-B (pgbench built-in, scale ${SCALE}): ${tpcb.toFixed(0)} tps`);
+console.error(
+  `TPC-B (pgbench built-in, scale ${SCALE}): ${
+    tpcb.toFixed(0)
+  } tps\n  clients' time: ${await tpcbWaits}`,
+);
+await sampler.end();
 await sql.unsafe(
   'drop table if exists pgbench_accounts, pgbench_branches, pgbench_tellers, pgbench_history',
 );
