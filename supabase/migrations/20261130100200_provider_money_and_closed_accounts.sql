@@ -17,18 +17,20 @@ language plpgsql
 set search_path = ''
 as $$
 declare
+  v_acc public.wallet_accounts;
   v_debit public.wallet_accounts;
-  v_credit public.wallet_accounts;
+  v_closed boolean := false;
   v_id uuid;
 begin
-  perform private.wallet_lock_accounts(p_debit, p_credit);
+  for v_acc in select * from private.wallet_lock_accounts(p_debit, p_credit) loop
+    v_closed := v_closed or v_acc.closed_at is not null;
+    if v_acc.id = p_debit then v_debit := v_acc; end if;
+  end loop;
   select t.id into v_id from public.wallet_transactions as t where t.external_ref = p_external_ref;
   if v_id is not null then
     return v_id; -- this provider event already moved its money
   end if;
-  select a.* into v_debit from public.wallet_accounts as a where a.id = p_debit;
-  select a.* into v_credit from public.wallet_accounts as a where a.id = p_credit;
-  if v_debit.closed_at is not null or v_credit.closed_at is not null then
+  if v_closed then
     return null;
   end if;
   if not v_debit.allow_overdraft
@@ -72,7 +74,6 @@ declare
   v_refund public.refunds;
   v_wallet uuid;
   v_clearing uuid;
-  v_wallet_closed boolean;
   v_tx uuid;
 begin
   -- One payment at a time: two events of the same payment processed at once wait here.
@@ -83,8 +84,6 @@ begin
   end if;
   v_wallet := private.wallet_user_account(v_pay.user_id, v_pay.currency);
   v_clearing := private.wallet_platform_account('clearing', p_provider, v_pay.currency);
-  v_wallet_closed := exists (select 1 from public.wallet_accounts as a
-                             where a.id = v_wallet and a.closed_at is not null);
 
   if v_pay.status = 'succeeded' and v_pay.wallet_transaction_id is null and v_pay.amount_minor is not null then
     v_tx := private.wallet_move_external('payment', 'payment:' || p_provider || ':' || p_provider_payment_id,
@@ -115,7 +114,8 @@ begin
       v_wallet, v_clearing, v_refund.amount_minor, v_refund.currency, 'Refund ' || v_refund.provider_refund_id);
     if v_tx is null then
       perform private.record_payment_discrepancy(
-        case when v_wallet_closed then 'refund_from_closed_account' else 'refund_exceeds_available_balance' end,
+        case when exists (select 1 from public.wallet_accounts as a where a.id = v_wallet and a.closed_at is not null)
+          then 'refund_from_closed_account' else 'refund_exceeds_available_balance' end,
         p_provider || ':' || v_refund.provider_refund_id,
         jsonb_build_object('wallet_account_id', v_wallet, 'amount_minor', v_refund.amount_minor));
     else

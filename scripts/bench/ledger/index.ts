@@ -120,6 +120,16 @@ const count = async () =>
   Number((await sql`select count(*)::float8 as n from public.wallet_transactions`)[0].n);
 const bytes = async () => Number((await sql.unsafe(LEDGER_TABLES))[0].bytes);
 
+/** Calls `step` every `everyMs` until `done` is set (looked at every 100 ms, so a run's end stops it). */
+async function repeatUntil(done: { value: boolean }, everyMs: number, step: () => Promise<void>) {
+  while (!done.value) {
+    await step();
+    for (let t = 0; t < everyMs && !done.value; t += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 // ---- audit sealing: every 2 s during a run, the rest after it ----
 const sealer = postgres(url, { max: 1, onnotice: () => {} });
 const sealedRows = async () =>
@@ -128,12 +138,11 @@ const sealedRows = async () =>
   );
 async function sealUntil(done: { value: boolean }) {
   let ms = 0;
-  while (!done.value) {
+  await repeatUntil(done, 2000, async () => {
     const t0 = performance.now();
     await sealer`select private.seal_audit_log()`;
     ms += performance.now() - t0;
-    for (let i = 0; i < 20 && !done.value; i++) await new Promise((r) => setTimeout(r, 100));
-  }
+  });
   return ms;
 }
 async function sealBacklog() {
@@ -152,13 +161,12 @@ const resumeSealJob = async () => {
 const sampler = postgres(url, { max: 1, onnotice: () => {} });
 async function sampleWaitsUntil(done: { value: boolean }) {
   const counts = new Map<string, number>();
-  while (!done.value) {
+  await repeatUntil(done, 200, async () => {
     const rows = await sampler<{ wait: string }[]>`
       select coalesce(wait_event_type || ':' || wait_event, 'CPU') as wait from pg_stat_activity
       where application_name = 'pgbench' and state = 'active'`;
     for (const { wait } of rows) counts.set(wait, (counts.get(wait) ?? 0) + 1);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  });
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 5)
     .map(([wait, n]) => `${wait} ${Math.round((100 * n) / Math.max(1, total))}%`).join(', ');
