@@ -1,4 +1,4 @@
-// Usage: npm run bench:ledger [-- --seconds 30] [--clients 20] [--db-url URL] [--scale 20]
+// Usage: npm run bench:ledger [-- --seconds 30] [--clients 20] [--db-url URL] [--scale 20] [--ceiling]
 //
 // Ledger throughput (issue 15, "Benchmark"); prints figures, never passes or fails. On one
 // database, in one run, with pgbench driving every workload the same way (one statement per
@@ -15,6 +15,10 @@
 // left is sealed between runs, so TPC-B never shares the machine with the ledger's sealing.
 // Each run also prints what its clients spent their time on (pg_stat_activity wait events,
 // sampled every 200 ms): CPU, row locks, WAL flushes.
+// --ceiling adds two runs of the same transfers with every trigger switched off
+// (session_replication_role = replica: no audit rows, no foreign-key checks; superuser only): the
+// most the transfer function itself could reach beside the same TPC-B, i.e. what the audit log and
+// the foreign keys cost. It measures, it is not a mode: those runs' ledger rows have no audit rows.
 // Without --db-url it starts the `bench` stack profile (.tallyq/bench/). Ends with one JSON line.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -30,6 +34,7 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '20' },
     scale: { type: 'string' },
     'db-url': { type: 'string' },
+    ceiling: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -172,7 +177,10 @@ async function sampleWaitsUntil(done: { value: boolean }) {
     .map(([wait, n]) => `${wait} ${Math.round((100 * n) / Math.max(1, total))}%`).join(', ');
 }
 
-async function ledgerRun(label: string, naccounts: number, base: number) {
+const SERVICE_ROLE = '-c request.jwt.claims={"role":"service_role"}';
+const NO_TRIGGERS = `${SERVICE_ROLE} -c session_replication_role=replica`;
+
+async function ledgerRun(label: string, naccounts: number, base: number, pgOptions = SERVICE_ROLE) {
   await sealBacklog();
   const [n0, b0, s0] = [await count(), await bytes(), await sealedRows()];
   const done = { value: false };
@@ -195,7 +203,7 @@ async function ledgerRun(label: string, naccounts: number, base: number) {
     '-D',
     `run=${RUN}`,
     url,
-  ], { PGOPTIONS: '-c request.jwt.claims={"role":"service_role"}' }).finally(() => {
+  ], { PGOPTIONS: pgOptions }).finally(() => {
     done.value = true;
   });
   const sealMsDuring = await sealing;
@@ -216,12 +224,17 @@ async function ledgerRun(label: string, naccounts: number, base: number) {
   return result;
 }
 
-const [hot, spread] = await (async () => {
+const [hot, spread, ceiling] = await (async () => {
   try {
-    return [
-      await ledgerRun('hot (10 accounts)', 10, 0),
-      await ledgerRun('spread (50 accounts)', 50, 10),
-    ];
+    const hot = await ledgerRun('hot (10 accounts)', 10, 0);
+    const spread = await ledgerRun('spread (50 accounts)', 50, 10);
+    const ceiling = args.ceiling
+      ? {
+        hot: await ledgerRun('ceiling: hot, no triggers', 10, 0, NO_TRIGGERS),
+        spread: await ledgerRun('ceiling: spread, no triggers', 50, 10, NO_TRIGGERS),
+      }
+      : null;
+    return [hot, spread, ceiling] as const;
   } finally {
     await resumeSealJob();
     await sealer.end();
@@ -267,6 +280,13 @@ console.error(
   }× (pgledger 0.49×); ` +
     `${bytesPerTransfer} bytes per transfer; ${violations} reconciliation violations`,
 );
+if (ceiling) {
+  console.error(
+    `ceiling with no triggers (no audit, no foreign keys): spread ${
+      (ceiling.spread.tps / tpcb).toFixed(2)
+    }×, hot ${(ceiling.hot.tps / tpcb).toFixed(2)}× of TPC-B`,
+  );
+}
 await rm(dir, { recursive: true, force: true });
 await sql.end();
 console.log(JSON.stringify({
@@ -276,4 +296,8 @@ console.log(JSON.stringify({
   tpcb_tps: Math.round(tpcb),
   bytes_per_transfer: bytesPerTransfer,
   violations,
+  ...(ceiling && {
+    ceiling_transfers_per_s_hot: Math.round(ceiling.hot.tps),
+    ceiling_transfers_per_s_spread: Math.round(ceiling.spread.tps),
+  }),
 }));
