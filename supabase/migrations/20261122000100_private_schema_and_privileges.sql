@@ -26,7 +26,7 @@ alter default privileges in schema private revoke execute on functions from anon
 -- The PUBLIC grant on functions is a *global* default: Postgres ignores a per-schema revoke of a
 -- global grant ("you cannot revoke privileges per-schema if they are granted globally"), and a
 -- global revoke would also strip EXECUTE from extensions created later by this role (pgmq,
--- pgtap). So every function we create revokes PUBLIC explicitly, and
+-- pgtap on the local stack). So every function we create revokes PUBLIC explicitly, and
 -- supabase/tests/security/anon_executes_only_allowlisted_functions.test.sql plus
 -- scripts/rls-audit.sh fail when one is forgotten.
 

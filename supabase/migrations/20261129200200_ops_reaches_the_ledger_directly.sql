@@ -66,7 +66,7 @@ security definer
 set search_path = ''
 as $$
 declare
-  -- auth.identities is GoTrue's; looked up by name (superseded by 20261129700300)
+  -- auth.identities is GoTrue's (hosted); the local auth stand-in may not have it
   v_identities regclass := to_regclass('auth.identities');
   v_has_accounts boolean;
   v_n bigint;
