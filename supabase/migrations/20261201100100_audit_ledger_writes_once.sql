@@ -149,16 +149,10 @@ begin
     return null;
   end if;
 
-  -- Inserted rows holding no personal data (every ledger write): one statement, straight from the
-  -- transition table, in the order the rows were inserted. (Nested ifs: new_rows exists only in an
-  -- insert trigger, and an expression is planned whole.)
+  -- An insert: one statement writes the audit rows straight from the transition table, in the
+  -- order the rows were inserted, unless a row holds personal data: then the statement's rows take
+  -- the general path (all of them, to keep their order). The ledger's inserts hold none.
   if tg_op = 'INSERT' then
-    if cardinality(v_personal) > 0 then
-      v_has_personal := exists (select from new_rows as r cross join lateral unnest(v_personal) as k (name)
-                                where to_jsonb(r) ->> k.name is not null);
-    end if;
-  end if;
-  if tg_op = 'INSERT' and not v_has_personal then
     v_actor := coalesce(nullif(current_setting('request.jwt.claim.sub', true), ''),
       (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'))::uuid;
     -- the request context is written once per transaction, and not for a statement that inserted
@@ -168,20 +162,33 @@ begin
       select c.id, c.digest into v_context_id, v_context_digest
       from private.audit_request_context(v_actor) as c;
     end if;
-    insert into private.audit_log (
-      table_schema, table_name, op, record_pk, organisation_id, new_record, actor_id, actor_role,
-      correlation_id, context_id, context_digest)
-    select tg_table_schema, tg_table_name, tg_op,
-      case cardinality(v_pk)
-        when 1 then jsonb_build_object(v_pk[1], c.new -> v_pk[1])
-        when 2 then jsonb_build_object(v_pk[1], c.new -> v_pk[1], v_pk[2], c.new -> v_pk[2])
-        else (select jsonb_object_agg(k.name, c.new -> k.name) from unnest(v_pk) as k (name)) end,
-      case when v_org <> '' then (c.new ->> v_org)::uuid end, c.new - v_personal, v_actor,
-      nullif(current_setting('role', true), 'none'),
-      left(nullif(current_setting('tallyq.correlation_id', true), ''), 200), v_context_id,
-      v_context_digest
-    from new_rows as r cross join lateral (select to_jsonb(r) as new) as c;
-    return null;
+    with images as materialized (
+      select to_jsonb(r) as new from new_rows as r
+    ),
+    personal as materialized (
+      select coalesce(bool_or(jsonb_strip_nulls(i.new) ?| v_personal), false) as held
+      from images as i where cardinality(v_personal) > 0
+    ),
+    logged as (
+      insert into private.audit_log (
+        table_schema, table_name, op, record_pk, organisation_id, new_record, actor_id, actor_role,
+        correlation_id, context_id, context_digest)
+      select tg_table_schema, tg_table_name, tg_op,
+        case cardinality(v_pk)
+          when 1 then jsonb_build_object(v_pk[1], c.new -> v_pk[1])
+          when 2 then jsonb_build_object(v_pk[1], c.new -> v_pk[1], v_pk[2], c.new -> v_pk[2])
+          else (select jsonb_object_agg(k.name, c.new -> k.name) from unnest(v_pk) as k (name)) end,
+        case when v_org <> '' then (c.new ->> v_org)::uuid end, c.new - v_personal, v_actor,
+        nullif(current_setting('role', true), 'none'),
+        left(nullif(current_setting('tallyq.correlation_id', true), ''), 200), v_context_id,
+        v_context_digest
+      from images as c
+      where not (select p.held from personal as p)
+    )
+    select p.held into v_has_personal from personal as p;
+    if not v_has_personal then
+      return null;
+    end if;
   end if;
 
   -- tg_argv counts from 0; its slice from 0 is the same list counted from 1
