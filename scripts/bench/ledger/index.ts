@@ -1,4 +1,5 @@
 // Usage: npm run bench:ledger [-- --seconds 30] [--clients 20] [--db-url URL] [--scale 20] [--ceiling]
+//                             [--rounds 3]
 //
 // Ledger throughput (issue 15, "Benchmark"); prints figures, never passes or fails. On one
 // database, in one run, with pgbench driving every workload the same way (one statement per
@@ -19,6 +20,8 @@
 // (session_replication_role = replica: no audit rows, no foreign-key checks; superuser only): the
 // most the transfer function itself could reach beside the same TPC-B, i.e. what the audit log and
 // the foreign keys cost. It measures, it is not a mode: those runs' ledger rows have no audit rows.
+// --rounds N repeats hot, spread (and the ceiling runs) and TPC-B N times, interleaved, and reports
+// each one's median: on a small shared machine one 30 s run of either side can be 15 % off.
 // Without --db-url it starts the `bench` stack profile (.tallyq/bench/). Ends with one JSON line.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -35,11 +38,13 @@ const { values: args } = parseArgs({
     scale: { type: 'string' },
     'db-url': { type: 'string' },
     ceiling: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const SECONDS = Number(args.seconds);
 const CLIENTS = Number(args.clients);
 const SCALE = Number(args.scale ?? args.clients);
+const ROUNDS = Math.max(1, Number(args.rounds));
 const PGBIN = '/usr/lib/postgresql/15/bin';
 
 function run(cmd: string, argv: string[], env: Record<string, string> = {}): Promise<string> {
@@ -224,29 +229,17 @@ async function ledgerRun(label: string, naccounts: number, base: number, pgOptio
   return result;
 }
 
-const [hot, spread, ceiling] = await (async () => {
-  try {
-    const hot = await ledgerRun('hot (10 accounts)', 10, 0);
-    const spread = await ledgerRun('spread (50 accounts)', 50, 10);
-    const ceiling = args.ceiling
-      ? {
-        hot: await ledgerRun('ceiling: hot, no triggers', 10, 0, NO_TRIGGERS),
-        spread: await ledgerRun('ceiling: spread, no triggers', 50, 10, NO_TRIGGERS),
-      }
-      : null;
-    return [hot, spread, ceiling] as const;
-  } finally {
-    await resumeSealJob();
-    await sealer.end();
-  }
-})();
+type Run = Awaited<ReturnType<typeof ledgerRun>>;
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 
-console.error(`pgbench -i -s ${SCALE} (TPC-B tables) …`);
-await run(`${PGBIN}/pgbench`, ['-i', '-q', '-s', String(SCALE), url]);
-const tpcbDone = { value: false };
-const tpcbWaits = sampleWaitsUntil(tpcbDone);
-const tpcb = tps(
-  await run(`${PGBIN}/pgbench`, [
+async function tpcbRun(): Promise<number> {
+  const done = { value: false };
+  const waits = sampleWaitsUntil(done);
+  const out = await run(`${PGBIN}/pgbench`, [
     '-n',
     '-c',
     String(CLIENTS),
@@ -256,48 +249,97 @@ const tpcb = tps(
     String(SECONDS),
     url,
   ]).finally(() => {
-    tpcbDone.value = true;
-  }),
-);
-console.error(
-  `TPC-B (pgbench built-in, scale ${SCALE}): ${
-    tpcb.toFixed(0)
-  } tps\n  clients' time: ${await tpcbWaits}`,
-);
-await sampler.end();
+    done.value = true;
+  });
+  const result = tps(out);
+  console.error(
+    `TPC-B (pgbench built-in, scale ${SCALE}): ${
+      result.toFixed(0)
+    } tps\n  clients' time: ${await waits}`,
+  );
+  return result;
+}
+
+const rounds: { hot: Run; spread: Run; ceiling: { hot: Run; spread: Run } | null; tpcb: number }[] =
+  [];
+try {
+  for (let round = 1; round <= ROUNDS; round++) {
+    if (ROUNDS > 1) console.error(`-- round ${round} of ${ROUNDS}`);
+    const hot = await ledgerRun('hot (10 accounts)', 10, 0);
+    const spread = await ledgerRun('spread (50 accounts)', 50, 10);
+    const ceiling = args.ceiling
+      ? {
+        hot: await ledgerRun('ceiling: hot, no triggers', 10, 0, NO_TRIGGERS),
+        spread: await ledgerRun('ceiling: spread, no triggers', 50, 10, NO_TRIGGERS),
+      }
+      : null;
+    if (round === 1) {
+      console.error(`pgbench -i -s ${SCALE} (TPC-B tables) …`);
+      await run(`${PGBIN}/pgbench`, ['-i', '-q', '-s', String(SCALE), url]);
+    }
+    rounds.push({ hot, spread, ceiling, tpcb: await tpcbRun() });
+  }
+} finally {
+  await resumeSealJob();
+  await sealer.end();
+  await sampler.end();
+}
 await sql.unsafe(
   'drop table if exists pgbench_accounts, pgbench_branches, pgbench_tellers, pgbench_history',
 );
 
+const hotTps = median(rounds.map((r) => r.hot.tps));
+const spreadTps = median(rounds.map((r) => r.spread.tps));
+const tpcb = median(rounds.map((r) => r.tpcb));
+const ceiling = args.ceiling
+  ? {
+    hot: median(rounds.map((r) => r.ceiling!.hot.tps)),
+    spread: median(rounds.map((r) => r.ceiling!.spread.tps)),
+  }
+  : null;
+if (ROUNDS > 1) {
+  for (const [i, r] of rounds.entries()) {
+    console.error(
+      `round ${i + 1}: hot ${r.hot.tps.toFixed(0)}, spread ${r.spread.tps.toFixed(0)}, TPC-B ${
+        r.tpcb.toFixed(0)
+      } (spread ${(r.spread.tps / r.tpcb).toFixed(2)}×, hot ${(r.hot.tps / r.tpcb).toFixed(2)}×)`,
+    );
+  }
+  console.error(`medians of ${ROUNDS} rounds below`);
+}
+
 const [{ violations }] = await sql<{ violations: number }[]>`
   select count(*)::int as violations from private.wallet_reconcile()`;
+const audited = rounds.flatMap((r) => [r.hot, r.spread]);
 const bytesPerTransfer = Math.round(
-  (hot.bytes + spread.bytes) / Math.max(1, hot.transfers + spread.transfers),
+  audited.reduce((a, r) => a + r.bytes, 0) /
+    Math.max(1, audited.reduce((a, r) => a + r.transfers, 0)),
 );
 console.error(
-  `ratios vs TPC-B: spread ${(spread.tps / tpcb).toFixed(2)}× (pgledger 0.63×), hot ${
-    (hot.tps / tpcb).toFixed(2)
+  `ratios vs TPC-B: spread ${(spreadTps / tpcb).toFixed(2)}× (pgledger 0.63×), hot ${
+    (hotTps / tpcb).toFixed(2)
   }× (pgledger 0.49×); ` +
     `${bytesPerTransfer} bytes per transfer; ${violations} reconciliation violations`,
 );
 if (ceiling) {
   console.error(
     `ceiling with no triggers (no audit, no foreign keys): spread ${
-      (ceiling.spread.tps / tpcb).toFixed(2)
-    }×, hot ${(ceiling.hot.tps / tpcb).toFixed(2)}× of TPC-B`,
+      (ceiling.spread / tpcb).toFixed(2)
+    }×, hot ${(ceiling.hot / tpcb).toFixed(2)}× of TPC-B`,
   );
 }
 await rm(dir, { recursive: true, force: true });
 await sql.end();
 console.log(JSON.stringify({
   bench: 'ledger',
-  transfers_per_s_hot: Math.round(hot.tps),
-  transfers_per_s_spread: Math.round(spread.tps),
+  transfers_per_s_hot: Math.round(hotTps),
+  transfers_per_s_spread: Math.round(spreadTps),
   tpcb_tps: Math.round(tpcb),
   bytes_per_transfer: bytesPerTransfer,
   violations,
   ...(ceiling && {
-    ceiling_transfers_per_s_hot: Math.round(ceiling.hot.tps),
-    ceiling_transfers_per_s_spread: Math.round(ceiling.spread.tps),
+    ceiling_transfers_per_s_hot: Math.round(ceiling.hot),
+    ceiling_transfers_per_s_spread: Math.round(ceiling.spread),
   }),
+  ...(ROUNDS > 1 && { rounds: ROUNDS }),
 }));
