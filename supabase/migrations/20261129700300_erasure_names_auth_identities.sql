@@ -1,5 +1,6 @@
--- Erasure names auth.identities (GoTrue's, on every Supabase project) directly, where …200200
--- reached it through to_regclass. Otherwise unchanged from …200200.
+-- Erasure names auth.identities (GoTrue's, on every hosted project) directly: …200200 reached it
+-- through to_regclass because the local platform lacked the table; the local bootstrap now has it,
+-- so the migration carries no knowledge of local stand-ins. Otherwise unchanged from …200200.
 create or replace function private._erase_person(p_user_id uuid)
 returns jsonb
 language plpgsql
