@@ -30,7 +30,7 @@ begin
     return;
   end if;
   -- Stored once per transaction and actor: the first audited statement writes it and remembers
-  -- '<key> <id> <digest>' in a setting that ends with the transaction.
+  -- '<key> <id> <digest>' transaction-locally.
   v_key := md5(coalesce(p_actor::text, '') || v_context::text);
   v_cached := string_to_array(current_setting('tallyq.audit_context', true), ' ');
   if v_cached[1] = v_key then
