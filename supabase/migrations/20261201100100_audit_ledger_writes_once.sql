@@ -135,6 +135,7 @@ declare
   v_personal text[] := tg_argv[2]::text[];
   v_pk text[] := tg_argv[3:];
   v_has_personal boolean := false;
+  v_news jsonb[];
   v_actor uuid;
   v_context_id bigint;
   v_context_digest bytea;
@@ -185,17 +186,18 @@ begin
       from images as c
       where not (select p.held from personal as p)
     )
-    select p.held into v_has_personal from personal as p;
-    if not v_has_personal then
-      return null;
+    -- the images already made, for the general path when a row holds personal data
+    select p.held, case when p.held then (select array_agg(i.new) from images as i) end
+    into v_has_personal, v_news
+    from personal as p;
+    if v_has_personal then
+      -- tg_argv counts from 0; its slice from 0 is the same list counted from 1
+      perform private.audit_write_rows(tg_table_schema, tg_table_name, tg_op, tg_argv[0:], null, v_news);
     end if;
+    return null;
   end if;
 
-  -- tg_argv counts from 0; its slice from 0 is the same list counted from 1
-  if tg_op = 'INSERT' then
-    perform private.audit_write_rows(tg_table_schema, tg_table_name, tg_op, tg_argv[0:], null,
-      array(select to_jsonb(r) from new_rows as r));
-  elsif tg_op = 'DELETE' then
+  if tg_op = 'DELETE' then
     perform private.audit_write_rows(tg_table_schema, tg_table_name, tg_op, tg_argv[0:],
       array(select to_jsonb(r) from old_rows as r), null);
   else
